@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import envPaths from 'env-paths';
+import { z } from 'zod';
+import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../shared/status';
+
+/** The running configuration shared by `npm run serve` and the desktop app. */
+export interface FleetConfig {
+  readonly dbPath: string;
+  readonly heartbeatTimeoutS: number;
+  readonly sweepIntervalMs: number;
+  readonly defaultRecoveryS: number;
+}
+
+interface Setting {
+  readonly key: keyof FleetConfig;
+  readonly env: string;
+  readonly flag: string;
+  readonly schema: z.ZodType<string | number>;
+  readonly fallback: () => string | number;
+  readonly help: string;
+}
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+/** Per-user data folder of the platform (XDG data dir, Application Support, %LOCALAPPDATA%). */
+export function defaultDataDir(): string {
+  return envPaths('fleet-monitor', { suffix: '' }).data;
+}
+
+/**
+ * The configuration table: each setting, its environment variable and flag,
+ * its default and its bounds. The README's table is written from this one.
+ */
+export const SETTINGS: readonly Setting[] = [
+  {
+    key: 'dbPath',
+    env: 'FLEET_DB',
+    flag: 'db',
+    schema: z.string().trim().min(1, { error: 'must not be empty' }),
+    fallback: () => path.join(defaultDataDir(), 'fleet.db'),
+    help: 'SQLite database file',
+  },
+  {
+    key: 'heartbeatTimeoutS',
+    env: 'FLEET_HEARTBEAT_TIMEOUT_S',
+    flag: 'heartbeat-timeout-s',
+    schema: wholeNumber(1, 86_400),
+    fallback: () => DEFAULT_HEARTBEAT_TIMEOUT_S,
+    help: 'seconds of silence after which an agent is offline (strictly more)',
+  },
+  {
+    key: 'sweepIntervalMs',
+    env: 'FLEET_SWEEP_INTERVAL_MS',
+    flag: 'sweep-interval-ms',
+    schema: wholeNumber(50, 60_000),
+    fallback: () => 1_000,
+    help: 'how often the sweeper checks timeouts and recoveries',
+  },
+  {
+    key: 'defaultRecoveryS',
+    env: 'FLEET_DEFAULT_RECOVERY_S',
+    flag: 'default-recovery-s',
+    schema: wholeNumber(1, 7 * 86_400),
+    fallback: () => DEFAULT_RECOVERY_S,
+    help: 'recovery delay of an exhausted agent when no time is known',
+  },
+];
+
+/** A configuration value that cannot be used; the message names the variable or flag. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration: a flag beats its environment variable, which beats
+ * the default. Throws {@link ConfigError} naming the first bad value.
+ */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): FleetConfig {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  const config: Record<string, string | number> = {};
+  for (const setting of SETTINGS) {
+    const fromFlag = flags[setting.flag];
+    const raw = typeof fromFlag === 'string' ? fromFlag : env[setting.env];
+    const source = typeof fromFlag === 'string' ? `--${setting.flag}` : setting.env;
+    if (raw === undefined || (raw === '' && source === setting.env)) {
+      config[setting.key] = setting.fallback();
+      continue;
+    }
+    const parsed = setting.schema.safeParse(raw);
+    if (!parsed.success) {
+      const reason = parsed.error.issues[0]?.message ?? 'is invalid';
+      throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${reason}`);
+    }
+    config[setting.key] = parsed.data;
+  }
+  return config as unknown as FleetConfig;
+}

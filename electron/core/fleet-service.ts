@@ -1,0 +1,236 @@
+import type { Agent, AgentChange, Labels, StatusEvent } from '../../shared/agent';
+import type { Clock } from '../../shared/clock';
+import type { Disposable } from '../../shared/disposable';
+import { Emitter, type Event } from '../../shared/emitter';
+import { AgentNotFoundError, InvalidTransitionError } from '../../shared/errors';
+import { applyOperation, type StatusOperation } from '../../shared/state-machine';
+import type { EventCause, ExhaustReason, SlotType } from '../../shared/status';
+import { AgentRepository } from './store/agent-repository';
+import { EventRepository } from './store/event-repository';
+import type { SqliteDatabase } from './store/open-database';
+
+/** What an agent may say about itself alongside any call. */
+export interface AgentProfile {
+  readonly name?: string | undefined;
+  readonly labels?: Labels | undefined;
+}
+
+export interface FleetServiceOptions {
+  readonly heartbeatTimeoutMs: number;
+  readonly defaultRecoveryMs: number;
+}
+
+/** What one sweep did. */
+export interface SweepResult {
+  readonly wentOffline: number;
+  readonly recovered: number;
+}
+
+interface Move {
+  readonly op: StatusOperation;
+  readonly cause: EventCause;
+  /** Register the agent when unknown (agent calls) or refuse with not_found (operator calls). */
+  readonly register: boolean;
+  readonly profile?: AgentProfile | undefined;
+}
+
+/**
+ * The fleet's one authority on agent status. Every change runs the shared
+ * state machine, writes the agent row and its history row in one transaction,
+ * and only after the commit is announced on {@link FleetService.onDidChange}.
+ */
+export class FleetService implements Disposable {
+  private readonly agents: AgentRepository;
+  private readonly events: EventRepository;
+  private readonly changeEmitter = new Emitter<readonly AgentChange[]>();
+
+  /** Fires after each commit with the changes it made, in order. */
+  readonly onDidChange: Event<readonly AgentChange[]> = this.changeEmitter.event;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: Clock,
+    readonly options: FleetServiceOptions,
+  ) {
+    this.agents = new AgentRepository(db);
+    this.events = new EventRepository(db);
+  }
+
+  /** Records a heartbeat; registers an unknown agent as idle; brings an offline one back to idle. */
+  recordHeartbeat(id: string, profile?: AgentProfile): Agent {
+    return this.move(id, { op: { kind: 'heartbeat' }, cause: 'agent', register: true, profile });
+  }
+
+  /** The agent reports it was woken by a slot: idle → busy (`work`) or on_call (`on_call`). */
+  reportBusy(id: string, slotType: SlotType, profile?: AgentProfile): Agent {
+    return this.move(id, { op: { kind: 'busy', slotType }, cause: 'agent', register: true, profile });
+  }
+
+  /**
+   * The agent reports its task ended. From an unknown agent this is simply its
+   * registration (it starts idle), not a refused idle → idle move.
+   */
+  reportIdle(id: string, profile?: AgentProfile): Agent {
+    if (!this.agents.get(id)) return this.recordHeartbeat(id, profile);
+    return this.move(id, { op: { kind: 'idle' }, cause: 'agent', register: true, profile });
+  }
+
+  /** The agent hit a quota, rate limit or billing error. `recoveryAt` defaults to now + the default recovery. */
+  reportExhausted(id: string, reason: ExhaustReason, recoveryAt?: number | null, profile?: AgentProfile): Agent {
+    return this.move(id, { op: { kind: 'exhausted', reason, recoveryAt }, cause: 'agent', register: true, profile });
+  }
+
+  /** The operator forces a known agent exhausted. */
+  forceExhaust(id: string, reason: ExhaustReason, recoveryAt?: number | null): Agent {
+    return this.move(id, { op: { kind: 'exhausted', reason, recoveryAt }, cause: 'operator', register: false });
+  }
+
+  /** The operator brings a known agent back to idle. */
+  recover(id: string): Agent {
+    return this.move(id, { op: { kind: 'idle' }, cause: 'operator', register: false });
+  }
+
+  /** Deletes an agent and its history. */
+  forget(id: string): void {
+    const deleted = this.db.transaction(() => this.agents.delete(id)).immediate();
+    if (!deleted) throw new AgentNotFoundError(id);
+    this.changeEmitter.fire([{ type: 'removed', agentId: id }]);
+  }
+
+  list(): Agent[] {
+    return this.agents.list();
+  }
+
+  count(): number {
+    return this.agents.count();
+  }
+
+  /** The agent, or throws {@link AgentNotFoundError}. */
+  get(id: string): Agent {
+    const agent = this.agents.get(id);
+    if (!agent) throw new AgentNotFoundError(id);
+    return agent;
+  }
+
+  /** The agent's last `limit` status events, newest first. */
+  history(id: string, limit = 100): StatusEvent[] {
+    this.get(id);
+    return this.events.history(id, limit);
+  }
+
+  /**
+   * One sweep, in one transaction: agents not offline whose last heartbeat is
+   * before `heartbeatCutoff` go offline (skipped when the cutoff is null, i.e.
+   * everyone is still within a grace period), then exhausted agents whose
+   * recovery time has come go back to idle. Only due agents are read, through
+   * the partial indexes.
+   */
+  sweep(heartbeatCutoff: number | null): SweepResult {
+    const now = this.clock.now();
+    const changes: AgentChange[] = [];
+    let wentOffline = 0;
+    let recovered = 0;
+    this.db
+      .transaction(() => {
+        if (heartbeatCutoff !== null) {
+          for (const agent of this.agents.heartbeatDue(heartbeatCutoff, Number.MAX_SAFE_INTEGER)) {
+            changes.push(this.write(agent, { kind: 'offline' }, 'sweeper', now));
+            wentOffline++;
+          }
+        }
+        for (const agent of this.agents.recoveryDue(now, Number.MAX_SAFE_INTEGER)) {
+          changes.push(this.write(agent, { kind: 'idle' }, 'recovery', now));
+          recovered++;
+        }
+      })
+      .immediate();
+    if (changes.length > 0) this.changeEmitter.fire(changes);
+    return { wentOffline, recovered };
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+
+  private move(id: string, move: Move): Agent {
+    const now = this.clock.now();
+    const changes: AgentChange[] = [];
+    let refusal: InvalidTransitionError | undefined;
+    let result!: Agent;
+    this.db
+      .transaction(() => {
+        let agent = this.agents.get(id);
+        if (!agent) {
+          if (!move.register) throw new AgentNotFoundError(id);
+          agent = this.register(id, now, move.profile);
+          changes.push({ type: 'upsert', agent, event: null });
+        } else if (move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined)) {
+          agent = { ...agent, name: move.profile.name ?? agent.name, labels: move.profile.labels ?? agent.labels };
+        }
+        try {
+          const change = this.write(agent, move.op, move.cause, now);
+          changes.push(change);
+          result = change.type === 'upsert' ? change.agent : agent;
+        } catch (error) {
+          // A refused move still leaves a fresh registration in place: commit it, then report.
+          if (!(error instanceof InvalidTransitionError) || changes.length === 0) throw error;
+          refusal = error;
+        }
+      })
+      .immediate();
+    if (changes.length > 0) this.changeEmitter.fire(collapse(changes));
+    if (refusal) throw refusal;
+    return result;
+  }
+
+  /** Applies `op` to `agent` and writes the row and, if it is history, the event. Inside a transaction. */
+  private write(agent: Agent, op: StatusOperation, cause: EventCause, now: number): AgentChange & { type: 'upsert' } {
+    const { agent: moved, statusChanged, recorded } = applyOperation(agent, op, now, this.options);
+    const next: Agent = statusChanged ? { ...moved, statusSince: now } : moved;
+    this.agents.save(next);
+    const event = recorded
+      ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: detailOf(op, next) })
+      : null;
+    return { type: 'upsert', agent: next, event };
+  }
+
+  private register(id: string, now: number, profile: AgentProfile | undefined): Agent {
+    const agent: Agent = {
+      id,
+      name: profile?.name ?? null,
+      labels: profile?.labels ?? {},
+      status: 'idle',
+      statusSince: now,
+      lastHeartbeat: now,
+      exhaustedAt: null,
+      recoveryAt: null,
+      exhaustReason: null,
+      createdAt: now,
+    };
+    this.agents.save(agent);
+    return agent;
+  }
+}
+
+/** What history keeps of a move besides from/to; times as RFC 3339 for readers of the raw table too. */
+function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | null {
+  switch (op.kind) {
+    case 'busy':
+      return { slot_type: op.slotType };
+    case 'exhausted':
+      return { reason: op.reason, recovery_at: next.recoveryAt === null ? null : new Date(next.recoveryAt).toISOString() };
+    case 'idle':
+    case 'offline':
+    case 'heartbeat':
+      return null;
+  }
+}
+
+/**
+ * A registration followed by a move on the same agent is one change to
+ * listeners: the agent as committed, with the move's event.
+ */
+function collapse(changes: AgentChange[]): AgentChange[] {
+  const last = changes.at(-1);
+  return changes.length === 2 && last ? [last] : changes;
+}

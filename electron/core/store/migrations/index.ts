@@ -1,0 +1,7 @@
+import { migration001Initial } from './001-initial';
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
+
+/** Every migration, in order. The last one's version is the schema this code speaks. */
+export const MIGRATIONS: readonly Migration[] = [migration001Initial];

@@ -1,0 +1,35 @@
+/**
+ * The agent and its history as the main side and the UI share them.
+ * Times are epoch milliseconds (UTC); the HTTP port renders them as RFC 3339.
+ */
+import type { StatusFields } from './state-machine';
+import type { AgentStatus, EventCause } from './status';
+
+/** Free-form key/value tags an agent reports about itself, e.g. `{team: "infra"}`. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** One agent of the fleet. */
+export interface Agent extends StatusFields {
+  readonly name: string | null;
+  readonly labels: Labels;
+  /** When the current status began. */
+  readonly statusSince: number;
+  readonly createdAt: number;
+}
+
+/** One recorded move in an agent's history. */
+export interface StatusEvent {
+  readonly id: number;
+  readonly agentId: string;
+  readonly from: AgentStatus;
+  readonly to: AgentStatus;
+  readonly cause: EventCause;
+  readonly at: number;
+  /** What came with the move (slot type, reason, recovery time…), or null. */
+  readonly detail: Readonly<Record<string, unknown>> | null;
+}
+
+/** A committed change to the fleet, told to listeners after the commit. */
+export type AgentChange =
+  | { readonly type: 'upsert'; readonly agent: Agent; readonly event: StatusEvent | null }
+  | { readonly type: 'removed'; readonly agentId: string };

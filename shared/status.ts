@@ -1,0 +1,31 @@
+/**
+ * The vocabulary of agent status: the values that travel on the wire, in the
+ * database and across IPC. Each list is the single source of its union type.
+ */
+
+/** Every status an agent can be in. */
+export const AGENT_STATUSES = ['idle', 'busy', 'on_call', 'offline', 'exhausted'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** Why an agent is exhausted. */
+export const EXHAUST_REASONS = ['rate_limit', 'billing'] as const;
+export type ExhaustReason = (typeof EXHAUST_REASONS)[number];
+
+/** The kind of slot that wakes an idle agent. */
+export const SLOT_TYPES = ['work', 'on_call'] as const;
+export type SlotType = (typeof SLOT_TYPES)[number];
+
+/** Who caused a status event. */
+export const EVENT_CAUSES = ['agent', 'operator', 'sweeper', 'recovery'] as const;
+export type EventCause = (typeof EVENT_CAUSES)[number];
+
+/** Seconds without a heartbeat after which an agent is offline (strictly more than this). */
+export const DEFAULT_HEARTBEAT_TIMEOUT_S = 120;
+
+/** Seconds an exhausted agent waits when no recovery time is known: 5 hours. */
+export const DEFAULT_RECOVERY_S = 5 * 60 * 60;
+
+/** Compile-time exhaustiveness guard for `switch` statements over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${String(value)}`);
+}
