@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Config files are the one place tools require a default export.
-    files: ['*.config.{js,ts}'],
+    files: ['*.config.{js,ts}', 'test/support/global-setup.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -52,6 +52,15 @@ function toParams(agent: Agent) {
   };
 }
 
+/**
+ * The sweeper's two questions. `INDEXED BY` makes SQLite refuse to run them at
+ * all rather than fall back to a full scan if the partial index stops fitting.
+ */
+export const HEARTBEAT_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_heartbeat_due
+  WHERE status <> 'offline' AND last_heartbeat < ? ORDER BY last_heartbeat LIMIT ?`;
+export const RECOVERY_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_recovery_due
+  WHERE status = 'exhausted' AND recovery_at <= ? ORDER BY recovery_at LIMIT ?`;
+
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
   private readonly getStmt;
@@ -75,15 +84,8 @@ export class AgentRepository {
          exhaust_reason = excluded.exhaust_reason`,
     );
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
-    // These two must stay range scans over the partial indexes (a test checks the plan).
-    this.heartbeatDueStmt = db.prepare<[number, number], AgentRow>(
-      `SELECT ${COLUMNS} FROM agents INDEXED BY agents_heartbeat_due
-       WHERE status <> 'offline' AND last_heartbeat < ? ORDER BY last_heartbeat LIMIT ?`,
-    );
-    this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(
-      `SELECT ${COLUMNS} FROM agents INDEXED BY agents_recovery_due
-       WHERE status = 'exhausted' AND recovery_at <= ? ORDER BY recovery_at LIMIT ?`,
-    );
+    this.heartbeatDueStmt = db.prepare<[number, number], AgentRow>(HEARTBEAT_DUE_SQL);
+    this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
   }
 

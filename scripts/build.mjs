@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Builds what the app runs from out/:
+//   out/main/serve.js     headless entry (plain Node)
+//   out/main/main.js      Electron main process
+//   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
+//   out/renderer/         the React UI (vite)
+// `--node-only` builds just the headless entry (what `npm run serve` and the tests need).
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const nodeOnly = process.argv.includes('--node-only');
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Dependencies stay in node_modules: the native addon must, and electron-builder ships them.
+  packages: 'external',
+};
+
+/** Builds the headless entry. Exported for test setup. */
+export async function buildNode() {
+  await build({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'out/main/serve.js', format: 'esm' });
+}
+
+async function buildDesktop() {
+  if (existsSync(path.join(root, 'electron/main/main.ts'))) {
+    await build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.js', format: 'esm' });
+  }
+  if (existsSync(path.join(root, 'electron/preload/preload.ts'))) {
+    // A sandboxed preload cannot require local files: everything in one CommonJS bundle.
+    await build({ ...common, packages: undefined, external: ['electron'], entryPoints: ['electron/preload/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs' });
+  }
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (vite.status !== 0) throw new Error('vite build failed');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    await buildNode();
+    if (!nodeOnly) await buildDesktop();
+  } catch (error) {
+    console.error(`build failed: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,35 @@
+import type { AgentChange } from '../../shared/agent';
+import { FleetService } from '../../electron/core/fleet-service';
+import { openDatabase, type SqliteDatabase } from '../../electron/core/store/open-database';
+import { FakeClock } from './fake-clock';
+
+export const TIMEOUT_MS = 120_000;
+export const DEFAULT_RECOVERY_MS = 5 * 3_600_000;
+
+export interface Fleet {
+  readonly clock: FakeClock;
+  readonly db: SqliteDatabase;
+  readonly service: FleetService;
+  /** Every batch of changes the service announced, in order. */
+  readonly batches: (readonly AgentChange[])[];
+  close(): void;
+}
+
+/** A service over a fresh in-memory database with a fake clock, recording every change batch. */
+export function createFleet(): Fleet {
+  const clock = new FakeClock();
+  const db = openDatabase(':memory:');
+  const service = new FleetService(db, clock, { heartbeatTimeoutMs: TIMEOUT_MS, defaultRecoveryMs: DEFAULT_RECOVERY_MS });
+  const batches: (readonly AgentChange[])[] = [];
+  service.onDidChange((changes) => batches.push(changes));
+  return {
+    clock,
+    db,
+    service,
+    batches,
+    close: () => {
+      service.dispose();
+      db.close();
+    },
+  };
+}
