@@ -24,11 +24,6 @@ function main(): void {
     console.error(`fleet-monitor: ${error.message}`);
     process.exit(1);
   }
-  console.log(`Fleet Monitor database ${config.dbPath} (${core.service.count()} agents)`);
-  console.log(
-    `Fleet Monitor sweeping every ${config.sweepIntervalMs} ms; offline after ${config.heartbeatTimeoutS} s of silence`,
-  );
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -44,6 +39,13 @@ function main(): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  // Printed only once the signal handlers are in place: whoever waits for these
+  // lines may stop us at once.
+  console.log(`Fleet Monitor database ${config.dbPath} (${core.service.count()} agents)`);
+  console.log(
+    `Fleet Monitor sweeping every ${config.sweepIntervalMs} ms; offline after ${config.heartbeatTimeoutS} s of silence`,
+  );
 }
 
 main();
