@@ -43,6 +43,10 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['cli/**'],
+    rules: restrict([['electron', 'electron/*', 'better-sqlite3', '**/electron/**', '**/renderer/**'], 'The CLI is a plain HTTP client of the agent port.']),
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(

@@ -6,7 +6,17 @@ import { FleetError } from '../shared/errors';
 import { ConfigError, loadConfig } from './core/config';
 import { startFleetCore } from './core/fleet-core';
 
-function main(): void {
+/** One line saying why the start failed and what to do. */
+function startFailure(error: unknown, host: string, port: number): string {
+  if (error instanceof FleetError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${port} on ${host} is in use; set FLEET_PORT (or --port) to another port, or 0 for any free one`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen on ${host}: no such local address; check FLEET_HOST (or --host)`;
+  if (code === 'EACCES') return `not allowed to listen on ${host}:${port}; choose a port above 1023`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig(process.argv.slice(2), process.env);
@@ -18,24 +28,25 @@ function main(): void {
 
   let core;
   try {
-    core = startFleetCore(config, { onError: (error) => console.error('fleet-monitor: sweep failed:', error) });
+    core = await startFleetCore(config, { onError: (error) => console.error('fleet-monitor:', error) });
   } catch (error) {
-    if (!(error instanceof FleetError)) throw error;
-    console.error(`fleet-monitor: ${error.message}`);
+    console.error(`fleet-monitor: ${startFailure(error, config.host, config.port)}`);
     process.exit(1);
   }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    try {
-      core.dispose();
-      console.log(`Fleet Monitor stopped (${signal})`);
-      process.exit(0);
-    } catch (error) {
-      console.error('fleet-monitor: error while stopping:', error);
-      process.exit(1);
-    }
+    core.close().then(
+      () => {
+        console.log(`Fleet Monitor stopped (${signal})`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('fleet-monitor: error while stopping:', error);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -46,6 +57,8 @@ function main(): void {
   console.log(
     `Fleet Monitor sweeping every ${config.sweepIntervalMs} ms; offline after ${config.heartbeatTimeoutS} s of silence`,
   );
+  console.log(core.tokens.file ? `Fleet Monitor tokens in ${core.tokens.file}` : 'Fleet Monitor tokens from the environment');
+  console.log(`Fleet Monitor listening on ${core.port.url}`);
 }
 
-main();
+await main();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what the app runs from out/:
 //   out/main/serve.js     headless entry (plain Node)
+//   out/cli/fleet-monitor.js  the agent CLI (bin/fleet-monitor.js)
 //   out/main/main.js      Electron main process
 //   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
 //   out/renderer/         the React UI (vite)
@@ -28,6 +29,9 @@ const common = {
 /** Builds the headless entry. Exported for test setup. */
 export async function buildNode() {
   await build({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'out/main/serve.js', format: 'esm' });
+  if (existsSync(path.join(root, 'cli/fleet-monitor.ts'))) {
+    await build({ ...common, entryPoints: ['cli/fleet-monitor.ts'], outfile: 'out/cli/fleet-monitor.js', format: 'esm' });
+  }
 }
 
 async function buildDesktop() {

@@ -10,16 +10,25 @@ export interface FleetConfig {
   readonly heartbeatTimeoutS: number;
   readonly sweepIntervalMs: number;
   readonly defaultRecoveryS: number;
+  readonly host: string;
+  readonly port: number;
+  /** Given tokens; a missing one is generated and kept beside the database. */
+  readonly agentToken: string | undefined;
+  readonly operatorToken: string | undefined;
+  readonly allowedHosts: readonly string[];
 }
 
 interface Setting {
   readonly key: keyof FleetConfig;
   readonly env: string;
-  readonly flag: string;
-  readonly schema: z.ZodType<string | number>;
-  readonly fallback: () => string | number;
+  /** The command-line flag, or null for settings kept off the command line (secrets show in `ps`). */
+  readonly flag: string | null;
+  readonly schema: z.ZodType<unknown>;
+  readonly fallback: () => unknown;
   readonly help: string;
 }
+
+const token = z.string().regex(/^[\x21-\x7e]{16,256}$/, { error: 'must be 16–256 printable characters without spaces' });
 
 const wholeNumber = (min: number, max: number) =>
   z.coerce
@@ -70,6 +79,49 @@ export const SETTINGS: readonly Setting[] = [
     fallback: () => DEFAULT_RECOVERY_S,
     help: 'recovery delay of an exhausted agent when no time is known',
   },
+  {
+    key: 'host',
+    env: 'FLEET_HOST',
+    flag: 'host',
+    schema: z.string().trim().min(1, { error: 'must not be empty' }),
+    fallback: () => '127.0.0.1',
+    help: 'address the agent port listens on',
+  },
+  {
+    key: 'port',
+    env: 'FLEET_PORT',
+    flag: 'port',
+    schema: wholeNumber(0, 65_535),
+    fallback: () => 7421,
+    help: 'agent port (0 picks a free port)',
+  },
+  {
+    key: 'agentToken',
+    env: 'FLEET_AGENT_TOKEN',
+    flag: null,
+    schema: token,
+    fallback: () => undefined,
+    help: 'bearer token for agents (generated on first run when unset)',
+  },
+  {
+    key: 'operatorToken',
+    env: 'FLEET_OPERATOR_TOKEN',
+    flag: null,
+    schema: token,
+    fallback: () => undefined,
+    help: 'bearer token for operators (generated on first run when unset)',
+  },
+  {
+    key: 'allowedHosts',
+    env: 'FLEET_ALLOWED_HOSTS',
+    flag: 'allowed-hosts',
+    schema: z
+      .string()
+      .transform((list) => list.split(',').map((h) => h.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9.\-[\]:]+$/, { error: 'must be a comma-separated list of host names' }))),
+    fallback: () => [],
+    help: 'further Host values the port answers to, comma-separated',
+  },
 ];
 
 /** A configuration value that cannot be used; the message names the variable or flag. */
@@ -82,20 +134,20 @@ export class ConfigError extends Error {
  * the default. Throws {@link ConfigError} naming the first bad value.
  */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): FleetConfig {
-  let flags: Record<string, string | boolean | undefined>;
+  let flags: Record<string, unknown>;
   try {
     flags = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
+      options: Object.fromEntries(SETTINGS.filter((s) => s.flag).map((s) => [s.flag, { type: 'string' as const }])),
       strict: true,
       allowPositionals: false,
     }).values;
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
-  const config: Record<string, string | number> = {};
+  const config: Record<string, unknown> = {};
   for (const setting of SETTINGS) {
-    const fromFlag = flags[setting.flag];
+    const fromFlag = setting.flag ? flags[setting.flag] : undefined;
     const raw = typeof fromFlag === 'string' ? fromFlag : env[setting.env];
     const source = typeof fromFlag === 'string' ? `--${setting.flag}` : setting.env;
     if (raw === undefined || (raw === '' && source === setting.env)) {
@@ -105,7 +157,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     const parsed = setting.schema.safeParse(raw);
     if (!parsed.success) {
       const reason = parsed.error.issues[0]?.message ?? 'is invalid';
-      throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${reason}`);
+      // Never echo a secret back, even a malformed one.
+      const shown = setting.key.endsWith('Token') ? '' : `=${JSON.stringify(raw)}`;
+      throw new ConfigError(`${source}${shown}: ${reason}`);
     }
     config[setting.key] = parsed.data;
   }

@@ -4,6 +4,8 @@ import type { Clock } from '../../shared/clock';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import type { FleetConfig } from './config';
 import { FleetService } from './fleet-service';
+import { startAgentPort, type AgentPort } from './http/agent-port';
+import { loadOrCreateTokens, type PortTokens } from './http/tokens';
 import { openDatabase, type SqliteDatabase } from './store/open-database';
 import { Sweeper, type TimerHost } from './sweeper';
 import { systemClock, systemTimers } from './system-clock';
@@ -16,20 +18,24 @@ export interface FleetCoreDeps {
   readonly onError?: (error: unknown) => void;
 }
 
-/** The running core: store, service and sweeper, owned together. */
+/** The running core: store, service, sweeper and agent port, owned together. */
 export interface FleetCore extends Disposable {
   readonly config: FleetConfig;
   readonly db: SqliteDatabase;
   readonly service: FleetService;
   readonly sweeper: Sweeper;
+  readonly port: AgentPort;
+  readonly tokens: PortTokens;
+  /** Closes the port (waiting for it), then disposes the rest. */
+  close(): Promise<void>;
 }
 
 /**
  * Starts the core the desktop app and `npm run serve` share. Everything it
- * starts is owned by one store and disposed together, newest first: the
- * sweeper stops, then the database checkpoints its WAL and closes.
+ * starts is owned by one store and disposed together, newest first: the port
+ * closes, the sweeper stops, then the database checkpoints its WAL and closes.
  */
-export function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = {}): FleetCore {
+export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = {}): Promise<FleetCore> {
   const clock = deps.clock ?? systemClock;
   const owned = new DisposableStore();
   try {
@@ -55,7 +61,24 @@ export function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = {}): F
       }),
     );
     sweeper.start();
-    return { config, db, service, sweeper, dispose: () => owned.dispose() };
+    const tokens = loadOrCreateTokens(config.dbPath, {
+      ...(config.agentToken ? { agentToken: config.agentToken } : {}),
+      ...(config.operatorToken ? { operatorToken: config.operatorToken } : {}),
+    });
+    const port = owned.add(
+      await startAgentPort(service, clock, {
+        host: config.host,
+        port: config.port,
+        tokens,
+        allowedHosts: config.allowedHosts,
+        ...(deps.onError ? { onError: deps.onError } : {}),
+      }),
+    );
+    const close = async () => {
+      await port.close();
+      owned.dispose();
+    };
+    return { config, db, service, sweeper, port, tokens, close, dispose: () => owned.dispose() };
   } catch (error) {
     owned.dispose();
     throw error;

@@ -90,11 +90,18 @@ export class FleetService implements Disposable {
     return this.move(id, { op: { kind: 'idle' }, cause: 'operator', register: false });
   }
 
-  /** Deletes an agent and its history. */
-  forget(id: string): void {
-    const deleted = this.db.transaction(() => this.agents.delete(id)).immediate();
-    if (!deleted) throw new AgentNotFoundError(id);
+  /** Deletes an agent and its history; returns the agent as it was. */
+  forget(id: string): Agent {
+    const agent = this.db
+      .transaction(() => {
+        const existing = this.agents.get(id);
+        if (existing) this.agents.delete(id);
+        return existing;
+      })
+      .immediate();
+    if (!agent) throw new AgentNotFoundError(id);
     this.changeEmitter.fire([{ type: 'removed', agentId: id }]);
+    return agent;
   }
 
   list(): Agent[] {

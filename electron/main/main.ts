@@ -44,12 +44,12 @@ if (!app.requestSingleInstanceLock()) {
     if (win.isMinimized()) win.restore();
     win.focus();
   });
-  app.whenReady().then(() => {
+  app.whenReady().then(async () => {
     const config = loadConfig(process.argv.slice(app.isPackaged ? 1 : 2), {
       FLEET_DB: path.join(app.getPath('userData'), 'fleet.db'),
       ...process.env,
     });
-    owned.add(startFleetCore(config, { nativeBinding: electronNativeBinding(app.isPackaged, here) }));
+    owned.add(await startFleetCore(config, { nativeBinding: electronNativeBinding(app.isPackaged, here) }));
     win = createWindow();
   });
   app.on('window-all-closed', () => app.quit());

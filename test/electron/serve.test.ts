@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +11,9 @@ describe('npm run serve (headless entry)', () => {
 
   it.each(['SIGINT', 'SIGTERM'] as const)('opens the database, runs, and on %s closes cleanly with exit 0', async (signal) => {
     const db = path.join(tempDir(), 'nested', 'fleet.db');
-    const serve = ServeProcess.start([], { FLEET_DB: db, FLEET_SWEEP_INTERVAL_MS: '50' });
+    const serve = ServeProcess.start(['--port', '0'], { FLEET_DB: db, FLEET_SWEEP_INTERVAL_MS: '50' });
     await serve.waitForLine(/^Fleet Monitor sweeping every 50 ms/);
+    await serve.waitForLine(/^Fleet Monitor listening on http:\/\/127\.0\.0\.1:\d+$/);
     serve.child.kill(signal);
     expect(await serve.exit()).toBe(0);
     const check = new Database(db, { readonly: true });
@@ -22,7 +25,7 @@ describe('npm run serve (headless entry)', () => {
     const db = path.join(tempDir(), 'fleet.db');
     const seed = new Database(db);
     seed.close();
-    const serve = ServeProcess.start(['--heartbeat-timeout-s', '1'], { FLEET_DB: db, FLEET_SWEEP_INTERVAL_MS: '50' });
+    const serve = ServeProcess.start(['--heartbeat-timeout-s', '1', '--port', '0'], { FLEET_DB: db, FLEET_SWEEP_INTERVAL_MS: '50' });
     await serve.waitForLine(/^Fleet Monitor sweeping/);
     const writer = new Database(db);
     const now = Date.now();
@@ -39,6 +42,35 @@ describe('npm run serve (headless entry)', () => {
     expect(await serve.exit()).toBe(0);
   });
 
+  it('serves the agent port: prints the URL and the tokens file, and a heartbeat over HTTP lands in the database', async () => {
+    const dir = tempDir();
+    const serve = ServeProcess.start(['--port', '0'], { FLEET_DB: path.join(dir, 'fleet.db') });
+    const line = await serve.waitForLine(/^Fleet Monitor listening on /);
+    expect(await serve.waitForLine(/^Fleet Monitor tokens in /)).toBe(`Fleet Monitor tokens in ${path.join(dir, 'tokens.json')}`);
+    const url = line.replace('Fleet Monitor listening on ', '');
+    const { agent_token } = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { agent_token: string };
+    const res = await fetch(`${url}/v1/agents/a1/heartbeat`, { method: 'POST', headers: { authorization: `Bearer ${agent_token}` } });
+    expect(res.status).toBe(200);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exit()).toBe(0);
+    const check = new Database(path.join(dir, 'fleet.db'), { readonly: true });
+    expect(check.prepare('SELECT status FROM agents WHERE id = ?').pluck().get('a1')).toBe('idle');
+    check.close();
+  });
+
+  it('a port already in use stops the start with one line saying what to do, exit 1', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const serve = ServeProcess.start(['--port', String(port)], { FLEET_DB: path.join(tempDir(), 'fleet.db') });
+      expect(await serve.exit()).toBe(1);
+      expect(serve.stderr.join('\n')).toContain(`fleet-monitor: port ${port} on 127.0.0.1 is in use; set FLEET_PORT`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('refuses a bad value at start, naming the variable, exit 2', async () => {
     const serve = ServeProcess.start([], { FLEET_DB: path.join(tempDir(), 'x.db'), FLEET_SWEEP_INTERVAL_MS: 'fast' });
     expect(await serve.exit()).toBe(2);
@@ -50,7 +82,7 @@ describe('npm run serve (headless entry)', () => {
     const future = new Database(db);
     future.pragma('user_version = 999');
     future.close();
-    const serve = ServeProcess.start([], { FLEET_DB: db });
+    const serve = ServeProcess.start(['--port', '0'], { FLEET_DB: db });
     expect(await serve.exit()).toBe(1);
     expect(serve.stderr.join('\n')).toMatch(/^fleet-monitor: The database was written by a newer version/m);
   });

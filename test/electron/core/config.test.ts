@@ -9,12 +9,46 @@ describe('loadConfig', () => {
       heartbeatTimeoutS: 120,
       sweepIntervalMs: 1000,
       defaultRecoveryS: 18000,
+      host: '127.0.0.1',
+      port: 7421,
+      agentToken: undefined,
+      operatorToken: undefined,
+      allowedHosts: [],
     });
+  });
+
+  it('reads the port settings: host, port (0 allowed), tokens from the environment only, allowed hosts', () => {
+    const env = {
+      FLEET_HOST: '::1',
+      FLEET_PORT: '0',
+      FLEET_AGENT_TOKEN: 'a'.repeat(20),
+      FLEET_OPERATOR_TOKEN: 'o'.repeat(20),
+      FLEET_ALLOWED_HOSTS: 'fleet.local, box:8080',
+    };
+    expect(loadConfig(['--port', '9000'], env)).toMatchObject({
+      host: '::1',
+      port: 9000,
+      agentToken: 'a'.repeat(20),
+      operatorToken: 'o'.repeat(20),
+      allowedHosts: ['fleet.local', 'box:8080'],
+    });
+    expect(() => loadConfig(['--agent-token', 'x'.repeat(20)], {})).toThrow(ConfigError);
+  });
+
+  it('refuses a bad token without echoing it', () => {
+    let message = '';
+    try {
+      loadConfig([], { FLEET_OPERATOR_TOKEN: 'short secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^FLEET_OPERATOR_TOKEN: must be 16–256 printable characters/);
+    expect(message).not.toContain('short secret');
   });
 
   it('reads the environment variables', () => {
     const env = { FLEET_DB: '/tmp/x.db', FLEET_HEARTBEAT_TIMEOUT_S: '1', FLEET_SWEEP_INTERVAL_MS: '50', FLEET_DEFAULT_RECOVERY_S: '60' };
-    expect(loadConfig([], env)).toEqual({ dbPath: '/tmp/x.db', heartbeatTimeoutS: 1, sweepIntervalMs: 50, defaultRecoveryS: 60 });
+    expect(loadConfig([], env)).toMatchObject({ dbPath: '/tmp/x.db', heartbeatTimeoutS: 1, sweepIntervalMs: 50, defaultRecoveryS: 60 });
   });
 
   it('a flag beats its environment variable', () => {
@@ -29,6 +63,8 @@ describe('loadConfig', () => {
     [{ FLEET_SWEEP_INTERVAL_MS: '1.5' }, /FLEET_SWEEP_INTERVAL_MS="1.5": must be a whole number/],
     [{ FLEET_DEFAULT_RECOVERY_S: '-1' }, /FLEET_DEFAULT_RECOVERY_S="-1": must be at least 1/],
     [{ FLEET_DB: '   ' }, /FLEET_DB=" {3}": must not be empty/],
+    [{ FLEET_PORT: '65536' }, /FLEET_PORT="65536": must be at most 65535/],
+    [{ FLEET_ALLOWED_HOSTS: 'a b' }, /FLEET_ALLOWED_HOSTS="a b": must be a comma-separated list/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);
     expect(() => loadConfig([], env)).toThrow(message);

@@ -147,7 +147,7 @@ const commands = [
     if (a.status === 'idle') return refuse(i, 'idle', 'busy, on_call, exhausted, offline');
     return toIdle(a, m.wall).status;
   }, (r) => r.service.recover(i))),
-  id.map((i) => new Step(`forget(${i})`, (m) => (m.agents.delete(i) ? 'ok' : notFound(i)), (r) => r.service.forget(i))),
+  id.map((i) => new Step(`forget(${i})`, (m) => (m.agents.delete(i) ? 'ok' : notFound(i)), (r) => void r.service.forget(i))),
   fc.integer({ min: 1, max: 130_000 }).map((ms) => new Step(`advance(${ms})`, (m) => {
     m.wall += ms;
     m.mono += ms;

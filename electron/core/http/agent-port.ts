@@ -1,0 +1,178 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../../../shared/clock';
+import type { Disposable } from '../../../shared/disposable';
+import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
+import type { FleetService } from '../fleet-service';
+import { EventStreamHub } from './event-stream';
+import { HttpError, toHttpError } from './http-error';
+import { readJsonBody, sendError, sendJson } from './http-io';
+import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
+import { ROUTES, type Access, type Route } from './routes';
+import { tokenMatches, type PortTokens } from './tokens';
+
+export interface AgentPortOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly tokens: PortTokens;
+  /** Further Host values to answer to (`name` or `name:port`). */
+  readonly allowedHosts?: readonly string[];
+  /** Bounds on slow clients (slow-loris): whole headers, and the whole request. */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The running port. */
+export interface AgentPort extends Disposable {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`, ready to print. */
+  readonly url: string;
+  /** Stops accepting, ends event streams and closes every connection. */
+  close(): Promise<void>;
+}
+
+interface CompiledRoute extends Route {
+  readonly regex: RegExp;
+}
+
+const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => ({
+  ...route,
+  regex: new RegExp(`^${route.path.replace('{id}', '(?<id>[^/]+)')}$`),
+}));
+
+type Role = 'agent' | 'operator';
+
+/**
+ * Starts the agent port: the HTTP API agents post heartbeats and status to,
+ * and operators read and act through. Plain Node; the desktop app and
+ * `npm run serve` both start it.
+ */
+export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
+  const hub = new EventStreamHub(service.onDidChange);
+  let hosts = new Set<string>();
+  const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor: request failed:', error));
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const httpError = toHttpError(error);
+      if (httpError.code === 'internal') onError(error);
+      if (!res.headersSent) sendError(res, httpError);
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 15_000;
+  server.keepAliveTimeout = 5_000;
+  // A burst of malformed requests must not hang around.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The front door: before auth, before reading a byte of the body.
+    const refusal = checkRequestOrigin({ host: req.headers.host, origin: req.headers.origin }, hosts);
+    if (refusal) throw new HttpError('forbidden', refusal);
+    if (req.method === 'OPTIONS') {
+      // No CORS: same-origin callers never preflight, and nobody else is served.
+      throw new HttpError('method_not_allowed', 'CORS preflight is not supported', { allow: 'GET, POST, DELETE' });
+    }
+
+    const url = parseTarget(req.url);
+    if (url.pathname === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET, HEAD' });
+      return sendJson(res, 200, { status: 'ok' });
+    }
+
+    const role = authenticate(req.headers.authorization);
+    if (url.pathname === '/v1/stream') {
+      if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
+      requireAccess(role, 'operator');
+      return hub.attach(res);
+    }
+
+    const matches = COMPILED.map((route) => ({ route, match: route.regex.exec(url.pathname) })).filter((m) => m.match);
+    if (matches.length === 0) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
+    const found = matches.find((m) => m.route.method === req.method);
+    if (!found) {
+      const allow = [...new Set(matches.map((m) => m.route.method))].join(', ');
+      throw new HttpError('method_not_allowed', `Use ${allow} on ${url.pathname}`, { allow });
+    }
+    const { route, match } = found;
+    requireAccess(role, route.access);
+
+    const id = route.path.includes('{id}') ? decodeId(match?.groups?.id) : '';
+    const body = route.body ? await readJsonBody(req) : undefined;
+    const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now() });
+    sendJson(res, 200, result);
+  }
+
+  function authenticate(header: string | undefined): Role {
+    const match = header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
+    const token = match?.[1];
+    if (!token) throw new HttpError('unauthorized', 'A bearer token is required', { 'www-authenticate': 'Bearer' });
+    // Both comparisons always run, so timing does not tell which token was close.
+    const isOperator = tokenMatches(token, options.tokens.operatorToken);
+    const isAgent = tokenMatches(token, options.tokens.agentToken);
+    if (isOperator) return 'operator';
+    if (isAgent) return 'agent';
+    throw new HttpError('unauthorized', 'The bearer token is not valid', { 'www-authenticate': 'Bearer error="invalid_token"' });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  hosts = allowedHosts(options.host, port, options.allowedHosts ?? []);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      hub.dispose();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  return {
+    host: options.host,
+    port,
+    url: `http://${hostPort(options.host, port)}`,
+    close,
+    dispose: () => void close(),
+  };
+}
+
+/** The request target as a URL; only origin-form (`/path?query`) is served. */
+function parseTarget(target: string | undefined): URL {
+  if (target?.startsWith('/')) {
+    try {
+      return new URL(`http://fleet.invalid${target}`);
+    } catch {
+      // fall through to the refusal below
+    }
+  }
+  throw new HttpError('bad_request', 'The request target must be a path');
+}
+
+function requireAccess(role: Role, access: Access): void {
+  if (access === 'operator' && role !== 'operator') throw new HttpError('forbidden', 'This endpoint needs the operator token');
+}
+
+function decodeId(raw: string | undefined): string {
+  let id: string | undefined;
+  try {
+    id = raw === undefined ? undefined : decodeURIComponent(raw);
+  } catch {
+    id = undefined;
+  }
+  if (id === undefined || !AGENT_ID_PATTERN.test(id)) {
+    throw new HttpError('bad_request', 'agent id must be 1–128 characters of A-Z a-z 0-9 . _ : @ -');
+  }
+  return id;
+}

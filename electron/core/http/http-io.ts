@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-error';
+
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+/** Sends `body` as JSON with `status`. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Sends the error shape `{"error": {"code", "message"}}`. */
+export function sendError(res: ServerResponse, error: HttpError): void {
+  sendJson(res, error.status, { error: error.toInfo() }, error.headers);
+}
+
+/** A refused body is not read; closing the connection spares us reading the rest of it. */
+const CLOSE = { connection: 'close' } as const;
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Reads and parses a JSON body: undefined when there is none; 415 when it is
+ * not `application/json`; 413 past {@link MAX_BODY_BYTES} (checked against
+ * Content-Length before reading, and while reading); 400 for invalid UTF-8 or JSON.
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  if (!hasBody(req)) return undefined;
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError('unsupported_media_type', 'The body must be application/json', CLOSE);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
+    chunks.push(chunk);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError('bad_request', 'The body is not valid UTF-8');
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError('bad_request', 'The body is not valid JSON');
+  }
+}

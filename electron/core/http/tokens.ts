@@ -1,0 +1,75 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The two bearer tokens of the agent port. */
+export interface PortTokens {
+  readonly agentToken: string;
+  readonly operatorToken: string;
+  /** Where generated tokens are kept, or null when both came from the environment or the store is in memory. */
+  readonly file: string | null;
+}
+
+interface TokensFile {
+  agent_token: string;
+  operator_token: string;
+}
+
+/** A fresh token: 256 bits from the OS CSPRNG, URL-safe. */
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Resolves the tokens: a given one wins; a missing one is read from
+ * `tokens.json` beside the database, or generated and saved there, readable
+ * by the user only (0600), written atomically so a crash never leaves half a file.
+ */
+export function loadOrCreateTokens(dbPath: string, given: { agentToken?: string; operatorToken?: string }): PortTokens {
+  if (given.agentToken && given.operatorToken) {
+    return { agentToken: given.agentToken, operatorToken: given.operatorToken, file: null };
+  }
+  if (dbPath === ':memory:') {
+    return { agentToken: given.agentToken ?? generateToken(), operatorToken: given.operatorToken ?? generateToken(), file: null };
+  }
+  const file = path.join(path.dirname(path.resolve(dbPath)), 'tokens.json');
+  let saved = readTokensFile(file);
+  if (!saved) {
+    saved = { agent_token: generateToken(), operator_token: generateToken() };
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(temp, file);
+  } else if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0) {
+    fs.chmodSync(file, 0o600);
+  }
+  return {
+    agentToken: given.agentToken ?? saved.agent_token,
+    operatorToken: given.operatorToken ?? saved.operator_token,
+    file,
+  };
+}
+
+function readTokensFile(file: string): TokensFile | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const parsed = JSON.parse(text) as Partial<TokensFile>;
+  if (typeof parsed.agent_token !== 'string' || typeof parsed.operator_token !== 'string' || !parsed.agent_token || !parsed.operator_token) {
+    throw new Error(`${file} is not a Fleet Monitor tokens file; move it aside to generate new tokens`);
+  }
+  return { agent_token: parsed.agent_token, operator_token: parsed.operator_token };
+}
+
+/**
+ * Compares a presented token with an expected one in constant time. Both are
+ * hashed first so that neither the content nor the length leaks through timing.
+ */
+export function tokenMatches(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}

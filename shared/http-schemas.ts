@@ -1,0 +1,79 @@
+/**
+ * Validation of everything that enters through the agent port (and IPC): one
+ * zod schema per input, which also gives its TypeScript type.
+ */
+import { z } from 'zod';
+import { EXHAUST_REASONS, SLOT_TYPES } from './status';
+
+/** Agent ids: 1–128 characters of `A-Z a-z 0-9 . _ : @ -`. */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+export const agentIdSchema = z.string().regex(AGENT_ID_PATTERN, {
+  error: 'agent id must be 1–128 characters of A-Z a-z 0-9 . _ : @ -',
+});
+
+/** Label keys follow the usual key syntax (which also keeps out `__proto__`). */
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
+const LABEL_KEY_RULE = 'label keys are 1–63 characters of A-Z a-z 0-9 . _ / - starting with a letter or digit';
+export const MAX_LABELS = 32;
+
+// zod drops a `__proto__` key silently; a label the agent sent must never vanish unseen, so it is refused.
+export const labelsSchema = z
+  .unknown()
+  .refine((value) => !(typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')), { error: LABEL_KEY_RULE })
+  .pipe(z.record(z.string().regex(LABEL_KEY, { error: LABEL_KEY_RULE }), z.string().max(256, { error: 'label values are at most 256 characters' })))
+  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, { error: `at most ${MAX_LABELS} labels` });
+
+export const profileSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  labels: labelsSchema.optional(),
+});
+
+/** RFC 3339 with an explicit offset or Z, converted to epoch milliseconds. */
+export const rfc3339Schema = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-01T12:00:00Z' })
+  .transform((text) => Date.parse(text));
+
+export const heartbeatBodySchema = profileSchema;
+
+export const busyBodySchema = profileSchema.extend({
+  slot_type: z.enum(SLOT_TYPES, { error: `slot_type must be one of ${SLOT_TYPES.join(', ')}` }),
+});
+
+export const idleBodySchema = profileSchema;
+
+/** Provider response headers as the agent saw them; a header may repeat. */
+export const responseHeadersSchema = z.record(
+  z.string().max(256),
+  z.union([z.string().max(8192), z.array(z.string().max(8192)).max(16)]),
+);
+
+const reasonSchema = z.enum(EXHAUST_REASONS, { error: `reason must be one of ${EXHAUST_REASONS.join(', ')}` });
+
+export const exhaustedBodySchema = profileSchema.extend({
+  reason: reasonSchema,
+  recovery_at: rfc3339Schema.optional(),
+  headers: responseHeadersSchema.optional(),
+});
+
+export const exhaustActionBodySchema = z.object({
+  reason: reasonSchema,
+  recovery_at: rfc3339Schema.optional(),
+});
+
+export const eventsLimitSchema = z.coerce
+  .number({ error: 'limit must be a number' })
+  .int({ error: 'limit must be a whole number' })
+  .min(1, { error: 'limit must be at least 1' })
+  .max(1000, { error: 'limit must be at most 1000' });
+
+export type BusyBody = z.infer<typeof busyBodySchema>;
+export type ExhaustedBody = z.infer<typeof exhaustedBodySchema>;
+export type ExhaustActionBody = z.infer<typeof exhaustActionBodySchema>;
+
+/** The first issue of a failed parse as one readable line, naming the field. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}

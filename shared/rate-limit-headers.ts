@@ -1,0 +1,113 @@
+/**
+ * Recovery time from a provider's rate-limit response headers. Pure: the
+ * agent port passes the headers an agent saw and the current time.
+ *
+ * Selection: a `retry-after` / `retry-after-ms` value wins when there is one
+ * (it is the provider's direct instruction); otherwise the latest of the
+ * resets (the agent is blocked until every exhausted limit has reset). A time
+ * in the past or more than 7 days away counts as unparsed. Never throws.
+ */
+
+/** Headers as an agent saw them on a provider's response: names case-insensitive. */
+export type ResponseHeaders = Readonly<Record<string, string | readonly string[]>>;
+
+/** Resets further away than this are treated as nonsense. */
+export const MAX_RECOVERY_HORIZON_MS = 7 * 24 * 60 * 60 * 1000;
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const GO_DURATION = /^(?:(\d+(?:\.\d+)?)(h|m|s|ms|us|µs|ns))+$/;
+const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+
+/** Delay in seconds written as a plain non-negative decimal (no sign, no exponent). */
+function parseSeconds(text: string): number | null {
+  return DECIMAL.test(text) ? Number(text) * 1000 : null;
+}
+
+/** Go's `time.Duration` text as OpenAI sends it: "6m0s", "1s", "20ms", "1h2m3.5s". In ms. */
+export function parseGoDuration(text: string): number | null {
+  if (!GO_DURATION.test(text)) return null;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(GO_PART)) total += Number(amount) * (UNIT_MS[unit!] ?? NaN);
+  return Number.isFinite(total) ? total : null;
+}
+
+function parseRetryAfter(text: string, now: number): number | null {
+  const delay = parseSeconds(text);
+  if (delay !== null) return now + delay;
+  return IMF_FIXDATE.test(text) ? Date.parse(text) : null;
+}
+
+function parseRfc3339(text: string): number | null {
+  return RFC3339.test(text) ? Date.parse(text) : null;
+}
+
+function parseEpochSeconds(text: string): number | null {
+  return /^\d+$/.test(text) ? Number(text) * 1000 : null;
+}
+
+/** The IETF draft's structured `RateLimit` field: `"default";r=0;t=30`, possibly a list. Latest `t` wins. */
+function parseStructured(text: string, now: number): number | null {
+  let latest: number | null = null;
+  for (const item of text.split(',')) {
+    for (const param of item.split(';').slice(1)) {
+      const [key, value] = param.split('=').map((part) => part.trim());
+      if (key !== 't' || value === undefined || !/^\d+$/.test(value)) continue;
+      const at = now + Number(value) * 1000;
+      latest = latest === null ? at : Math.max(latest, at);
+    }
+  }
+  return latest;
+}
+
+type Parser = (text: string, now: number) => number | null;
+
+/** Reset headers, by exact (lower-case) name. */
+const RESET_PARSERS: Readonly<Record<string, Parser>> = {
+  'x-ratelimit-reset-requests': (t, now) => nullOr(parseGoDuration(t), (ms) => now + ms),
+  'x-ratelimit-reset-tokens': (t, now) => nullOr(parseGoDuration(t), (ms) => now + ms),
+  'anthropic-ratelimit-requests-reset': parseRfc3339,
+  'anthropic-ratelimit-tokens-reset': parseRfc3339,
+  'anthropic-ratelimit-input-tokens-reset': parseRfc3339,
+  'anthropic-ratelimit-output-tokens-reset': parseRfc3339,
+  // Epoch seconds when it looks like a timestamp, else a delay (GitHub vs. others).
+  'x-ratelimit-reset': (t, now) => nullOr(parseSeconds(t), (ms) => (ms > 1e12 ? ms : now + ms)),
+  'ratelimit-reset': (t, now) => nullOr(parseSeconds(t), (ms) => now + ms),
+  ratelimit: parseStructured,
+};
+const UNIFIED_RESET = /^anthropic-ratelimit-unified-.+-reset$/;
+
+function nullOr(value: number | null, then: (v: number) => number): number | null {
+  return value === null ? null : then(value);
+}
+
+/** Returns the recovery time (epoch ms UTC) the headers give, or null when nothing usable parses. */
+export function recoveryFromHeaders(headers: ResponseHeaders, now: number): number | null {
+  const usable = (at: number | null): at is number =>
+    at !== null && Number.isFinite(at) && at >= now && at <= now + MAX_RECOVERY_HORIZON_MS;
+  let retryAfter: number | null = null;
+  let retryAfterMs: number | null = null;
+  let latestReset: number | null = null;
+
+  for (const [rawName, rawValue] of Object.entries(headers)) {
+    const value = (typeof rawValue === 'string' ? rawValue : Array.isArray(rawValue) ? rawValue[0] : undefined)?.trim();
+    if (typeof value !== 'string' || value === '') continue;
+    const name = rawName.toLowerCase();
+    if (name === 'retry-after') {
+      const at = parseRetryAfter(value, now);
+      if (usable(at)) retryAfter = at;
+    } else if (name === 'retry-after-ms') {
+      const at = nullOr(parseSeconds(value), (s) => now + s / 1000);
+      if (usable(at)) retryAfterMs = at;
+    } else {
+      const parser = Object.hasOwn(RESET_PARSERS, name) ? RESET_PARSERS[name] : UNIFIED_RESET.test(name) ? parseEpochSeconds : undefined;
+      const at = parser ? parser(value, now) : null;
+      if (usable(at)) latestReset = latestReset === null ? at : Math.max(latestReset, at);
+    }
+  }
+  // retry-after-ms is the same instruction as retry-after, at a finer grain: prefer it.
+  const chosen = retryAfterMs ?? retryAfter ?? latestReset;
+  return chosen === null ? null : Math.ceil(chosen);
+}

@@ -1,0 +1,106 @@
+/**
+ * The agent port's public JSON shapes (snake_case, times as RFC 3339 UTC
+ * strings or null) and the conversions from the domain types. This is a
+ * contract: add fields, never change or remove them.
+ */
+import type { Agent, Labels, StatusEvent } from './agent';
+import type { AgentStatus, EventCause, ExhaustReason } from './status';
+
+export interface WireAgent {
+  id: string;
+  name: string | null;
+  status: AgentStatus;
+  status_since: string;
+  last_heartbeat: string | null;
+  exhausted_at: string | null;
+  recovery_at: string | null;
+  exhaust_reason: ExhaustReason | null;
+  labels: Labels;
+  created_at: string;
+}
+
+export interface WireEvent {
+  id: number;
+  agent_id: string;
+  from: AgentStatus;
+  to: AgentStatus;
+  cause: EventCause;
+  at: string;
+  detail: Readonly<Record<string, unknown>> | null;
+}
+
+/** Epoch milliseconds as an RFC 3339 UTC string. */
+export function toRfc3339(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function optionalTime(ms: number | null): string | null {
+  return ms === null ? null : toRfc3339(ms);
+}
+
+export function toWireAgent(agent: Agent): WireAgent {
+  return {
+    id: agent.id,
+    name: agent.name,
+    status: agent.status,
+    status_since: toRfc3339(agent.statusSince),
+    last_heartbeat: optionalTime(agent.lastHeartbeat),
+    exhausted_at: optionalTime(agent.exhaustedAt),
+    recovery_at: optionalTime(agent.recoveryAt),
+    exhaust_reason: agent.exhaustReason,
+    labels: agent.labels,
+    created_at: toRfc3339(agent.createdAt),
+  };
+}
+
+export function toWireEvent(event: StatusEvent): WireEvent {
+  return {
+    id: event.id,
+    agent_id: event.agentId,
+    from: event.from,
+    to: event.to,
+    cause: event.cause,
+    at: toRfc3339(event.at),
+    detail: event.detail,
+  };
+}
+
+/** The inverse of {@link toWireAgent}: what the browser UI reads from the port. */
+export function fromWireAgent(wire: WireAgent): Agent {
+  const time = (text: string | null) => (text === null ? null : Date.parse(text));
+  return {
+    id: wire.id,
+    name: wire.name,
+    labels: wire.labels,
+    status: wire.status,
+    statusSince: Date.parse(wire.status_since),
+    lastHeartbeat: time(wire.last_heartbeat),
+    exhaustedAt: time(wire.exhausted_at),
+    recoveryAt: time(wire.recovery_at),
+    exhaustReason: wire.exhaust_reason,
+    createdAt: Date.parse(wire.created_at),
+  };
+}
+
+/** The inverse of {@link toWireEvent}. */
+export function fromWireEvent(wire: WireEvent): StatusEvent {
+  return {
+    id: wire.id,
+    agentId: wire.agent_id,
+    from: wire.from,
+    to: wire.to,
+    cause: wire.cause,
+    at: Date.parse(wire.at),
+    detail: wire.detail,
+  };
+}
+
+/** `GET /v1/settings`: what the operator's settings view shows (operator token only). */
+export interface WireSettings {
+  url: string;
+  port: number;
+  agent_token: string;
+  heartbeat_timeout_s: number;
+  sweep_interval_ms: number;
+  default_recovery_s: number;
+}

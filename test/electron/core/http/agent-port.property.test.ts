@@ -1,0 +1,115 @@
+/**
+ * Hostile input: thousands of generated requests (methods, paths, ids,
+ * headers, bodies) against the real port. Never a 5xx, never a crash, and a
+ * rejected request changes nothing (a 409 may leave only the registration it
+ * made, as the contract says). FC_HTTP_RUNS sets the count (default 2,000).
+ */
+import http from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_TOKEN, OPERATOR_TOKEN, startPortFixture, type PortFixture } from '../../../support/port-fixture';
+
+let f: PortFixture;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+beforeAll(async () => {
+  f = await startPortFixture();
+});
+afterAll(async () => {
+  agent.destroy();
+  await f.stop();
+});
+
+function send(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: f.port.port, method, path, headers, agent, timeout: 2_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 2 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const ids = fc.oneof(
+  fc.constantFrom('a1', 'a2', 'known', 'Az09._:@-'),
+  fc.string({ maxLength: 140 }).map(encodeURIComponent),
+  fc.constantFrom('%', '%zz', '..', '%2e%2e', '__proto__', 'constructor', '%00', 'x'.repeat(129)),
+);
+const paths = fc.oneof(
+  fc.tuple(ids, fc.constantFrom('heartbeat', 'busy', 'idle', 'exhausted', 'events', 'actions/exhaust', 'actions/recover', '', 'nope')).map(
+    ([id, tail]) => `/v1/agents/${id}${tail ? `/${tail}` : ''}`,
+  ),
+  fc.constantFrom('/v1/agents', '/healthz', '/', '/v1', '/v1/agents/', '//v1/agents', '/v1/agents/a1/events?limit=-1', '/v1/agents/a1/events?limit=1e9'),
+  fc.webPath(),
+);
+const jsonish = fc.oneof(
+  fc.record(
+    {
+      slot_type: fc.oneof(fc.constantFrom('work', 'on_call', 'night'), fc.anything()),
+      reason: fc.oneof(fc.constantFrom('rate_limit', 'billing'), fc.anything()),
+      recovery_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.integer()),
+      headers: fc.oneof(fc.dictionary(fc.string(), fc.string()), fc.anything()),
+      name: fc.oneof(fc.string(), fc.anything()),
+      labels: fc.oneof(fc.dictionary(fc.string(), fc.string()), fc.anything()),
+      __proto__: fc.anything(),
+    },
+    { requiredKeys: [] },
+  ).map((o) => Buffer.from(JSON.stringify(o) ?? '')),
+  fc.jsonValue({ maxDepth: 30 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+  fc.string().map((s) => Buffer.from(s)),
+  fc.uint8Array({ maxLength: 256 }).map((a) => Buffer.from(a)),
+  fc.constant(Buffer.from(`{"name":"${'x'.repeat(70_000)}"}`)),
+  fc.constant(Buffer.from('['.repeat(5_000))),
+  fc.constant(Buffer.from('{"labels":{"__proto__":{"polluted":true}},"constructor":{"prototype":{"x":1}}}')),
+);
+const request = fc.record({
+  method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD'),
+  path: paths,
+  token: fc.constantFrom(AGENT_TOKEN, OPERATOR_TOKEN, 'wrong-token-wrong-token', ''),
+  contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'APPLICATION/JSON', ''),
+  host: fc.constantFrom('own', 'localhost', 'evil.example', ''),
+  origin: fc.constantFrom(undefined, 'own', 'https://evil.example', 'null'),
+  body: fc.option(jsonish, { nil: undefined }),
+});
+
+const snapshot = () =>
+  JSON.stringify([f.db.prepare('SELECT * FROM agents ORDER BY id').all(), f.db.prepare('SELECT * FROM status_events ORDER BY id').all()]);
+const eventCount = () => f.db.prepare('SELECT count(*) FROM status_events').pluck().get();
+
+describe('agent port under generated hostile input', () => {
+  it('never answers 5xx, never crashes, and rejected requests change nothing', async () => {
+    await f.call({ method: 'POST', path: '/v1/agents/known/busy', body: { slot_type: 'work' } });
+    const numRuns = Number(process.env.FC_HTTP_RUNS ?? 2000);
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const port = f.port.port;
+        const headers: Record<string, string> = {
+          host: r.host === 'own' ? `127.0.0.1:${port}` : r.host === 'localhost' ? `localhost:${port}` : r.host,
+        };
+        if (r.token) headers.authorization = `Bearer ${r.token}`;
+        if (r.origin) headers.origin = r.origin === 'own' ? `http://127.0.0.1:${port}` : r.origin;
+        if (r.body !== undefined && r.contentType) headers['content-type'] = r.contentType;
+        const before = snapshot();
+        const events = eventCount();
+        const status = await send(r.method, r.path, headers, r.body);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        expect(status).toBeGreaterThanOrEqual(200);
+        expect(status).toBeLessThan(500);
+        if (status === 409) expect(eventCount()).toBe(events);
+        else if (status >= 400) expect(snapshot()).toBe(before);
+        // nothing leaks onto shared prototypes
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns },
+    );
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBe(numRuns);
+    // the generators reach both sides of the door
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(403) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
+  });
+});

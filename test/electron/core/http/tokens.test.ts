@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateToken, loadOrCreateTokens, tokenMatches } from '../../../../electron/core/http/tokens';
+import { useTempDir } from '../../../support/temp-dir';
+
+describe('port tokens', () => {
+  const tempDir = useTempDir();
+
+  it('generates two distinct 256-bit tokens on first run and keeps them in a 0600 file beside the database', () => {
+    const dir = tempDir();
+    const tokens = loadOrCreateTokens(path.join(dir, 'fleet.db'), {});
+    expect(tokens.file).toBe(path.join(dir, 'tokens.json'));
+    expect(tokens.agentToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tokens.operatorToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tokens.agentToken).not.toBe(tokens.operatorToken);
+    expect(fs.statSync(tokens.file!).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(tokens.file!, 'utf8'))).toEqual({ agent_token: tokens.agentToken, operator_token: tokens.operatorToken });
+  });
+
+  it('reuses the saved tokens on the next run and tightens loose permissions', () => {
+    const db = path.join(tempDir(), 'fleet.db');
+    const first = loadOrCreateTokens(db, {});
+    fs.chmodSync(first.file!, 0o644);
+    const second = loadOrCreateTokens(db, {});
+    expect(second).toEqual(first);
+    expect(fs.statSync(first.file!).mode & 0o777).toBe(0o600);
+  });
+
+  it('given tokens win; both given means no file at all', () => {
+    const dir = tempDir();
+    const both = loadOrCreateTokens(path.join(dir, 'fleet.db'), { agentToken: 'a'.repeat(20), operatorToken: 'o'.repeat(20) });
+    expect(both).toEqual({ agentToken: 'a'.repeat(20), operatorToken: 'o'.repeat(20), file: null });
+    expect(fs.existsSync(path.join(dir, 'tokens.json'))).toBe(false);
+    const one = loadOrCreateTokens(path.join(dir, 'fleet.db'), { operatorToken: 'o'.repeat(20) });
+    expect(one.operatorToken).toBe('o'.repeat(20));
+    expect(one.agentToken).not.toBe('o'.repeat(20));
+  });
+
+  it('refuses a tokens file that is not one, saying what to do', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'tokens.json'), '{"agent_token": 5}');
+    expect(() => loadOrCreateTokens(path.join(dir, 'fleet.db'), {})).toThrow(/not a Fleet Monitor tokens file; move it aside/);
+  });
+
+  it('tokenMatches compares exactly, whatever the lengths', () => {
+    const token = generateToken();
+    expect(tokenMatches(token, token)).toBe(true);
+    expect(tokenMatches(token.slice(0, -1), token)).toBe(false);
+    expect(tokenMatches(`${token}x`, token)).toBe(false);
+    expect(tokenMatches('', token)).toBe(false);
+  });
+});

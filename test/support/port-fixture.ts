@@ -1,0 +1,40 @@
+import { startAgentPort, type AgentPort } from '../../electron/core/http/agent-port';
+import { createFleet, type Fleet } from './fleet-fixture';
+import { request, type RawRequest, type RawResponse } from './http-client';
+
+export const AGENT_TOKEN = 'agent-token-0123456789abcdef';
+export const OPERATOR_TOKEN = 'operator-token-0123456789abcdef';
+
+export interface PortFixture extends Fleet {
+  readonly port: AgentPort;
+  /** A request with the agent token unless headers say otherwise. */
+  call(req: RawRequest): Promise<RawResponse>;
+  /** A request with the operator token. */
+  operator(req: RawRequest): Promise<RawResponse>;
+  stop(): Promise<void>;
+}
+
+/** A real agent port on 127.0.0.1, port 0, over an in-memory fleet with a fake clock. */
+export async function startPortFixture(options: { allowedHosts?: string[] } = {}): Promise<PortFixture> {
+  const fleet = createFleet();
+  const port = await startAgentPort(fleet.service, fleet.clock, {
+    host: '127.0.0.1',
+    port: 0,
+    tokens: { agentToken: AGENT_TOKEN, operatorToken: OPERATOR_TOKEN, file: null },
+    allowedHosts: options.allowedHosts ?? [],
+    headersTimeoutMs: 1_000,
+    requestTimeoutMs: 2_000,
+  });
+  const withToken = (token: string) => (req: RawRequest) =>
+    request(port.port, { ...req, headers: { authorization: `Bearer ${token}`, ...req.headers } });
+  return {
+    ...fleet,
+    port,
+    call: withToken(AGENT_TOKEN),
+    operator: withToken(OPERATOR_TOKEN),
+    stop: async () => {
+      await port.close();
+      fleet.close();
+    },
+  };
+}
