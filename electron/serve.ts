@@ -2,6 +2,8 @@
  * Headless entry: the Fleet Monitor core in plain Node, no Electron.
  * `npm run serve` builds and runs this file.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FleetError } from '../shared/errors';
 import { ConfigError, loadConfig } from './core/config';
 import { startFleetCore } from './core/fleet-core';
@@ -28,7 +30,10 @@ async function main(): Promise<void> {
 
   let core;
   try {
-    core = await startFleetCore(config, { onError: (error) => console.error('fleet-monitor:', error) });
+    core = await startFleetCore(config, {
+      uiDir: path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
+      onError: (error) => console.error('fleet-monitor:', error),
+    });
   } catch (error) {
     console.error(`fleet-monitor: ${startFailure(error, config.host, config.port)}`);
     process.exit(1);
@@ -59,6 +64,11 @@ async function main(): Promise<void> {
   );
   console.log(core.tokens.file ? `Fleet Monitor tokens in ${core.tokens.file}` : 'Fleet Monitor tokens from the environment');
   console.log(`Fleet Monitor listening on ${core.port.url}`);
+  console.log(
+    core.port.hasUi
+      ? `Fleet Monitor UI: ${core.port.url}/#token=${core.tokens.operatorToken}`
+      : 'Fleet Monitor UI not built; run `npm run build` to serve it',
+  );
 }
 
 await main();

@@ -5,7 +5,8 @@
 //   out/main/main.js      Electron main process
 //   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
 //   out/renderer/         the React UI (vite)
-// `--node-only` builds just the headless entry (what `npm run serve` and the tests need).
+// `--node-only` builds just the Node entries (what the tests run); `--headless`
+// adds the renderer (what `npm run serve` serves).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const nodeOnly = process.argv.includes('--node-only');
+const headless = process.argv.includes('--headless');
 
 const common = {
   absWorkingDir: root,
@@ -34,6 +36,14 @@ export async function buildNode() {
   }
 }
 
+function buildRenderer() {
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (vite.status !== 0) throw new Error('vite build failed');
+}
+
 async function buildDesktop() {
   if (existsSync(path.join(root, 'electron/main/main.ts'))) {
     await build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.js', format: 'esm' });
@@ -42,17 +52,13 @@ async function buildDesktop() {
     // A sandboxed preload cannot require local files: everything in one CommonJS bundle.
     await build({ ...common, packages: undefined, external: ['electron'], entryPoints: ['electron/preload/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs' });
   }
-  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (vite.status !== 0) throw new Error('vite build failed');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     await buildNode();
-    if (!nodeOnly) await buildDesktop();
+    if (!nodeOnly) buildRenderer();
+    if (!nodeOnly && !headless) await buildDesktop();
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

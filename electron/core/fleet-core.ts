@@ -16,6 +16,8 @@ export interface FleetCoreDeps {
   /** The better-sqlite3 addon for this runtime (the desktop app's Electron build). */
   readonly nativeBinding?: string;
   readonly onError?: (error: unknown) => void;
+  /** The built UI to serve at `/` (headless mode). */
+  readonly uiDir?: string;
 }
 
 /** The running core: store, service, sweeper and agent port, owned together. */
@@ -71,6 +73,8 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
         port: config.port,
         tokens,
         allowedHosts: config.allowedHosts,
+        timings: config,
+        ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
         ...(deps.onError ? { onError: deps.onError } : {}),
       }),
     );

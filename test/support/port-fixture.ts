@@ -15,7 +15,7 @@ export interface PortFixture extends Fleet {
 }
 
 /** A real agent port on 127.0.0.1, port 0, over an in-memory fleet with a fake clock. */
-export async function startPortFixture(options: { allowedHosts?: string[] } = {}): Promise<PortFixture> {
+export async function startPortFixture(options: { allowedHosts?: string[]; uiDir?: string } = {}): Promise<PortFixture> {
   const fleet = createFleet();
   const port = await startAgentPort(fleet.service, fleet.clock, {
     host: '127.0.0.1',
@@ -24,6 +24,8 @@ export async function startPortFixture(options: { allowedHosts?: string[] } = {}
     allowedHosts: options.allowedHosts ?? [],
     headersTimeoutMs: 1_000,
     requestTimeoutMs: 2_000,
+    timings: { heartbeatTimeoutS: 120, sweepIntervalMs: 1000, defaultRecoveryS: 18_000 },
+    ...(options.uiDir ? { uiDir: options.uiDir } : {}),
   });
   const withToken = (token: string) => (req: RawRequest) =>
     request(port.port, { ...req, headers: { authorization: `Bearer ${token}`, ...req.headers } });

@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../../shared/clock';
 import type { Disposable } from '../../../shared/disposable';
 import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
+import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../../shared/status';
+import type { WireSettings } from '../../../shared/wire';
 import type { FleetService } from '../fleet-service';
 import { EventStreamHub } from './event-stream';
 import { HttpError, toHttpError } from './http-error';
 import { readJsonBody, sendError, sendJson } from './http-io';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
+import { StaticFiles } from './static-files';
 import { tokenMatches, type PortTokens } from './tokens';
 
 export interface AgentPortOptions {
@@ -22,6 +25,10 @@ export interface AgentPortOptions {
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** The built UI to serve at `/` (headless mode); none when absent. */
+  readonly uiDir?: string;
+  /** Timings shown in the settings view. */
+  readonly timings?: { heartbeatTimeoutS: number; sweepIntervalMs: number; defaultRecoveryS: number };
 }
 
 /** The running port. */
@@ -30,6 +37,8 @@ export interface AgentPort extends Disposable {
   readonly port: number;
   /** `http://host:port`, ready to print. */
   readonly url: string;
+  /** Whether the built UI is served at `/`. */
+  readonly hasUi: boolean;
   /** Stops accepting, ends event streams and closes every connection. */
   close(): Promise<void>;
 }
@@ -51,8 +60,10 @@ type Role = 'agent' | 'operator';
  * `npm run serve` both start it.
  */
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
-  const hub = new EventStreamHub(service.onDidChange);
-  let hosts = new Set<string>();
+  const hub = new EventStreamHub(service.onDidChange, () => service.list());
+  const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
+  // Known once listening (the port may be 0 until then); requests only arrive after.
+  const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
   const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor: request failed:', error));
 
   const server = http.createServer((req, res) => {
@@ -74,7 +85,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The front door: before auth, before reading a byte of the body.
-    const refusal = checkRequestOrigin({ host: req.headers.host, origin: req.headers.origin }, hosts);
+    const refusal = checkRequestOrigin({ host: req.headers.host, origin: req.headers.origin }, listening.hosts);
     if (refusal) throw new HttpError('forbidden', refusal);
     if (req.method === 'OPTIONS') {
       // No CORS: same-origin callers never preflight, and nobody else is served.
@@ -87,11 +98,19 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       return sendJson(res, 200, { status: 'ok' });
     }
 
+    if (ui?.has(url.pathname)) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET, HEAD' });
+      return ui.send(res, url.pathname, req.method === 'HEAD');
+    }
+
+    // Outside the API there is nothing to authenticate for: just not found.
+    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
+
     const role = authenticate(req.headers.authorization);
     if (url.pathname === '/v1/stream') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');
-      return hub.attach(res);
+      return hub.attach(res, url.searchParams.get('snapshot') === '1');
     }
 
     const matches = COMPILED.map((route) => ({ route, match: route.regex.exec(url.pathname) })).filter((m) => m.match);
@@ -106,7 +125,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
 
     const id = route.path.includes('{id}') ? decodeId(match?.groups?.id) : '';
     const body = route.body ? await readJsonBody(req) : undefined;
-    const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now() });
+    const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
     sendJson(res, 200, result);
   }
 
@@ -130,7 +149,16 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     });
   });
   const { port } = server.address() as AddressInfo;
-  hosts = allowedHosts(options.host, port, options.allowedHosts ?? []);
+  listening.hosts = allowedHosts(options.host, port, options.allowedHosts ?? []);
+  const url = `http://${hostPort(options.host, port)}`;
+  listening.settings = {
+    url,
+    port,
+    agent_token: options.tokens.agentToken,
+    heartbeat_timeout_s: options.timings?.heartbeatTimeoutS ?? DEFAULT_HEARTBEAT_TIMEOUT_S,
+    sweep_interval_ms: options.timings?.sweepIntervalMs ?? 1000,
+    default_recovery_s: options.timings?.defaultRecoveryS ?? DEFAULT_RECOVERY_S,
+  };
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -142,7 +170,8 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   return {
     host: options.host,
     port,
-    url: `http://${hostPort(options.host, port)}`,
+    url,
+    hasUi: ui?.available ?? false,
     close,
     dispose: () => void close(),
   };

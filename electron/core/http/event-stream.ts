@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { AgentChange } from '../../../shared/agent';
+import type { Agent, AgentChange } from '../../../shared/agent';
 import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
 import { toWireAgent } from '../../../shared/wire';
@@ -18,7 +18,10 @@ export class EventStreamHub implements Disposable {
   private readonly subscription: Disposable;
   private readonly keepAlive: NodeJS.Timeout;
 
-  constructor(onDidChange: Event<readonly AgentChange[]>) {
+  constructor(
+    onDidChange: Event<readonly AgentChange[]>,
+    private readonly snapshot: () => readonly Agent[],
+  ) {
     this.subscription = onDidChange((changes) => this.broadcast(changes));
     // A comment line now and then keeps proxies and idle timeouts from closing the stream.
     this.keepAlive = setInterval(() => this.send(': keep-alive\n\n'), KEEP_ALIVE_MS);
@@ -29,8 +32,13 @@ export class EventStreamHub implements Disposable {
     return this.clients.size;
   }
 
-  /** Turns `res` into an event stream until the client goes away. */
-  attach(res: ServerResponse): void {
+  /**
+   * Turns `res` into an event stream until the client goes away. With
+   * `withSnapshot` the first event is `event: snapshot` carrying
+   * `{"agents": [...]}`: the whole fleet as of the moment the stream starts,
+   * so a client that applies it and then every event misses nothing.
+   */
+  attach(res: ServerResponse, withSnapshot = false): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -38,6 +46,8 @@ export class EventStreamHub implements Disposable {
       connection: 'keep-alive',
     });
     res.write('retry: 2000\n\n');
+    // Synchronous with adding the client: no change can fall between the two.
+    if (withSnapshot) res.write(`event: snapshot\ndata: ${JSON.stringify({ agents: this.snapshot().map(toWireAgent) })}\n\n`);
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));
   }

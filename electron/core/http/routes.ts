@@ -8,7 +8,7 @@ import {
   idleBodySchema,
 } from '../../../shared/http-schemas';
 import { recoveryFromHeaders } from '../../../shared/rate-limit-headers';
-import { toWireAgent, toWireEvent } from '../../../shared/wire';
+import { toWireAgent, toWireEvent, type WireSettings } from '../../../shared/wire';
 import type { FleetService } from '../fleet-service';
 
 /** Who may call a route: any token (agent endpoints and reads) or the operator token only. */
@@ -20,6 +20,8 @@ export interface RouteContext {
   readonly body: unknown;
   readonly query: URLSearchParams;
   readonly now: number;
+  /** What `GET /v1/settings` reports. */
+  readonly settings: WireSettings;
 }
 
 export interface Route {
@@ -78,4 +80,6 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: true, handle: (s, { id }) => agentReply(s.recover(id)) },
   { method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', body: false, handle: (s, { id }) => agentReply(s.forget(id)) },
+  // The operator UI's settings view: the port and the agent token to copy, the timings.
+  { method: 'GET', path: '/v1/settings', access: 'operator', body: false, handle: (_s, { settings }) => settings },
 ];

@@ -1,0 +1,49 @@
+import type { Agent } from './agent';
+import type { AgentDelta } from './fleet-api';
+
+/**
+ * Coalesces a run of changes into one {@link AgentDelta}: the last state of
+ * each agent wins, and a removal cancels earlier upserts of that agent (and an
+ * upsert after a removal brings it back), so the delta can be applied in any
+ * order. Used wherever changes are batched on their way to the UI.
+ */
+export class DeltaBuilder {
+  private upserts = new Map<string, Agent>();
+  private removed = new Set<string>();
+  private reset = false;
+
+  upsert(agent: Agent): void {
+    this.removed.delete(agent.id);
+    this.upserts.set(agent.id, agent);
+  }
+
+  remove(id: string): void {
+    this.upserts.delete(id);
+    this.removed.add(id);
+  }
+
+  /** Everything so far is superseded by `agents`, the whole fleet. */
+  replaceAll(agents: readonly Agent[]): void {
+    this.upserts = new Map(agents.map((a) => [a.id, a]));
+    this.removed = new Set();
+    this.reset = true;
+  }
+
+  get isEmpty(): boolean {
+    return !this.reset && this.upserts.size === 0 && this.removed.size === 0;
+  }
+
+  /** The delta so far, or null when there is none; the builder starts empty again. */
+  take(): AgentDelta | null {
+    if (this.isEmpty) return null;
+    const delta: AgentDelta = {
+      upserts: [...this.upserts.values()],
+      removed: [...this.removed],
+      ...(this.reset ? { reset: true } : {}),
+    };
+    this.upserts = new Map();
+    this.removed = new Set();
+    this.reset = false;
+    return delta;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What the operator UI can ask of the main side, whichever way it is reached
+ * (the desktop's preload bridge or the headless HTTP port). Every call
+ * answers a {@link Result}; nothing throws across the boundary.
+ */
+import type { Agent, StatusEvent } from './agent';
+import type { ErrorInfo } from './errors';
+import type { ExhaustReason } from './status';
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+/** Settings the UI shows; `notifications` is null where the host has none (headless). */
+export interface FleetSettings {
+  readonly url: string;
+  readonly port: number;
+  readonly agentToken: string;
+  readonly heartbeatTimeoutS: number;
+  readonly sweepIntervalMs: number;
+  readonly defaultRecoveryS: number;
+  readonly notifications: boolean | null;
+}
+
+/** A batch of committed changes: agents as they now are, and ids forgotten. */
+export interface AgentDelta {
+  readonly upserts: readonly Agent[];
+  readonly removed: readonly string[];
+  /** True when `upserts` is the whole fleet, replacing what the UI had (first load, reconnect). */
+  readonly reset?: boolean;
+}
+
+export interface ForceExhaustRequest {
+  readonly id: string;
+  readonly reason: ExhaustReason;
+  /** Epoch ms; omitted means the default recovery delay. */
+  readonly recoveryAt?: number | undefined;
+}
+
+/** The operations the UI uses. Both transports implement exactly this. */
+export interface FleetApi {
+  listAgents(): Promise<Result<readonly Agent[]>>;
+  history(id: string, limit: number): Promise<Result<readonly StatusEvent[]>>;
+  forceExhaust(request: ForceExhaustRequest): Promise<Result<Agent>>;
+  recover(id: string): Promise<Result<Agent>>;
+  forget(id: string): Promise<Result<Agent>>;
+  getSettings(): Promise<Result<FleetSettings>>;
+  setNotifications(enabled: boolean): Promise<Result<FleetSettings>>;
+  /** Calls `listener` with each batch of changes; returns how to stop. */
+  onAgentsChanged(listener: (delta: AgentDelta) => void): () => void;
+}
