@@ -1,20 +1,79 @@
-import { AGENT_STATUSES } from '../../shared/status';
+import { useEffect } from 'react';
+import type { FleetApi } from '../../shared/fleet-api';
+import { AgentGrid } from './components/agent-grid';
+import { DetailsPanel } from './components/details-panel';
+import { EmptyState } from './components/empty-state';
+import { ExhaustDialog } from './components/exhaust-dialog';
+import { FleetHeader } from './components/fleet-header';
+import { SettingsView } from './components/settings-view';
+import { SignIn } from './components/sign-in';
+import { TransportContext } from './components/transport-context';
+import { startClock } from './store/clock-store';
+import { useFleetStore, type Connection } from './store/fleet-store';
 
-/**
- * The application frame. The live grid, dialogs and settings mount here
- * (issue 5); until then it shows the status legend the grid will use.
- */
-export function App() {
+export interface AppProps {
+  readonly api: FleetApi;
+  /** Subscribes to changes; the first delta of each connection is a reset. */
+  readonly subscribe: (onUnauthorized: () => void) => () => void;
+}
+
+/** The operator UI: header, grid or settings, details panel, exhaust dialog. */
+export function App({ api, subscribe }: AppProps) {
+  const connection = useFleetStore((s) => s.connection);
+  const screen = useFleetStore((s) => s.screen);
+  const empty = useFleetStore((s) => s.agents.size === 0);
+  const notice = useFleetStore((s) => s.notice);
+
+  useEffect(() => startClock(), []);
+  useEffect(() => subscribe(() => useFleetStore.setState({ connection: 'signed_out' })), [subscribe]);
+
+  if (connection === 'signed_out') return <SignIn />;
   return (
-    <main>
-      <h1>Fleet Monitor</h1>
-      <ul aria-label="Statuses">
-        {AGENT_STATUSES.map((status) => (
-          <li key={status} data-status={status}>
-            {status.replace('_', ' ')}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <TransportContext.Provider value={api}>
+      <div className="app">
+        <header className="app-header">
+          <h1>Fleet Monitor</h1>
+          <ConnectionState connection={connection} />
+          <nav aria-label="Views">
+            <button type="button" aria-pressed={screen === 'grid'} onClick={() => useFleetStore.setState({ screen: 'grid' })}>
+              Fleet
+            </button>
+            <button type="button" aria-pressed={screen === 'settings'} onClick={() => useFleetStore.setState({ screen: 'settings' })}>
+              Settings
+            </button>
+          </nav>
+        </header>
+        {notice && (
+          <div className="notice" role="alert">
+            {notice}
+            <button type="button" onClick={() => useFleetStore.setState({ notice: null })} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
+        {screen === 'settings' ? (
+          <SettingsView />
+        ) : (
+          <main className="main">
+            <FleetHeader />
+            <div className="workspace">
+              {connection === 'live' && empty ? <EmptyState /> : <AgentGrid />}
+              <DetailsPanel />
+            </div>
+          </main>
+        )}
+        <ExhaustDialog />
+      </div>
+    </TransportContext.Provider>
   );
 }
+
+function ConnectionState({ connection }: { connection: Connection }) {
+  const text = { loading: 'Connecting…', live: 'Live', unreachable: 'Reconnecting…', signed_out: '' }[connection];
+  return (
+    <span className={`connection connection-${connection}`} role="status">
+      {text}
+    </span>
+  );
+}
+

@@ -1,11 +1,42 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { dropSessionToken, takeSessionToken } from './lib/session-token';
+import { applyDelta, useFleetStore } from './store/fleet-store';
+import { HttpTransport } from './transport/http-transport';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+
+/**
+ * Picks the transport: the desktop app's preload bridge when present, else the
+ * headless port over HTTP with the tab's operator token.
+ */
+function boot() {
+  if (window.fleet) {
+    const api = window.fleet;
+    return { api, subscribe: () => api.onAgentsChanged(applyDelta) };
+  }
+  const token = takeSessionToken(window.location, window.history, window.sessionStorage);
+  if (!token) {
+    useFleetStore.setState({ connection: 'signed_out' });
+    return { api: new HttpTransport(''), subscribe: () => () => {} };
+  }
+  const api = new HttpTransport(token);
+  return {
+    api,
+    subscribe: (onUnauthorized: () => void) =>
+      api.onAgentsChanged(applyDelta, () => {
+        dropSessionToken(window.sessionStorage);
+        onUnauthorized();
+      }),
+  };
+}
+
+const { api, subscribe } = boot();
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App api={api} subscribe={subscribe} />
   </StrictMode>,
 );

@@ -1,0 +1,63 @@
+import { memo } from 'react';
+import { canApply } from '../../../shared/state-machine';
+import { formatAgo, formatCountdown, formatDuration, humanize } from '../lib/format';
+import { useNow } from '../store/clock-store';
+import { useFleetStore } from '../store/fleet-store';
+import { displayName } from '../store/view';
+import { runAction } from './actions';
+import { StatusBadge } from './status-badge';
+import { useTransport } from './transport-context';
+
+/**
+ * One agent. It selects its own agent from the store, so a change to one
+ * agent re-renders one tile.
+ */
+export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
+  const agent = useFleetStore((s) => s.agents.get(id));
+  const selected = useFleetStore((s) => s.selectedId === id);
+  const now = useNow();
+  const api = useTransport();
+  if (!agent) return null;
+
+  const open = () => useFleetStore.setState({ selectedId: id });
+  return (
+    <article
+      className={`tile tile-${agent.status}${selected ? ' selected' : ''}`}
+      data-agent-id={agent.id}
+      data-status={agent.status}
+      aria-label={`${displayName(agent)}, ${humanize(agent.status)}`}
+    >
+      <button type="button" className="tile-open" onClick={open} title={`Open the history of ${agent.id}`}>
+        <span className="tile-name">{displayName(agent)}</span>
+        {agent.name && <span className="tile-id">{agent.id}</span>}
+      </button>
+      <StatusBadge status={agent.status} />
+      <dl className="tile-facts">
+        <dt>Heartbeat</dt>
+        <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>
+        <dt>In status</dt>
+        <dd>{formatDuration(now - agent.statusSince)}</dd>
+        {agent.status === 'exhausted' && (
+          <>
+            <dt>Reason</dt>
+            <dd>{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</dd>
+            <dt>Recovers</dt>
+            <dd>{agent.recoveryAt === null ? 'by hand' : formatCountdown(agent.recoveryAt, now)}</dd>
+          </>
+        )}
+      </dl>
+      <div className="tile-actions">
+        <button
+          type="button"
+          disabled={!canApply(agent.status, 'exhausted')}
+          onClick={() => useFleetStore.setState({ exhaustId: id })}
+        >
+          Force exhaust
+        </button>
+        <button type="button" disabled={!canApply(agent.status, 'idle')} onClick={() => void runAction(() => api.recover(id))}>
+          Recover
+        </button>
+      </div>
+    </article>
+  );
+});

@@ -1,0 +1,55 @@
+import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { humanize } from '../lib/format';
+import { setQuery, useFleetStore } from '../store/fleet-store';
+import { SORT_KEYS, type SortKey } from '../store/view';
+
+const SORT_LABELS: Record<SortKey, string> = { status: 'Status', name: 'Name', heartbeat: 'Last heartbeat' };
+
+/** Counts per status (each one a filter), text search and sort. */
+export function FleetHeader() {
+  const counts = useFleetStore((s) => s.counts);
+  const statusFilter = useFleetStore((s) => s.statusFilter);
+  const search = useFleetStore((s) => s.search);
+  const sort = useFleetStore((s) => s.sort);
+  const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+
+  const filterButton = (value: AgentStatus | 'all', label: string, count: number) => (
+    <button
+      key={value}
+      type="button"
+      className={`count count-${value}`}
+      aria-pressed={statusFilter === value}
+      onClick={() => setQuery({ statusFilter: statusFilter === value && value !== 'all' ? 'all' : value })}
+    >
+      <span className="count-label">{label}</span> <span className="count-value">{count}</span>
+    </button>
+  );
+
+  return (
+    <div className="fleet-header">
+      <div className="counts" role="group" aria-label="Filter by status">
+        {filterButton('all', 'All', total)}
+        {AGENT_STATUSES.map((status) => filterButton(status, humanize(status), counts[status]))}
+      </div>
+      <div className="query">
+        <input
+          type="search"
+          placeholder="Search id, name, labels"
+          aria-label="Search agents"
+          value={search}
+          onChange={(e) => setQuery({ search: e.target.value })}
+        />
+        <label>
+          Sort by{' '}
+          <select value={sort} onChange={(e) => setQuery({ sort: e.target.value as SortKey })}>
+            {SORT_KEYS.map((key) => (
+              <option key={key} value={key}>
+                {SORT_LABELS[key]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * The UI's one zustand store, made of slices: the agents (normalized by id),
+ * the derived view of them (filtered, sorted ids and counts), and UI state.
+ * Pushes from the main side enter only through {@link applyDelta}.
+ */
+import { create } from 'zustand';
+import type { Agent } from '../../../shared/agent';
+import type { AgentDelta } from '../../../shared/fleet-api';
+import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { computeView, type SortKey, type ViewQuery } from './view';
+
+export type Connection = 'loading' | 'live' | 'signed_out' | 'unreachable';
+export type Screen = 'grid' | 'settings';
+
+interface AgentsSlice {
+  agents: ReadonlyMap<string, Agent>;
+}
+
+interface ViewSlice {
+  /** Ids passing the filter and search, in display order. */
+  visibleIds: readonly string[];
+  counts: Readonly<Record<AgentStatus, number>>;
+}
+
+interface UiSlice extends ViewQuery {
+  connection: Connection;
+  screen: Screen;
+  selectedId: string | null;
+  /** The agent whose "Force exhaust" dialog is open. */
+  exhaustId: string | null;
+  /** The last refused action's message, shown until dismissed. */
+  notice: string | null;
+}
+
+export type FleetState = AgentsSlice & ViewSlice & UiSlice;
+
+const emptyCounts = () => Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
+
+export const initialState: FleetState = {
+  agents: new Map(),
+  visibleIds: [],
+  counts: emptyCounts(),
+  statusFilter: 'all',
+  search: '',
+  sort: 'status',
+  connection: 'loading',
+  screen: 'grid',
+  selectedId: null,
+  exhaustId: null,
+  notice: null,
+};
+
+export const useFleetStore = create<FleetState>()(() => initialState);
+
+/** Recomputes the derived view from the current agents and query. */
+function refreshView(): void {
+  const state = useFleetStore.getState();
+  useFleetStore.setState(computeView(state.agents, state));
+}
+
+/**
+ * How often, at most, the order of the grid is recomputed while changes
+ * stream in. Tiles update at once (each selects its own agent); only the
+ * order lags, so 10,000 agents at hundreds of changes a second stay smooth.
+ */
+export const VIEW_REFRESH_MS = 250;
+let viewTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleViewRefresh(): void {
+  if (viewTimer !== undefined) return;
+  viewTimer = setTimeout(() => {
+    viewTimer = undefined;
+    refreshView();
+  }, VIEW_REFRESH_MS);
+}
+
+/**
+ * Applies a batch of committed changes from the main side. A reset replaces
+ * the fleet (and refreshes the view at once); otherwise only the changed
+ * agents are replaced, so only their tiles re-render.
+ */
+export function applyDelta(delta: AgentDelta): void {
+  const state = useFleetStore.getState();
+  const agents = new Map(delta.reset ? [] : state.agents);
+  for (const agent of delta.upserts) agents.set(agent.id, agent);
+  for (const id of delta.removed) agents.delete(id);
+  const selectedId = state.selectedId && agents.has(state.selectedId) ? state.selectedId : null;
+  const exhaustId = state.exhaustId && agents.has(state.exhaustId) ? state.exhaustId : null;
+  useFleetStore.setState({ agents, selectedId, exhaustId, ...(delta.reset ? { connection: 'live' as const } : {}) });
+  if (delta.reset || state.agents.size === 0) refreshView();
+  else scheduleViewRefresh();
+}
+
+/** Changes the filter, search or sort; the view follows at once. */
+export function setQuery(query: Partial<ViewQuery>): void {
+  useFleetStore.setState(query);
+  refreshView();
+}
+
+export function setSort(sort: SortKey): void {
+  setQuery({ sort });
+}
+
+/** Puts the store back to its first state (tests, sign-out). */
+export function resetFleetStore(): void {
+  if (viewTimer !== undefined) clearTimeout(viewTimer);
+  viewTimer = undefined;
+  useFleetStore.setState(initialState, true);
+}
+
+/** Runs a pending view refresh now (tests). */
+export function flushViewRefresh(): void {
+  if (viewTimer === undefined) return;
+  clearTimeout(viewTimer);
+  viewTimer = undefined;
+  refreshView();
+}

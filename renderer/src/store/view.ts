@@ -1,0 +1,50 @@
+import type { Agent } from '../../../shared/agent';
+import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+
+export const SORT_KEYS = ['status', 'name', 'heartbeat'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** What narrows and orders the grid. */
+export interface ViewQuery {
+  statusFilter: AgentStatus | 'all';
+  search: string;
+  sort: SortKey;
+}
+
+/** Problems first: the order an operator scans in. */
+const STATUS_RANK: Record<AgentStatus, number> = { exhausted: 0, offline: 1, busy: 2, on_call: 3, idle: 4 };
+
+/** The name shown for an agent: its name, else its id. */
+export function displayName(agent: Agent): string {
+  return agent.name ?? agent.id;
+}
+
+function matches(agent: Agent, needle: string): boolean {
+  if (agent.id.toLowerCase().includes(needle)) return true;
+  if (agent.name?.toLowerCase().includes(needle)) return true;
+  return Object.entries(agent.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle));
+}
+
+const byName = (a: Agent, b: Agent) => displayName(a).localeCompare(displayName(b)) || a.id.localeCompare(b.id);
+
+const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
+  status: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b),
+  name: byName,
+  // Most recent first; never-beating agents last.
+  heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
+};
+
+/** The ids to show, in order, and the count per status over the whole fleet. */
+export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery) {
+  const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
+  const needle = query.search.trim().toLowerCase();
+  const shown: Agent[] = [];
+  for (const agent of agents.values()) {
+    counts[agent.status]++;
+    if (query.statusFilter !== 'all' && agent.status !== query.statusFilter) continue;
+    if (needle && !matches(agent, needle)) continue;
+    shown.push(agent);
+  }
+  shown.sort(COMPARATORS[query.sort]);
+  return { visibleIds: shown.map((a) => a.id), counts };
+}

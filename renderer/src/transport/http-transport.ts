@@ -1,0 +1,144 @@
+import type { Agent, StatusEvent } from '../../../shared/agent';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result } from '../../../shared/fleet-api';
+import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
+import { DeltaBuilder } from '../../../shared/delta-builder';
+import { SseParser, type SseEvent } from './sse-parser';
+
+const RECONNECT_MS = [500, 1000, 2000, 5000];
+
+/**
+ * The headless transport: the port's operator endpoints over fetch, and its
+ * event stream read with fetch too (EventSource cannot send a bearer token).
+ */
+export class HttpTransport implements FleetApi {
+  constructor(
+    private readonly token: string,
+    private readonly base = '',
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  async listAgents(): Promise<Result<readonly Agent[]>> {
+    const res = await this.call<{ agents: WireAgent[] }>('GET', '/v1/agents');
+    return res.ok ? { ok: true, value: res.value.agents.map(fromWireAgent) } : res;
+  }
+
+  async history(id: string, limit: number): Promise<Result<readonly StatusEvent[]>> {
+    const res = await this.call<{ events: WireEvent[] }>('GET', `/v1/agents/${encodeURIComponent(id)}/events?limit=${limit}`);
+    return res.ok ? { ok: true, value: res.value.events.map(fromWireEvent) } : res;
+  }
+
+  forceExhaust({ id, reason, recoveryAt }: ForceExhaustRequest): Promise<Result<Agent>> {
+    const body = recoveryAt === undefined ? { reason } : { reason, recovery_at: new Date(recoveryAt).toISOString() };
+    return this.agentCall('POST', `/v1/agents/${encodeURIComponent(id)}/actions/exhaust`, body);
+  }
+
+  recover(id: string): Promise<Result<Agent>> {
+    return this.agentCall('POST', `/v1/agents/${encodeURIComponent(id)}/actions/recover`);
+  }
+
+  forget(id: string): Promise<Result<Agent>> {
+    return this.agentCall('DELETE', `/v1/agents/${encodeURIComponent(id)}`);
+  }
+
+  async getSettings(): Promise<Result<FleetSettings>> {
+    const res = await this.call<WireSettings>('GET', '/v1/settings');
+    if (!res.ok) return res;
+    const s = res.value;
+    return {
+      ok: true,
+      value: {
+        url: s.url,
+        port: s.port,
+        agentToken: s.agent_token,
+        heartbeatTimeoutS: s.heartbeat_timeout_s,
+        sweepIntervalMs: s.sweep_interval_ms,
+        defaultRecoveryS: s.default_recovery_s,
+        notifications: null,
+      },
+    };
+  }
+
+  async setNotifications(): Promise<Result<FleetSettings>> {
+    return { ok: false, error: { code: 'bad_request', message: 'Notifications are a desktop feature' } };
+  }
+
+  /**
+   * Follows `/v1/stream?snapshot=1`: the first event of each connection is the
+   * whole fleet (a reset), so a reconnect never leaves the grid stale; then one
+   * delta per chunk of events. Reconnects with backoff until unsubscribed.
+   */
+  onAgentsChanged(listener: (delta: AgentDelta) => void, onUnauthorized: () => void = () => {}): () => void {
+    const controller = new AbortController();
+    void this.follow(listener, onUnauthorized, controller.signal);
+    return () => controller.abort();
+  }
+
+  private async follow(listener: (delta: AgentDelta) => void, onUnauthorized: () => void, signal: AbortSignal): Promise<void> {
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        const res = await this.fetchFn(`${this.base}/v1/stream?snapshot=1`, { headers: this.headers(), signal });
+        if (res.status === 401) return onUnauthorized();
+        if (res.ok && res.body) {
+          attempt = 0;
+          const parser = new SseParser();
+          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            const delta = toDelta(parser.push(value));
+            if (delta) listener(delta);
+          }
+        }
+      } catch {
+        if (signal.aborted) return;
+      }
+      await sleep(RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]!, signal);
+    }
+  }
+
+  private async agentCall(method: string, path: string, body?: unknown): Promise<Result<Agent>> {
+    const res = await this.call<{ agent: WireAgent }>(method, path, body);
+    return res.ok ? { ok: true, value: fromWireAgent(res.value.agent) } : res;
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+    try {
+      const res = await this.fetchFn(`${this.base}${path}`, {
+        method,
+        headers: body === undefined ? this.headers() : { ...this.headers(), 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const json = (await res.json().catch(() => null)) as ({ error?: ErrorInfo } & T) | null;
+      if (res.ok && json) return { ok: true, value: json };
+      return { ok: false, error: json?.error ?? { code: 'internal', message: `The server answered ${res.status}` } };
+    } catch {
+      return { ok: false, error: { code: 'internal', message: 'Fleet Monitor cannot be reached' } };
+    }
+  }
+}
+
+/** The events of one chunk as one delta (unknown event types are skipped, as SSE intends). */
+export function toDelta(events: readonly SseEvent[]): AgentDelta | null {
+  const builder = new DeltaBuilder();
+  for (const { event, data } of events) {
+    if (event === 'snapshot') builder.replaceAll((JSON.parse(data) as { agents: WireAgent[] }).agents.map(fromWireAgent));
+    else if (event === 'agent') builder.upsert(fromWireAgent(JSON.parse(data) as WireAgent));
+    else if (event === 'agent_removed') builder.remove((JSON.parse(data) as { id: string }).id);
+  }
+  return builder.take();
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,206 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { StrictMode, type ReactNode } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FleetApi } from '../../shared/fleet-api';
+import { AgentTile } from '../../renderer/src/components/agent-tile';
+import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
+import { FleetHeader } from '../../renderer/src/components/fleet-header';
+import { TransportContext } from '../../renderer/src/components/transport-context';
+import { useNow } from '../../renderer/src/store/clock-store';
+import { applyDelta, resetFleetStore, useFleetStore } from '../../renderer/src/store/fleet-store';
+import { fakeApi, makeAgent, T0 } from './fixtures';
+
+function renderWith(api: FleetApi, ui: ReactNode) {
+  return render(
+    <StrictMode>
+      <TransportContext.Provider value={api}>{ui}</TransportContext.Provider>
+    </StrictMode>,
+  );
+}
+
+beforeEach(() => {
+  resetFleetStore();
+  useNow.setState(T0 + 12_000, true);
+});
+afterEach(() => cleanup());
+
+describe('AgentTile', () => {
+  it('shows name, id, status as a word, heartbeat age and time in status, with data attributes', () => {
+    applyDelta({ upserts: [makeAgent('a1', { name: 'Coder', status: 'busy' })], removed: [], reset: true });
+    renderWith(fakeApi(), <AgentTile id="a1" />);
+    const tile = screen.getByRole('article');
+    expect(tile.dataset.agentId).toBe('a1');
+    expect(tile.dataset.status).toBe('busy');
+    expect(within(tile).getByText('Coder')).toBeTruthy();
+    expect(within(tile).getByText('a1')).toBeTruthy();
+    expect(within(tile).getByText('busy')).toBeTruthy();
+    expect(within(tile).getByText('12 s ago')).toBeTruthy();
+    expect(within(tile).getByText('12 s')).toBeTruthy();
+  });
+
+  it('an exhausted tile shows the reason and a countdown to recovery', () => {
+    applyDelta({
+      upserts: [makeAgent('a1', { status: 'exhausted', exhaustReason: 'rate_limit', recoveryAt: T0 + 12_000 + 4 * 60_000 })],
+      removed: [],
+      reset: true,
+    });
+    renderWith(fakeApi(), <AgentTile id="a1" />);
+    expect(screen.getByText('rate limit')).toBeTruthy();
+    expect(screen.getByText('in 4 min')).toBeTruthy();
+    act(() => useNow.setState(T0 + 12_000 + 5 * 60_000, true));
+    expect(screen.getByText('due')).toBeTruthy();
+  });
+
+  it.each([
+    ['idle', false],
+    ['busy', true],
+    ['on_call', true],
+    ['offline', true],
+    ['exhausted', true],
+  ] as const)('from %s, Recover enabled = %s (the shared state machine decides)', (status, enabled) => {
+    applyDelta({ upserts: [makeAgent('a1', { status })], removed: [], reset: true });
+    renderWith(fakeApi(), <AgentTile id="a1" />);
+    expect((screen.getByRole('button', { name: 'Recover' }) as HTMLButtonElement).disabled).toBe(!enabled);
+    expect((screen.getByRole('button', { name: 'Force exhaust' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('Recover changes the tile only when the main side confirms', async () => {
+    applyDelta({ upserts: [makeAgent('a1', { status: 'offline' })], removed: [], reset: true });
+    let confirm!: () => void;
+    const api = fakeApi({
+      recover: (id) => new Promise((resolve) => (confirm = () => resolve({ ok: true, value: makeAgent(id, { status: 'idle' }) }))),
+    });
+    renderWith(api, <AgentTile id="a1" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Recover' }));
+    expect(screen.getByRole('article').dataset.status).toBe('offline');
+    await act(async () => confirm());
+    expect(screen.getByRole('article').dataset.status).toBe('idle');
+  });
+
+  it('a refused Recover shows the server message and changes nothing', async () => {
+    applyDelta({ upserts: [makeAgent('a1', { status: 'busy' })], removed: [], reset: true });
+    const message = "Agent 'a1' is idle; expected one of [busy, on_call, exhausted, offline]";
+    const api = fakeApi({ recover: async () => ({ ok: false, error: { code: 'invalid_transition', message } }) });
+    renderWith(api, <AgentTile id="a1" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Recover' }));
+    await waitFor(() => expect(useFleetStore.getState().notice).toBe(message));
+    expect(screen.getByRole('article').dataset.status).toBe('busy');
+  });
+
+  it('re-renders only for its own agent', () => {
+    applyDelta({ upserts: [makeAgent('a1'), makeAgent('a2')], removed: [], reset: true });
+    let renders = 0;
+    const Probe = () => {
+      renders++;
+      return <AgentTile id="a1" />;
+    };
+    render(
+      <TransportContext.Provider value={fakeApi()}>
+        <Probe />
+      </TransportContext.Provider>,
+    );
+    const tile = screen.getByRole('article');
+    act(() => applyDelta({ upserts: [makeAgent('a2', { status: 'busy' })], removed: [] }));
+    expect(screen.getByRole('article')).toBe(tile);
+    expect(tile.dataset.status).toBe('idle');
+    act(() => applyDelta({ upserts: [makeAgent('a1', { status: 'busy' })], removed: [] }));
+    expect(tile.dataset.status).toBe('busy');
+    expect(renders).toBe(1);
+  });
+});
+
+describe('ExhaustDialog', () => {
+  beforeEach(() => {
+    applyDelta({ upserts: [makeAgent('a1', { name: 'Coder' })], removed: [], reset: true });
+    useFleetStore.setState({ exhaustId: 'a1' });
+  });
+
+  it('is a dialog with rate limit and in 5 hours chosen by default; "Exhaust agent" sends them', async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    const dialog = screen.getByRole('dialog', { name: 'Force exhaust Coder' });
+    expect((within(dialog).getByLabelText('Rate limit') as HTMLInputElement).checked).toBe(true);
+    expect((within(dialog).getByLabelText('in 5 hours') as HTMLInputElement).checked).toBe(true);
+    const before = Date.now();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Exhaust agent' }));
+    await waitFor(() => expect(useFleetStore.getState().exhaustId).toBeNull());
+    const [[request]] = api.calls.forceExhaust as [[{ id: string; reason: string; recoveryAt: number }]];
+    expect(request.id).toBe('a1');
+    expect(request.reason).toBe('rate_limit');
+    expect(request.recoveryAt - before).toBeGreaterThanOrEqual(5 * 3_600_000 - 1000);
+    expect(request.recoveryAt - Date.now()).toBeLessThanOrEqual(5 * 3_600_000);
+    expect(useFleetStore.getState().agents.get('a1')?.status).toBe('exhausted');
+  });
+
+  it('billing and a preset are sent as chosen', async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    fireEvent.click(screen.getByLabelText('Billing'));
+    fireEvent.click(screen.getByLabelText('in 15 min'));
+    fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
+    await waitFor(() => expect(api.calls.forceExhaust).toHaveLength(1));
+    const [[request]] = api.calls.forceExhaust as [[{ reason: string; recoveryAt: number }]];
+    expect(request.reason).toBe('billing');
+    expect(Math.abs(request.recoveryAt - (Date.now() + 15 * 60_000))).toBeLessThan(2000);
+  });
+
+  it('a custom time in the past is refused in the dialog, nothing is sent', async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    fireEvent.change(screen.getByLabelText('Custom recovery time'), { target: { value: '2001-01-01T00:00' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
+    expect(await screen.findByRole('alert')).toBeTruthy();
+    expect(api.calls.forceExhaust).toHaveLength(0);
+  });
+
+  it('Escape and Cancel close it without sending', () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
+    expect(useFleetStore.getState().exhaustId).toBeNull();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    act(() => useFleetStore.setState({ exhaustId: 'a1' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.calls.forceExhaust).toHaveLength(0);
+  });
+
+  it('a refusal stays in the dialog with the server message', async () => {
+    const api = fakeApi({ forceExhaust: async () => ({ ok: false, error: { code: 'not_found', message: "Agent 'a1' not found" } }) });
+    renderWith(api, <ExhaustDialog />);
+    fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
+    expect((await screen.findByRole('alert')).textContent).toBe("Agent 'a1' not found");
+    expect(screen.getByRole('dialog')).toBeTruthy();
+  });
+});
+
+describe('FleetHeader filters', () => {
+  beforeEach(() => {
+    applyDelta({
+      upserts: [makeAgent('a', { status: 'busy' }), makeAgent('b', { status: 'offline' }), makeAgent('c', { labels: { team: 'infra' } })],
+      removed: [],
+      reset: true,
+    });
+  });
+
+  it('shows the count per status; clicking one filters, clicking again clears', () => {
+    renderWith(fakeApi(), <FleetHeader />);
+    const offline = screen.getByRole('button', { name: /offline 1/i });
+    expect(screen.getByRole('button', { name: /all 3/i })).toBeTruthy();
+    fireEvent.click(offline);
+    expect(offline.getAttribute('aria-pressed')).toBe('true');
+    expect(useFleetStore.getState().visibleIds).toEqual(['b']);
+    fireEvent.click(offline);
+    expect(useFleetStore.getState().visibleIds).toHaveLength(3);
+  });
+
+  it('search and sort narrow and order the grid', () => {
+    renderWith(fakeApi(), <FleetHeader />);
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: 'infra' } });
+    expect(useFleetStore.getState().visibleIds).toEqual(['c']);
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: '' } });
+    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'name' } });
+    expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,55 @@
+import type { Agent } from '../../shared/agent';
+import type { FleetApi, FleetSettings, Result } from '../../shared/fleet-api';
+
+export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+export function makeAgent(id: string, overrides: Partial<Agent> = {}): Agent {
+  return {
+    id,
+    name: null,
+    labels: {},
+    status: 'idle',
+    statusSince: T0,
+    lastHeartbeat: T0,
+    exhaustedAt: null,
+    recoveryAt: null,
+    exhaustReason: null,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+const settings: FleetSettings = {
+  url: 'http://127.0.0.1:7421',
+  port: 7421,
+  agentToken: 'agent-token',
+  heartbeatTimeoutS: 120,
+  sweepIntervalMs: 1000,
+  defaultRecoveryS: 18_000,
+  notifications: null,
+};
+
+type Calls = { [K in keyof FleetApi]: unknown[][] };
+
+/** A FleetApi whose answers the test sets, recording every call. */
+export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }> = {}): FleetApi & { calls: Calls } {
+  const calls = { listAgents: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], onAgentsChanged: [] } as Calls;
+  const ok = <T,>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+  const record =
+    <K extends keyof FleetApi>(name: K, fallback: FleetApi[K]) =>
+    ((...args: unknown[]) => {
+      calls[name].push(args);
+      return ((answers[name] ?? fallback) as (...a: unknown[]) => unknown)(...args);
+    }) as FleetApi[K];
+  return {
+    calls,
+    listAgents: record('listAgents', () => ok([])),
+    history: record('history', () => ok([])),
+    forceExhaust: record('forceExhaust', (r) => ok(makeAgent(r.id, { status: 'exhausted', exhaustReason: r.reason, recoveryAt: r.recoveryAt ?? null }))),
+    recover: record('recover', (id) => ok(makeAgent(id))),
+    forget: record('forget', (id) => ok(makeAgent(id))),
+    getSettings: record('getSettings', () => ok(settings)),
+    setNotifications: record('setNotifications', () => ok(settings)),
+    onAgentsChanged: record('onAgentsChanged', () => () => {}),
+  };
+}

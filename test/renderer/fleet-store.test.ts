@@ -1,0 +1,88 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { applyDelta, flushViewRefresh, resetFleetStore, setQuery, useFleetStore } from '../../renderer/src/store/fleet-store';
+import { makeAgent } from './fixtures';
+
+beforeEach(() => resetFleetStore());
+
+describe('fleet store: the reducer of pushes', () => {
+  it('a reset replaces the fleet, goes live and computes the view at once', () => {
+    applyDelta({ upserts: [makeAgent('x')], removed: [] });
+    applyDelta({ upserts: [makeAgent('a'), makeAgent('b', { status: 'busy' })], removed: [], reset: true });
+    const s = useFleetStore.getState();
+    expect([...s.agents.keys()]).toEqual(['a', 'b']);
+    expect(s.connection).toBe('live');
+    expect(s.visibleIds).toEqual(['b', 'a']);
+    expect(s.counts).toMatchObject({ idle: 1, busy: 1, offline: 0 });
+  });
+
+  it('upserts replace only the changed agents; untouched agent objects stay the same', () => {
+    const a = makeAgent('a');
+    applyDelta({ upserts: [a, makeAgent('b')], removed: [], reset: true });
+    applyDelta({ upserts: [makeAgent('b', { status: 'offline' })], removed: [] });
+    const s = useFleetStore.getState();
+    expect(s.agents.get('a')).toBe(a);
+    expect(s.agents.get('b')?.status).toBe('offline');
+  });
+
+  it('removals drop the agent and close its details and dialog', () => {
+    applyDelta({ upserts: [makeAgent('a'), makeAgent('b')], removed: [], reset: true });
+    useFleetStore.setState({ selectedId: 'a', exhaustId: 'a' });
+    applyDelta({ upserts: [], removed: ['a'] });
+    flushViewRefresh();
+    const s = useFleetStore.getState();
+    expect(s.agents.has('a')).toBe(false);
+    expect(s.selectedId).toBeNull();
+    expect(s.exhaustId).toBeNull();
+    expect(s.visibleIds).toEqual(['b']);
+  });
+
+  it('the order refreshes lazily while changes stream in, and at once on a query change', () => {
+    applyDelta({ upserts: [makeAgent('a'), makeAgent('b')], removed: [], reset: true });
+    applyDelta({ upserts: [makeAgent('b', { status: 'exhausted' })], removed: [] });
+    expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b']);
+    flushViewRefresh();
+    expect(useFleetStore.getState().visibleIds).toEqual(['b', 'a']);
+    setQuery({ sort: 'name' });
+    expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b']);
+  });
+});
+
+describe('fleet store: filters, search and sort', () => {
+  beforeEach(() => {
+    applyDelta({
+      upserts: [
+        makeAgent('alpha', { name: 'Coder', labels: { team: 'infra' }, lastHeartbeat: 3 }),
+        makeAgent('beta', { status: 'offline', lastHeartbeat: 9 }),
+        makeAgent('gamma', { status: 'exhausted', labels: { team: 'web' }, lastHeartbeat: 5 }),
+      ],
+      removed: [],
+      reset: true,
+    });
+  });
+
+  it('a status filter narrows the grid; counts stay fleet-wide', () => {
+    setQuery({ statusFilter: 'offline' });
+    expect(useFleetStore.getState().visibleIds).toEqual(['beta']);
+    expect(useFleetStore.getState().counts).toMatchObject({ idle: 1, offline: 1, exhausted: 1 });
+  });
+
+  it.each([
+    ['gam', ['gamma']],
+    ['coder', ['alpha']],
+    ['team=web', ['gamma']],
+    ['INFRA', ['alpha']],
+    ['zzz', []],
+  ])('search %j matches id, name and labels', (search, ids) => {
+    setQuery({ search });
+    expect(useFleetStore.getState().visibleIds).toEqual(ids);
+  });
+
+  it.each([
+    ['status', ['gamma', 'beta', 'alpha']],
+    ['name', ['beta', 'alpha', 'gamma']],
+    ['heartbeat', ['beta', 'gamma', 'alpha']],
+  ] as const)('sort by %s', (sort, ids) => {
+    setQuery({ sort });
+    expect(useFleetStore.getState().visibleIds).toEqual(ids);
+  });
+});
