@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 
-/** Builds the headless entry once, for the tests that run it as a child process. */
+/** Builds the headless entry and the UI once, for the tests that run them as a child process and in Chromium. */
 export default function setup(): void {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--node-only'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.mjs', '--headless'], { stdio: 'inherit' });
 }

@@ -1,0 +1,177 @@
+/**
+ * End to end in real Chromium against `out/main/serve.js` (headless mode) on
+ * port 0 with a temp database: what an operator sees and does.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { ServeProcess } from '../support/serve-process';
+import { useTempDir } from '../support/temp-dir';
+
+interface Server {
+  serve: ServeProcess;
+  url: string;
+  ui: string;
+  agentToken: string;
+  operatorToken: string;
+}
+
+async function startServer(dir: string, args: string[] = []): Promise<Server> {
+  const serve = ServeProcess.start(['--port', '0', ...args], { FLEET_DB: path.join(dir, 'fleet.db'), FLEET_SWEEP_INTERVAL_MS: '50' });
+  const url = (await serve.waitForLine(/^Fleet Monitor listening on /)).replace('Fleet Monitor listening on ', '');
+  const ui = (await serve.waitForLine(/^Fleet Monitor UI: /)).replace('Fleet Monitor UI: ', '');
+  const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { agent_token: string; operator_token: string };
+  return { serve, url, ui, agentToken: tokens.agent_token, operatorToken: tokens.operator_token };
+}
+
+async function post(server: Server, p: string, body?: unknown, token = server.agentToken): Promise<Response> {
+  return fetch(`${server.url}${p}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+const tile = (page: Page, id: string) => page.locator(`[data-agent-id="${id}"]`);
+
+describe('operator UI in Chromium', () => {
+  const tempDir = useTempDir('fleet-e2e-');
+  let browser: Browser;
+  let server: Server;
+  let page: Page;
+  let mainDir: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    mainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-e2e-main-'));
+    server = await startServer(mainDir);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.ui);
+    await page.getByRole('heading', { name: 'No agents yet' }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.serve.child.kill('SIGTERM');
+    await server?.serve.exit();
+    fs.rmSync(mainDir, { recursive: true, force: true });
+  });
+
+  it('takes the token from the fragment and removes it from the address bar', () => {
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('heartbeats posted over HTTP appear in the grid without a reload', async () => {
+    for (const [id, name] of [['build-bot', 'Build bot'], ['review-bot', 'Review bot'], ['docs-bot', 'Docs bot']]) {
+      expect((await post(server, `/v1/agents/${id}/heartbeat`, { name, labels: { team: id === 'docs-bot' ? 'docs' : 'eng' } })).status).toBe(200);
+    }
+    await tile(page, 'build-bot').waitFor();
+    await tile(page, 'docs-bot').waitFor();
+    expect(await tile(page, 'build-bot').getAttribute('data-status')).toBe('idle');
+    await post(server, '/v1/agents/review-bot/busy', { slot_type: 'work' });
+    await page.locator('[data-agent-id="review-bot"][data-status="busy"]').waitFor();
+  });
+
+  it('Force exhaust → dialog → "Exhaust agent" turns the tile exhausted, and the API agrees', async () => {
+    await tile(page, 'build-bot').getByRole('button', { name: 'Force exhaust' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Billing').check();
+    await dialog.getByRole('button', { name: 'Exhaust agent' }).click();
+    await page.locator('[data-agent-id="build-bot"][data-status="exhausted"]').waitFor();
+    expect(await dialog.count()).toBe(0);
+    const res = await fetch(`${server.url}/v1/agents/build-bot`, { headers: { authorization: `Bearer ${server.agentToken}` } });
+    const { agent } = (await res.json()) as { agent: { status: string; exhaust_reason: string; recovery_at: string } };
+    expect(agent).toMatchObject({ status: 'exhausted', exhaust_reason: 'billing' });
+    const hours = (Date.parse(agent.recovery_at) - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(4.9);
+    expect(hours).toBeLessThanOrEqual(5);
+    await expect(tile(page, 'build-bot').getByText('billing').count()).resolves.toBe(1);
+  });
+
+  it('the dialog answers the keyboard: Escape closes it', async () => {
+    await tile(page, 'docs-bot').getByRole('button', { name: 'Force exhaust' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await tile(page, 'docs-bot').getAttribute('data-status')).toBe('idle');
+  });
+
+  it('"Recover" brings it back to idle', async () => {
+    await tile(page, 'build-bot').getByRole('button', { name: 'Recover' }).click();
+    await page.locator('[data-agent-id="build-bot"][data-status="idle"]').waitFor();
+    const events = await fetch(`${server.url}/v1/agents/build-bot/events`, { headers: { authorization: `Bearer ${server.agentToken}` } });
+    const body = (await events.json()) as { events: { to: string; cause: string }[] };
+    expect(body.events[0]).toMatchObject({ to: 'idle', cause: 'operator' });
+  });
+
+  it('filters and search narrow the grid', async () => {
+    await page.getByRole('button', { name: /^busy 1$/i }).click();
+    await tile(page, 'build-bot').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-agent-id]').count()).toBe(1);
+    expect(await tile(page, 'review-bot').count()).toBe(1);
+    await page.getByRole('button', { name: /^all 3$/i }).click();
+    await page.getByRole('searchbox', { name: 'Search agents' }).fill('team=docs');
+    await tile(page, 'review-bot').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-agent-id]').count()).toBe(1);
+    expect(await tile(page, 'docs-bot').count()).toBe(1);
+    await page.getByRole('searchbox', { name: 'Search agents' }).fill('');
+    await tile(page, 'review-bot').waitFor();
+  });
+
+  it('clicking a tile opens its history, newest first', async () => {
+    await tile(page, 'build-bot').getByRole('button', { name: /Build bot/ }).click();
+    const history = page.getByRole('list', { name: 'History' });
+    await history.waitFor();
+    const first = await history.getByRole('listitem').first().textContent();
+    expect(first).toMatch(/exhausted → idle.*by operator/);
+    await page.getByRole('button', { name: 'Close details' }).click();
+  });
+
+  it('saves a screenshot of the populated grid', async () => {
+    await post(server, '/v1/agents/oncall-bot/busy', { slot_type: 'on_call', name: 'On-call bot' });
+    await post(server, '/v1/agents/quota-bot/exhausted', { reason: 'rate_limit', name: 'Quota bot', headers: { 'retry-after': '5400' } });
+    await page.locator('[data-agent-id="quota-bot"][data-status="exhausted"]').waitFor();
+    const file = path.resolve('out/e2e/grid.png');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+    expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+  });
+
+  it('a page without the token shows the sign-in message and nothing else', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(server.url);
+    await fresh.getByRole('alert').waitFor();
+    expect(await fresh.getByRole('alert').textContent()).toContain('Sign in with the link Fleet Monitor printed');
+    expect(await fresh.locator('[data-agent-id]').count()).toBe(0);
+    await fresh.close();
+  });
+
+  it('a page with a wrong token shows the sign-in message', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${server.url}/#token=not-the-operator-token`);
+    await fresh.getByRole('alert').waitFor();
+    expect(await fresh.getByRole('alert').textContent()).toContain('Sign in');
+    await fresh.close();
+  });
+
+  it('an agent that stops beating turns offline in the UI', async () => {
+    const quick = await startServer(tempDir(), ['--heartbeat-timeout-s', '1']);
+    const p = await browser.newPage();
+    try {
+      await p.goto(quick.ui);
+      await post(quick, '/v1/agents/quiet-bot/heartbeat');
+      await p.locator('[data-agent-id="quiet-bot"][data-status="idle"]').waitFor();
+      await p.locator('[data-agent-id="quiet-bot"][data-status="offline"]').waitFor({ timeout: 5_000 });
+      await post(quick, '/v1/agents/quiet-bot/heartbeat');
+      await p.locator('[data-agent-id="quiet-bot"][data-status="idle"]').waitFor();
+    } finally {
+      await p.close();
+      quick.serve.child.kill('SIGTERM');
+      await quick.serve.exit();
+    }
+  });
+});
