@@ -133,12 +133,19 @@ describe('operator UI in Chromium', () => {
 
   it('saves a screenshot of the populated grid', async () => {
     await post(server, '/v1/agents/oncall-bot/busy', { slot_type: 'on_call', name: 'On-call bot' });
-    await post(server, '/v1/agents/quota-bot/exhausted', { reason: 'rate_limit', name: 'Quota bot', headers: { 'retry-after': '5400' } });
+    for (let i = 1; i <= 6; i++) {
+      await post(server, `/v1/agents/coder-${i}/heartbeat`, { name: `Coding agent ${i}`, labels: { team: 'eng' } });
+      if (i % 2 === 0) await post(server, `/v1/agents/coder-${i}/busy`, { slot_type: 'work' });
+    }
+    await post(server, '/v1/agents/quota-bot/exhausted', { reason: 'rate_limit', name: 'Quota bot', headers: { 'x-ratelimit-reset-tokens': '1h30m0s' } });
     await page.locator('[data-agent-id="quota-bot"][data-status="exhausted"]').waitFor();
+    await tile(page, 'quota-bot').getByRole('button', { name: /Quota bot/ }).click();
+    await page.getByRole('list', { name: 'History' }).waitFor();
     const file = path.resolve('out/e2e/grid.png');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await page.screenshot({ path: file });
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+    await page.getByRole('button', { name: 'Close details' }).click();
   });
 
   it('a page without the token shows the sign-in message and nothing else', async () => {
