@@ -31,8 +31,8 @@ const common = {
 /** Builds the headless entry. Exported for test setup. */
 export async function buildNode() {
   await build({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'out/main/serve.js', format: 'esm' });
-  if (existsSync(path.join(root, 'cli/fleet-monitor.ts'))) {
-    await build({ ...common, entryPoints: ['cli/fleet-monitor.ts'], outfile: 'out/cli/fleet-monitor.js', format: 'esm' });
+  if (existsSync(path.join(root, 'cli/main.ts'))) {
+    await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'out/cli/fleet-monitor.js', format: 'esm' });
   }
 }
 

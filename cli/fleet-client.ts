@@ -1,0 +1,157 @@
+/**
+ * A small typed client of the Fleet Monitor agent port. It uses only `fetch`,
+ * so an agent written in TypeScript (Node 18+, Deno, Bun, a browser
+ * extension) can import it as it is. The `fleet-monitor` CLI is built on it.
+ */
+import { AGENT_ID_PATTERN } from '../shared/http-schemas';
+import type { ExhaustReason, SlotType } from '../shared/status';
+import type { WireAgent, WireEvent } from '../shared/wire';
+
+export type { WireAgent, WireEvent } from '../shared/wire';
+
+export interface FleetClientOptions {
+  /** The port's base URL, e.g. `http://127.0.0.1:7421`. */
+  readonly url: string;
+  /** The agent token (or the operator token for operator calls). */
+  readonly token: string;
+  readonly fetch?: typeof fetch;
+  /** Per request; default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface AgentProfile {
+  readonly name?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The port answered with an error: `code` is its stable error code (`invalid_transition`, …). */
+export class FleetApiError extends Error {
+  override readonly name = 'FleetApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The port could not be reached, or did not answer in time. */
+export class FleetConnectionError extends Error {
+  override readonly name = 'FleetConnectionError';
+}
+
+/** An agent id the port would refuse; checked before any request is sent. */
+export function isValidAgentId(id: string): boolean {
+  return AGENT_ID_PATTERN.test(id);
+}
+
+export class FleetClient {
+  private readonly base: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: FleetClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** Records a heartbeat (registering the agent on first contact). */
+  async heartbeat(id: string, profile: AgentProfile = {}): Promise<WireAgent> {
+    return (await this.agentPost(id, 'heartbeat', Object.keys(profile).length ? profile : undefined)).agent;
+  }
+
+  /** idle → busy (`work`) or on_call (`on_call`). */
+  async busy(id: string, slotType: SlotType = 'work'): Promise<WireAgent> {
+    return (await this.agentPost(id, 'busy', { slot_type: slotType })).agent;
+  }
+
+  /** The task ended: back to idle. */
+  async idle(id: string): Promise<WireAgent> {
+    return (await this.agentPost(id, 'idle')).agent;
+  }
+
+  /** Quota, rate-limit or billing error; pass the provider's response headers to let the port work out when it resets. */
+  async exhausted(
+    id: string,
+    report: { reason: ExhaustReason; recoveryAt?: string | Date; headers?: Readonly<Record<string, string | readonly string[]>> },
+  ): Promise<WireAgent> {
+    const body = {
+      reason: report.reason,
+      ...(report.recoveryAt !== undefined ? { recovery_at: new Date(report.recoveryAt).toISOString() } : {}),
+      ...(report.headers ? { headers: report.headers } : {}),
+    };
+    return (await this.agentPost(id, 'exhausted', body)).agent;
+  }
+
+  async list(): Promise<WireAgent[]> {
+    return (await this.request<{ agents: WireAgent[] }>('GET', '/v1/agents')).agents;
+  }
+
+  async get(id: string): Promise<WireAgent> {
+    return (await this.request<{ agent: WireAgent }>('GET', this.agentPath(id))).agent;
+  }
+
+  /** Newest first. */
+  async events(id: string, limit = 100): Promise<WireEvent[]> {
+    return (await this.request<{ events: WireEvent[] }>('GET', `${this.agentPath(id)}/events?limit=${limit}`)).events;
+  }
+
+  /** Operator token only. */
+  async forceExhaust(id: string, action: { reason: ExhaustReason; recoveryAt?: string | Date }): Promise<WireAgent> {
+    const body = { reason: action.reason, ...(action.recoveryAt !== undefined ? { recovery_at: new Date(action.recoveryAt).toISOString() } : {}) };
+    return (await this.request<{ agent: WireAgent }>('POST', `${this.agentPath(id)}/actions/exhaust`, body)).agent;
+  }
+
+  /** Operator token only. */
+  async recover(id: string): Promise<WireAgent> {
+    return (await this.request<{ agent: WireAgent }>('POST', `${this.agentPath(id)}/actions/recover`)).agent;
+  }
+
+  /** Operator token only: forgets the agent and its history. */
+  async forget(id: string): Promise<WireAgent> {
+    return (await this.request<{ agent: WireAgent }>('DELETE', this.agentPath(id))).agent;
+  }
+
+  private agentPath(id: string): string {
+    if (!isValidAgentId(id)) throw new FleetApiError(400, 'bad_request', 'agent id must be 1–128 characters of A-Z a-z 0-9 . _ : @ -');
+    return `/v1/agents/${encodeURIComponent(id)}`;
+  }
+
+  private agentPost(id: string, action: string, body?: unknown): Promise<{ agent: WireAgent }> {
+    return this.request('POST', `${this.agentPath(id)}/${action}`, body);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.base}${path}`;
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : 'connection failed';
+      throw new FleetConnectionError(`cannot reach Fleet Monitor at ${this.base} (${why})`);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (res.ok && json !== undefined) return json as T;
+    const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+      throw new FleetApiError(res.status, error.code, error.message);
+    }
+    throw new FleetApiError(res.status, `http_${res.status}`, `unexpected answer from ${url}: HTTP ${res.status}`);
+  }
+}

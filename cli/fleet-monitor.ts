@@ -1,0 +1,192 @@
+/**
+ * `fleet-monitor agent heartbeat|busy|idle|exhausted …`: report an agent's
+ * state to Fleet Monitor from a shell script or a process supervisor.
+ * Exit codes: 0 done, 1 the request failed, 2 usage error.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
+import { parseHeadersText } from './headers-file';
+
+export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
+
+Commands:
+  heartbeat <id> [--name N] [--label key=value]... [--every 30s]
+                 record a heartbeat; with --every, keep beating until stopped
+  busy <id> [--slot work|on_call]   the agent was woken by a slot (default work)
+  idle <id>                         the agent's task ended
+  exhausted <id> --reason rate_limit|billing [--recovery-at RFC3339] [--headers-file F]
+                 quota or billing error; F holds the provider's response headers
+                 (as saved by curl -i / curl -D, or a JSON object)
+
+Options:
+  --url URL      Fleet Monitor's agent port (FLEET_URL, default http://127.0.0.1:7421)
+  --token T      the agent token (FLEET_AGENT_TOKEN)
+  --json         print the port's JSON answer instead of one line
+  -h, --help     this help
+
+Exit codes: 0 done, 1 the request failed, 2 usage error.`;
+
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly fetch?: typeof fetch;
+  /** Waits `ms`, or less if `signal` aborts. Injected by tests. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Ends a `--every` loop (SIGINT/SIGTERM in the real CLI). */
+  readonly signal?: AbortSignal;
+}
+
+class UsageError extends Error {}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "500ms", "30s", "5m", "1h" → ms, between 1 s and 1 h. */
+export function parseEvery(text: string): number {
+  const match = DURATION.exec(text);
+  const ms = match ? Number(match[1]) * UNIT[match[2]!]! : NaN;
+  if (!(ms >= 1000 && ms <= 3_600_000)) throw new UsageError(`--every must be a duration from 1s to 1h, like 30s or 5m (got '${text}')`);
+  return ms;
+}
+
+function describe(agent: WireAgent): string {
+  return agent.status === 'exhausted' && agent.recovery_at ? `${agent.id}: exhausted until ${agent.recovery_at}` : `${agent.id}: ${agent.status}`;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+function failure(error: unknown): string {
+  if (error instanceof FleetApiError) return `${error.code}: ${error.message}`;
+  if (error instanceof FleetConnectionError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  try {
+    return await run(argv, env, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`fleet-monitor: ${error.message}`);
+      return 2;
+    }
+    io.stderr(`fleet-monitor: ${failure(error)}`);
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        name: { type: 'string' },
+        label: { type: 'string', multiple: true },
+        every: { type: 'string' },
+        slot: { type: 'string' },
+        reason: { type: 'string' },
+        'recovery-at': { type: 'string' },
+        'headers-file': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const [group, command, id, ...extra] = positionals;
+  if (group !== 'agent' || !command) throw new UsageError(`expected 'agent <command> <id>'; see --help`);
+  if (!id) throw new UsageError(`'agent ${command}' needs an agent id`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (!isValidAgentId(id)) throw new UsageError(`'${id}' is not a valid agent id (1–128 characters of A-Z a-z 0-9 . _ : @ -)`);
+  const token = values.token ?? env.FLEET_AGENT_TOKEN;
+  if (!token) throw new UsageError('no token: pass --token or set FLEET_AGENT_TOKEN');
+  const client = new FleetClient({ url: values.url ?? env.FLEET_URL ?? 'http://127.0.0.1:7421', token, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const print = (agent: WireAgent) => io.stdout(values.json ? JSON.stringify({ agent }) : describe(agent));
+
+  switch (command) {
+    case 'heartbeat': {
+      const labels: Record<string, string> = {};
+      for (const pair of values.label ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--label must be key=value (got '${pair}')`);
+        labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      const profile = { ...(values.name ? { name: values.name } : {}), ...(values.label ? { labels } : {}) };
+      if (values.every === undefined) {
+        print(await client.heartbeat(id, profile));
+        return 0;
+      }
+      const every = parseEvery(values.every);
+      const signal = io.signal ?? new AbortController().signal;
+      const sleep = io.sleep ?? defaultSleep;
+      // A monitor being restarted must not kill the agent's heartbeat loop: report and keep going.
+      while (!signal.aborted) {
+        try {
+          print(await client.heartbeat(id, profile));
+        } catch (error) {
+          io.stderr(`fleet-monitor: ${failure(error)}`);
+        }
+        await sleep(every, signal);
+      }
+      return 0;
+    }
+    case 'busy': {
+      const slot = values.slot ?? 'work';
+      if (slot !== 'work' && slot !== 'on_call') throw new UsageError(`--slot must be work or on_call (got '${slot}')`);
+      print(await client.busy(id, slot));
+      return 0;
+    }
+    case 'idle':
+      print(await client.idle(id));
+      return 0;
+    case 'exhausted': {
+      const reason = values.reason;
+      if (reason !== 'rate_limit' && reason !== 'billing') throw new UsageError('--reason must be rate_limit or billing');
+      const recoveryAt = values['recovery-at'];
+      if (recoveryAt !== undefined && Number.isNaN(Date.parse(recoveryAt))) throw new UsageError(`--recovery-at must be an RFC 3339 time (got '${recoveryAt}')`);
+      let headers;
+      const file = values['headers-file'];
+      if (file !== undefined) {
+        try {
+          headers = parseHeadersText(fs.readFileSync(file, 'utf8'));
+        } catch (error) {
+          throw new UsageError(`cannot read headers from ${file}: ${error instanceof Error ? error.message : error}`);
+        }
+      }
+      print(await client.exhausted(id, { reason, ...(recoveryAt ? { recoveryAt } : {}), ...(headers ? { headers } : {}) }));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command 'agent ${command}'; see --help`);
+  }
+}
+
+/** Entry when run as the `fleet-monitor` command. */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  process.exitCode = await runCli(process.argv.slice(2), process.env, {
+    stdout: (line) => console.log(line),
+    stderr: (line) => console.error(line),
+    signal: controller.signal,
+  });
+}
