@@ -66,17 +66,25 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
   const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor: request failed:', error));
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const httpError = toHttpError(error);
-      if (httpError.code === 'internal') onError(error);
-      if (!res.headersSent) sendError(res, httpError);
-      else res.destroy();
-    });
-  });
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = options.requestTimeoutMs ?? 15_000;
-  server.keepAliveTimeout = 5_000;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = http.createServer(
+    {
+      headersTimeout,
+      requestTimeout: options.requestTimeoutMs ?? 15_000,
+      // Node enforces both timeouts only when it sweeps its connections (every 30 s by
+      // default): sweep often enough that a slow-loris client is cut close to the limit.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2),
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        const httpError = toHttpError(error);
+        if (httpError.code === 'internal') onError(error);
+        if (!res.headersSent) sendError(res, httpError);
+        else res.destroy();
+      });
+    },
+  );
   // A burst of malformed requests must not hang around.
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');

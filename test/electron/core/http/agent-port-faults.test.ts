@@ -1,0 +1,48 @@
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startPortFixture, type PortFixture } from '../../../support/port-fixture';
+
+let f: PortFixture;
+beforeEach(async () => {
+  f = await startPortFixture();
+});
+afterEach(async () => {
+  await f.stop();
+});
+
+describe('agent port: faults', () => {
+  it('a database that cannot take writes answers 503 storage_error; reads keep working', async () => {
+    await f.call({ method: 'POST', path: '/v1/agents/a1/heartbeat' });
+    f.db.pragma('query_only = ON');
+    const write = await f.call({ method: 'POST', path: '/v1/agents/a1/busy', body: { slot_type: 'work' } });
+    expect(write.status).toBe(503);
+    expect(write.json.error.code).toBe('storage_error');
+    expect(write.json.error.message).toMatch(/cannot be written right now \(SQLITE_READONLY\)/);
+    expect((await f.call({ path: '/v1/agents/a1' })).json.agent.status).toBe('idle');
+    f.db.pragma('query_only = OFF');
+    expect((await f.call({ method: 'POST', path: '/v1/agents/a1/busy', body: { slot_type: 'work' } })).status).toBe(200);
+  });
+
+  it('a client trickling its headers is cut by the header timeout, and others are served meanwhile', async () => {
+    const slow = net.connect(f.port.port, '127.0.0.1');
+    await once(slow, 'connect');
+    const started = Date.now();
+    slow.write(`POST /v1/agents/slow/heartbeat HTTP/1.1\r\nHost: 127.0.0.1:${f.port.port}\r\n`);
+    const drip = setInterval(() => slow.writable && slow.write('X-Drip: 1\r\n'), 100);
+    // Writes racing the server's close may fail (EPIPE); only the close matters here.
+    slow.on('error', () => {});
+    slow.resume();
+    const closed = new Promise<number>((resolve) => slow.on('close', () => resolve(Date.now())));
+    try {
+      const res = await f.call({ method: 'POST', path: '/v1/agents/fast/heartbeat' });
+      expect(res.status).toBe(200);
+      // The fixture's header timeout is 1 s, checked every 0.5 s.
+      expect((await closed) - started).toBeLessThan(3_000);
+    } finally {
+      clearInterval(drip);
+      slow.destroy();
+    }
+    expect(f.service.list().map((a) => a.id)).toEqual(['fast']);
+  });
+});
