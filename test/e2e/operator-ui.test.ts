@@ -148,6 +148,28 @@ describe('operator UI in Chromium', () => {
     await page.getByRole('button', { name: 'Close details' }).click();
   });
 
+  it('Settings shows the port, the agent token to copy and a ready-to-paste curl heartbeat', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    await settings.waitFor();
+    const text = (await settings.textContent()) ?? '';
+    expect(text).toContain(server.url);
+    expect(text).toContain('2 min without a heartbeat');
+    expect(text).toContain(`curl -sS -X POST ${server.url}/v1/agents/my-agent/heartbeat -H 'Authorization: Bearer ${server.agentToken}'`);
+    expect(await settings.getByRole('button', { name: 'Copy Agent token' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Fleet' }).click();
+    await tile(page, 'docs-bot').waitFor();
+  });
+
+  it('"Forget agent" asks first, then removes the agent from the grid and the API', async () => {
+    await tile(page, 'docs-bot').getByRole('button', { name: /Docs bot/ }).click();
+    await page.getByRole('button', { name: 'Forget agent' }).click();
+    await page.getByRole('button', { name: 'Forget', exact: true }).click();
+    await tile(page, 'docs-bot').waitFor({ state: 'detached' });
+    const res = await fetch(`${server.url}/v1/agents/docs-bot`, { headers: { authorization: `Bearer ${server.agentToken}` } });
+    expect(res.status).toBe(404);
+  });
+
   it('a page without the token shows the sign-in message and nothing else', async () => {
     const fresh = await browser.newPage();
     await fresh.goto(server.url);

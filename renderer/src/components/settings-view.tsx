@@ -29,7 +29,7 @@ export function SettingsView() {
         <dt>Port</dt>
         <dd>{settings.port}</dd>
       </dl>
-      <CopyField label="Agent token" value={settings.agentToken} secret />
+      <CopyField label="Agent token" value={settings.agentToken} />
       <CopyField label="Heartbeat command" value={heartbeatCurl(settings.url, settings.agentToken)} />
       <h3>Timeouts</h3>
       <dl className="facts">
