@@ -47,6 +47,26 @@ export default tseslint.config(
     rules: restrict([['electron', 'electron/*', 'better-sqlite3', '**/electron/**', '**/renderer/**'], 'The CLI is a plain HTTP client of the agent port.']),
   },
   {
+    // Raw IPC lives in two small wrappers only (GitHub Desktop's rule): everything
+    // else goes through the typed contract.
+    files: ['electron/main/**', 'electron/preload/**'],
+    ignores: ['electron/main/ipc-main.ts', 'electron/preload/ipc-renderer.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'Use electron/main/ipc-main.ts or electron/preload/ipc-renderer.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(

@@ -124,6 +124,24 @@ export const SETTINGS: readonly Setting[] = [
   },
 ];
 
+/**
+ * The configuration flags out of a command line that also carries others
+ * (Chromium's, in the desktop app): `--flag value` and `--flag=value` of the
+ * table are kept, everything else is left to its owner.
+ */
+export function pickConfigArgs(argv: readonly string[]): string[] {
+  const flags = new Set(SETTINGS.flatMap((s) => (s.flag ? [`--${s.flag}`] : [])));
+  const picked: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.split('=')[0]!;
+    if (!flags.has(name)) continue;
+    picked.push(arg);
+    if (!arg.includes('=') && i + 1 < argv.length) picked.push(argv[++i]!);
+  }
+  return picked;
+}
+
 /** A configuration value that cannot be used; the message names the variable or flag. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

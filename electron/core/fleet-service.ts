@@ -4,7 +4,7 @@ import type { Disposable } from '../../shared/disposable';
 import { Emitter, type Event } from '../../shared/emitter';
 import { AgentNotFoundError, InvalidTransitionError } from '../../shared/errors';
 import { applyOperation, type StatusOperation } from '../../shared/state-machine';
-import type { EventCause, ExhaustReason, SlotType } from '../../shared/status';
+import { AGENT_STATUSES, type AgentStatus, type EventCause, type ExhaustReason, type SlotType } from '../../shared/status';
 import { AgentRepository } from './store/agent-repository';
 import { EventRepository } from './store/event-repository';
 import type { SqliteDatabase } from './store/open-database';
@@ -110,6 +110,12 @@ export class FleetService implements Disposable {
 
   count(): number {
     return this.agents.count();
+  }
+
+  /** The number of agents in each status, zeros included. */
+  countByStatus(): Record<AgentStatus, number> {
+    const found = this.agents.countByStatus();
+    return Object.fromEntries(AGENT_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<AgentStatus, number>;
   }
 
   /** The agent, or throws {@link AgentNotFoundError}. */

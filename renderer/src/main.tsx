@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { dropSessionToken, takeSessionToken } from './lib/session-token';
 import { applyDelta, useFleetStore } from './store/fleet-store';
+import { followBridge } from './transport/follow-bridge';
 import { HttpTransport } from './transport/http-transport';
 import './styles.css';
 
@@ -16,7 +17,7 @@ if (!root) throw new Error('index.html has no #root element');
 function boot() {
   if (window.fleet) {
     const api = window.fleet;
-    return { api, subscribe: () => api.onAgentsChanged(applyDelta) };
+    return { api, subscribe: () => followBridge(api, applyDelta, (notice) => useFleetStore.setState({ notice })) };
   }
   const token = takeSessionToken(window.location, window.history, window.sessionStorage);
   if (!token) {

@@ -70,6 +70,7 @@ export class AgentRepository {
   private readonly heartbeatDueStmt;
   private readonly recoveryDueStmt;
   private readonly countStmt;
+  private readonly countByStatusStmt;
 
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
@@ -87,6 +88,7 @@ export class AgentRepository {
     this.heartbeatDueStmt = db.prepare<[number, number], AgentRow>(HEARTBEAT_DUE_SQL);
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
+    this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
   }
 
   get(id: string): Agent | undefined {
@@ -101,6 +103,11 @@ export class AgentRepository {
 
   count(): number {
     return this.countStmt.get()?.n ?? 0;
+  }
+
+  /** How many agents are in each status (statuses with none are absent). */
+  countByStatus(): Partial<Record<AgentStatus, number>> {
+    return Object.fromEntries(this.countByStatusStmt.all().map((row) => [row.status, row.n]));
   }
 
   /** Inserts or replaces the whole row (`created_at` is kept on update). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultDataDir, loadConfig } from '../../../electron/core/config';
+import { ConfigError, defaultDataDir, loadConfig, pickConfigArgs } from '../../../electron/core/config';
 
 describe('loadConfig', () => {
   it('defaults: 120 s timeout, 1 s sweep, 5 h recovery, fleet.db in the per-user data folder', () => {
@@ -74,5 +74,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--sweep-interval-ms', '10'], {})).toThrow(/--sweep-interval-ms="10": must be at least 50/);
     expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
     expect(() => loadConfig(['stray'], {})).toThrow(ConfigError);
+  });
+});
+
+describe('pickConfigArgs', () => {
+  it('keeps the table’s flags and leaves Chromium’s alone', () => {
+    expect(pickConfigArgs(['--no-sandbox', '--port', '0', '--enable-logging', '--db=/tmp/x.db', '--host'])).toEqual(['--port', '0', '--db=/tmp/x.db', '--host']);
   });
 });

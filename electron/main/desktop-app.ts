@@ -1,0 +1,121 @@
+/**
+ * The desktop shell around the shared core: window, typed IPC, batched
+ * pushes, power events, notifications and tray. No domain logic lives here.
+ * Everything started is owned by one store and closed together on quit.
+ */
+import path from 'node:path';
+import type { BrowserWindow } from 'electron';
+import { DisposableStore, toDisposable } from '../../shared/disposable';
+import type { FleetSettings } from '../../shared/fleet-api';
+import { loadConfig, pickConfigArgs } from '../core/config';
+import { readDesktopSettings, writeDesktopSettings, type DesktopSettings } from '../core/desktop-settings';
+import { startFleetCore, type FleetCore } from '../core/fleet-core';
+import { PushBatcher, type TimeoutHost } from '../core/push-batcher';
+import { StatusAlerts } from '../core/status-alerts';
+import { registerInvokeHandlers, sendPush, type InvokeHandlers } from './ipc-main';
+import { showNotification } from './notifications';
+import { watchPower } from './power';
+import { FleetTray } from './tray';
+import { createMainWindow, isAppPage } from './window';
+
+export interface DesktopOptions {
+  readonly userData: string;
+  /** Command-line arguments after the app's own (flags of the configuration table). */
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The directory holding out/main, out/preload and out/renderer. */
+  readonly outDir: string;
+  /** The better-sqlite3 addon built for Electron (unset in tests, which run on Node). */
+  readonly nativeBinding?: string;
+  readonly icon: string;
+  readonly quit: () => void;
+  readonly timers?: TimeoutHost;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface DesktopApp {
+  readonly core: FleetCore;
+  readonly window: BrowserWindow;
+  /** Brings the window to the front (second launch, tray click). */
+  show(): void;
+  /** Closes everything: IPC, tray, timers, then the port and the database. */
+  close(): Promise<void>;
+}
+
+const realTimeouts: TimeoutHost = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export async function startDesktopApp(options: DesktopOptions): Promise<DesktopApp> {
+  const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor:', error));
+  const timers = options.timers ?? realTimeouts;
+  const config = loadConfig(pickConfigArgs(options.argv), { FLEET_DB: path.join(options.userData, 'fleet.db'), ...options.env });
+  const core = await startFleetCore(config, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), onError });
+  const owned = new DisposableStore();
+
+  try {
+    const settingsFile = path.join(options.userData, 'settings.json');
+    let desktopSettings: DesktopSettings = readDesktopSettings(settingsFile);
+    const page = path.join(options.outDir, 'renderer', 'index.html');
+    const win = createMainWindow({ preload: path.join(options.outDir, 'preload', 'preload.cjs'), page });
+    owned.add(toDisposable(() => !win.isDestroyed() && win.destroy()));
+    const show = () => {
+      if (win.isDestroyed()) return;
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+    };
+
+    const tray = owned.add(new FleetTray(options.icon, { show, quit: options.quit }));
+    tray.update(core.service.countByStatus());
+    const batcher = owned.add(
+      new PushBatcher((delta) => {
+        sendPush(win.webContents, 'agents:changed', delta);
+        tray.update(core.service.countByStatus());
+      }, timers),
+    );
+    owned.add(core.service.onDidChange(batcher.accept));
+    const alerts = owned.add(new StatusAlerts((alert) => desktopSettings.notifications && showNotification(alert), timers));
+    owned.add(core.service.onDidChange(alerts.accept));
+    owned.add(watchPower(core.sweeper));
+
+    const settings = (): FleetSettings => ({
+      url: core.port.url,
+      port: core.port.port,
+      agentToken: core.tokens.agentToken,
+      heartbeatTimeoutS: config.heartbeatTimeoutS,
+      sweepIntervalMs: config.sweepIntervalMs,
+      defaultRecoveryS: config.defaultRecoveryS,
+      notifications: desktopSettings.notifications,
+    });
+    const { service } = core;
+    const handlers: InvokeHandlers = {
+      'agents:list': () => service.list(),
+      'agents:get': (id) => service.get(id),
+      'agents:history': (id, limit) => service.history(id, limit),
+      'agents:force-exhaust': ({ id, reason, recoveryAt }) => service.forceExhaust(id, reason, recoveryAt ?? null),
+      'agents:recover': (id) => service.recover(id),
+      'agents:forget': (id) => service.forget(id),
+      'settings:get': settings,
+      'settings:update': (patch) => {
+        desktopSettings = { ...desktopSettings, ...(patch.notifications === undefined ? {} : { notifications: patch.notifications }) };
+        writeDesktopSettings(settingsFile, desktopSettings);
+        return settings();
+      },
+    };
+    owned.add(registerInvokeHandlers(handlers, { webContents: () => (win.isDestroyed() ? undefined : win.webContents), isAppUrl: (url) => isAppPage(url, page) }, onError));
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        owned.dispose();
+        await core.close();
+      })());
+    return { core, window: win, show, close };
+  } catch (error) {
+    owned.dispose();
+    await core.close();
+    throw error;
+  }
+}

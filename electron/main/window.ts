@@ -1,0 +1,65 @@
+import { BrowserWindow, shell, type WebPreferences } from 'electron';
+import { pathToFileURL } from 'node:url';
+
+/** The window's web preferences: the renderer gets no Node and no Electron, only the preload's bridge. */
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+/** Whether `url` opens in the system browser: http(s) only, never file:, javascript: or custom schemes. */
+export function isExternalWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The main window, showing our bundled page only: navigation away is denied,
+ * new windows are denied, and http(s) links go to the system browser.
+ */
+export function createMainWindow(options: { preload: string; page: string }): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Fleet Monitor',
+    show: false,
+    backgroundColor: '#111418',
+    webPreferences: secureWebPreferences(options.preload),
+  });
+  const pageUrl = pathToFileURL(options.page).href;
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (event, url) => {
+    if (url !== pageUrl) event.preventDefault();
+  });
+  win.webContents.on('will-redirect', (event) => event.preventDefault());
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  // The page asks for nothing: no camera, notifications (the main side sends those), geolocation…
+  win.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  void win.loadFile(options.page);
+  return win;
+}
+
+/** Our page, and nothing else, counts as the app (for the IPC sender check). */
+export function isAppPage(url: string, page: string): boolean {
+  const expected = pathToFileURL(page).href;
+  return url === expected || url.startsWith(`${expected}#`) || url.startsWith(`${expected}?`);
+}

@@ -1,0 +1,17 @@
+import type { FleetApi } from '../../shared/fleet-api';
+import { invoke, onPush } from './ipc-renderer';
+
+/**
+ * `window.fleet`: the named functions the page may call, nothing else. It
+ * implements the same {@link FleetApi} as the browser's HTTP transport.
+ */
+export const fleetBridge: FleetApi = {
+  listAgents: () => invoke('agents:list'),
+  history: (id, limit) => invoke('agents:history', id, limit),
+  forceExhaust: (request) => invoke('agents:force-exhaust', request),
+  recover: (id) => invoke('agents:recover', id),
+  forget: (id) => invoke('agents:forget', id),
+  getSettings: () => invoke('settings:get'),
+  setNotifications: (enabled) => invoke('settings:update', { notifications: enabled }),
+  onAgentsChanged: (listener) => onPush('agents:changed', listener),
+};

@@ -1,0 +1,51 @@
+/**
+ * The one IPC contract between the desktop shell and the renderer: every
+ * channel, its argument schema (validated on the main side) and its result
+ * type. Both the main-side wrapper and the preload import this file.
+ */
+import { z } from 'zod';
+import type { Agent, StatusEvent } from './agent';
+import type { AgentDelta, FleetSettings } from './fleet-api';
+import { agentIdSchema } from './http-schemas';
+import { EXHAUST_REASONS } from './status';
+
+const forceExhaustSchema = z.object({
+  id: agentIdSchema,
+  reason: z.enum(EXHAUST_REASONS),
+  recoveryAt: z.number().int().positive().optional(),
+});
+
+/** Arguments of each invoke channel, as a tuple schema. */
+export const INVOKE_ARGS = {
+  'agents:list': z.tuple([]),
+  'agents:get': z.tuple([agentIdSchema]),
+  'agents:history': z.tuple([agentIdSchema, z.number().int().min(1).max(1000)]),
+  'agents:force-exhaust': z.tuple([forceExhaustSchema]),
+  'agents:recover': z.tuple([agentIdSchema]),
+  'agents:forget': z.tuple([agentIdSchema]),
+  'settings:get': z.tuple([]),
+  'settings:update': z.tuple([z.object({ notifications: z.boolean().optional() }).strict()]),
+} as const;
+
+export type InvokeChannel = keyof typeof INVOKE_ARGS;
+export type InvokeArgs<C extends InvokeChannel> = z.infer<(typeof INVOKE_ARGS)[C]>;
+
+/** Result of each invoke channel (wrapped in a Result on the wire). */
+export interface InvokeResults {
+  'agents:list': readonly Agent[];
+  'agents:get': Agent;
+  'agents:history': readonly StatusEvent[];
+  'agents:force-exhaust': Agent;
+  'agents:recover': Agent;
+  'agents:forget': Agent;
+  'settings:get': FleetSettings;
+  'settings:update': FleetSettings;
+}
+
+/** Main → renderer pushes. */
+export interface PushPayloads {
+  'agents:changed': AgentDelta;
+}
+export type PushChannel = keyof PushPayloads;
+
+export const INVOKE_CHANNELS = Object.keys(INVOKE_ARGS) as InvokeChannel[];

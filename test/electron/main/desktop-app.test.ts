@@ -1,0 +1,235 @@
+/**
+ * The desktop shell with a mocked `electron` module: window security, the
+ * IPC sender check and argument validation, batched pushes, power events,
+ * notifications, tray, and disposal on quit.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AgentDelta, Result } from '../../../shared/fleet-api';
+import { FakeTimeouts } from '../../support/fake-timeouts';
+import { useTempDir } from '../../support/temp-dir';
+
+vi.mock('electron', () => import('../../support/electron-mock'));
+
+const electron = await import('../../support/electron-mock');
+const { startDesktopApp } = await import('../../../electron/main/desktop-app');
+type DesktopApp = Awaited<ReturnType<typeof startDesktopApp>>;
+
+describe('desktop shell (mocked electron)', () => {
+  const tempDir = useTempDir('fleet-desktop-');
+  let app: DesktopApp | undefined;
+  let timers: FakeTimeouts;
+  let quit: () => void;
+
+  beforeEach(() => {
+    electron.resetElectronMock();
+    timers = new FakeTimeouts();
+    quit = vi.fn<() => void>();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function start(): Promise<DesktopApp> {
+    const userData = tempDir();
+    app = await startDesktopApp({
+      userData,
+      argv: ['--no-sandbox', '--port', '0'],
+      env: { FLEET_SWEEP_INTERVAL_MS: '1000' },
+      outDir: path.join(userData, 'out'),
+      icon: path.join(userData, 'icon.png'),
+      quit,
+      timers,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    return app;
+  }
+
+  const win = () => electron.BrowserWindow.instances[0]!;
+  const frameEvent = (overrides: Partial<{ sender: unknown; senderFrame: unknown }> = {}) => ({
+    sender: win().webContents,
+    senderFrame: win().webContents.mainFrame,
+    ...overrides,
+  });
+  const invoke = (channel: string, event: unknown, ...args: unknown[]) =>
+    electron.ipcMain.handlers.get(channel)!(event, ...args) as Promise<Result<unknown>>;
+
+  describe('window', () => {
+    it('has contextIsolation and sandbox on, nodeIntegration off, and the bundled preload', async () => {
+      const { core } = await start();
+      const prefs = win().options.webPreferences as Record<string, unknown>;
+      expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
+      expect(String(prefs.preload)).toMatch(/out[/\\]preload[/\\]preload\.cjs$/);
+      expect(core.db.open).toBe(true);
+    });
+
+    it('denies navigation away, redirects, webviews and new windows; opens only http(s) externally', async () => {
+      await start();
+      const wc = win().webContents;
+      expect(wc.navigate('will-navigate', 'https://evil.example/')).toBe(true);
+      expect(wc.navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+      expect(wc.navigate('will-navigate', wc.mainFrame.url)).toBe(false);
+      expect(wc.navigate('will-redirect', 'https://evil.example/')).toBe(true);
+      expect(wc.navigate('will-attach-webview', 'https://evil.example/')).toBe(true);
+      expect(wc.windowOpenHandler!({ url: 'https://docs.example/' })).toEqual({ action: 'deny' });
+      expect(wc.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+      expect(wc.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+      expect(electron.shell.opened).toEqual(['https://docs.example/']);
+      const granted: boolean[] = [];
+      wc.permissionHandler!(wc, 'media', (ok) => granted.push(ok));
+      expect(granted).toEqual([false]);
+    });
+  });
+
+  describe('IPC', () => {
+    it('answers our page’s main frame with {ok: true, value}', async () => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      const result = await invoke('agents:list', frameEvent());
+      expect(result).toMatchObject({ ok: true, value: [{ id: 'a1', status: 'idle' }] });
+    });
+
+    it.each([
+      ['another webContents', () => ({ sender: new electron.FakeWebContents() })],
+      ['a subframe', () => ({ senderFrame: { url: win().webContents.mainFrame.url } })],
+      ['a foreign page in our window', () => ({ senderFrame: Object.assign(win().webContents.mainFrame, { url: 'https://evil.example/' }) })],
+      ['no frame', () => ({ senderFrame: null })],
+    ])('refuses %s without touching the store', async (_name, overrides) => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      const before = core.service.get('a1');
+      const result = await invoke('agents:force-exhaust', frameEvent(overrides()), { id: 'a1', reason: 'billing' });
+      expect(result).toEqual({ ok: false, error: { code: 'forbidden', message: "IPC 'agents:force-exhaust' refused: unexpected sender" } });
+      expect(core.service.get('a1')).toEqual(before);
+    });
+
+    it.each([
+      ['agents:recover', []],
+      ['agents:recover', [42]],
+      ['agents:recover', ['bad id!']],
+      ['agents:force-exhaust', [{ id: 'a1', reason: 'tired' }]],
+      ['agents:force-exhaust', [{ id: 'a1', reason: 'billing', recoveryAt: 'soon' }]],
+      ['agents:history', ['a1', 0]],
+      ['settings:update', [{ notifications: 'yes' }]],
+      ['settings:update', [{ theme: 'dark' }]],
+      ['agents:list', ['extra']],
+    ])('%s with malformed arguments %j gets {ok:false, bad_request} and changes nothing', async (channel, args) => {
+      const { core } = await start();
+      core.service.reportBusy('a1', 'work');
+      const before = JSON.stringify([core.service.list(), core.service.history('a1')]);
+      const result = await invoke(channel, frameEvent(), ...args);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.error.code).toBe('bad_request');
+      expect(JSON.stringify([core.service.list(), core.service.history('a1')])).toBe(before);
+    });
+
+    it('a refused move is {ok:false} with the reference message, never a throw', async () => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      expect(await invoke('agents:recover', frameEvent(), 'a1')).toEqual({
+        ok: false,
+        error: { code: 'invalid_transition', message: "Agent 'a1' is idle; expected one of [busy, on_call, exhausted, offline]" },
+      });
+      expect(await invoke('agents:recover', frameEvent(), 'ghost')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    });
+
+    it('every operation of the contract works end to end', async () => {
+      const { core } = await start();
+      core.service.reportBusy('a1', 'work');
+      expect(await invoke('agents:get', frameEvent(), 'a1')).toMatchObject({ ok: true, value: { status: 'busy' } });
+      expect(await invoke('agents:force-exhaust', frameEvent(), { id: 'a1', reason: 'rate_limit', recoveryAt: Date.now() + 60_000 })).toMatchObject({
+        ok: true,
+        value: { status: 'exhausted' },
+      });
+      expect(await invoke('agents:recover', frameEvent(), 'a1')).toMatchObject({ ok: true, value: { status: 'idle' } });
+      const history = await invoke('agents:history', frameEvent(), 'a1', 10);
+      expect(history.ok && (history.value as { cause: string }[]).map((e) => e.cause)).toEqual(['operator', 'operator', 'agent']);
+      const settings = await invoke('settings:get', frameEvent());
+      expect(settings).toMatchObject({ ok: true, value: { port: core.port.port, agentToken: core.tokens.agentToken, heartbeatTimeoutS: 120, notifications: true } });
+      expect(await invoke('settings:update', frameEvent(), { notifications: false })).toMatchObject({ ok: true, value: { notifications: false } });
+      expect(await invoke('agents:forget', frameEvent(), 'a1')).toMatchObject({ ok: true, value: { id: 'a1' } });
+    });
+  });
+
+  describe('pushes', () => {
+    it('1,000 changes in one tick become one message with each agent once', async () => {
+      const { core } = await start();
+      for (let i = 0; i < 1000; i++) core.service.recordHeartbeat(`agent-${i % 250}`);
+      expect(win().webContents.sent).toHaveLength(0);
+      timers.runAll();
+      const sent = win().webContents.sent.filter((m) => m.channel === 'agents:changed');
+      expect(sent).toHaveLength(1);
+      const delta = sent[0]!.payload as AgentDelta;
+      expect(delta.upserts).toHaveLength(250);
+      expect(delta.removed).toEqual([]);
+    });
+
+    it('a forget after an update in the same batch is sent as a removal only', async () => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      core.service.forget('a1');
+      timers.runAll();
+      expect(win().webContents.sent.at(-1)!.payload).toEqual({ upserts: [], removed: ['a1'] });
+    });
+  });
+
+  describe('notifications and tray', () => {
+    it('many agents going offline at once make one notification naming the count; the tray shows counts', async () => {
+      const { core } = await start();
+      for (const id of ['a', 'b', 'c', 'd']) core.service.reportBusy(id, 'work');
+      timers.runAll();
+      expect(electron.Tray.instances[0]!.tooltip).toBe('Fleet Monitor: 4 busy');
+      core.service.sweep(Date.now() + 1);
+      timers.runAll();
+      expect(electron.Notification.shown).toEqual([{ title: '4 agents need attention: 4 offline', body: 'a, b, c and 1 more' }]);
+      expect(electron.Tray.instances[0]!.tooltip).toBe('Fleet Monitor: 4 offline');
+    });
+
+    it('one exhausted agent is named; the setting turns notifications off', async () => {
+      const { core } = await start();
+      core.service.reportExhausted('solo', 'billing', null);
+      timers.runAll();
+      expect(electron.Notification.shown).toHaveLength(1);
+      expect(electron.Notification.shown[0]!.title).toBe('solo is exhausted');
+      await invoke('settings:update', frameEvent(), { notifications: false });
+      core.service.reportExhausted('second', 'rate_limit', null);
+      timers.runAll();
+      expect(electron.Notification.shown).toHaveLength(1);
+    });
+  });
+
+  it('OS resume and unlock start a new grace period for the sweeper', async () => {
+    const { core } = await start();
+    const before = core.sweeper.graceStartedAt;
+    await new Promise((r) => setTimeout(r, 5));
+    electron.powerMonitor.emit('resume');
+    expect(core.sweeper.graceStartedAt).toBeGreaterThan(before);
+    const afterResume = core.sweeper.graceStartedAt;
+    await new Promise((r) => setTimeout(r, 5));
+    electron.powerMonitor.emit('unlock-screen');
+    expect(core.sweeper.graceStartedAt).toBeGreaterThan(afterResume);
+  });
+
+  it('close() on quit closes the port and the database, removes IPC handlers and the tray', async () => {
+    const desktop = await start();
+    const { port } = desktop.core.port;
+    await desktop.close();
+    app = undefined;
+    expect(desktop.core.db.open).toBe(false);
+    expect(electron.ipcMain.handlers.size).toBe(0);
+    expect(electron.Tray.instances[0]!.destroyed).toBe(true);
+    expect(electron.powerMonitor.listenerCount('resume')).toBe(0);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('connect', () => (socket.destroy(), resolve(false)));
+      socket.on('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+    expect(fs.existsSync(path.join(path.dirname(desktop.core.config.dbPath), 'fleet.db-wal'))).toBe(false);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * A stand-in for the `electron` module, for unit tests of the shell on plain
+ * Node (Electron's binary is not available here). It records what the shell
+ * asks of Electron and lets tests play Electron's part (events, IPC calls).
+ */
+import { EventEmitter } from 'node:events';
+import { pathToFileURL } from 'node:url';
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+export const ipcMain = {
+  handlers: new Map<string, Handler>(),
+  handle(channel: string, handler: Handler) {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, handler);
+  },
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  },
+};
+
+export class FakeWebContents extends EventEmitter {
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  readonly mainFrame = { url: 'about:blank' };
+  readonly sent: { channel: string; payload: unknown }[] = [];
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
+  permissionHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
+  destroyed = false;
+  readonly session = {
+    setPermissionRequestHandler: (handler: FakeWebContents['permissionHandler']) => {
+      this.permissionHandler = handler;
+    },
+  };
+
+  setWindowOpenHandler(handler: FakeWebContents['windowOpenHandler']) {
+    this.windowOpenHandler = handler;
+  }
+
+  send(channel: string, payload: unknown) {
+    this.sent.push({ channel, payload });
+  }
+
+  isDestroyed() {
+    return this.destroyed;
+  }
+
+  /** Plays a navigation attempt; returns whether the shell prevented it. */
+  navigate(event: 'will-navigate' | 'will-redirect' | 'will-attach-webview', url: string): boolean {
+    let prevented = false;
+    this.emit(event, { preventDefault: () => (prevented = true) }, url);
+    return prevented;
+  }
+}
+
+export class BrowserWindow extends EventEmitter {
+  static instances: BrowserWindow[] = [];
+  readonly webContents = new FakeWebContents();
+  destroyed = false;
+  shown = false;
+
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    BrowserWindow.instances.push(this);
+  }
+
+  async loadFile(file: string) {
+    this.webContents.mainFrame.url = pathToFileURL(file).href;
+  }
+
+  isDestroyed() {
+    return this.destroyed;
+  }
+
+  destroy() {
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+  }
+
+  isMinimized() {
+    return false;
+  }
+
+  restore() {}
+
+  show() {
+    this.shown = true;
+  }
+
+  focus() {}
+}
+
+export const shell = { opened: [] as string[], openExternal: async (url: string) => void shell.opened.push(url) };
+
+export const powerMonitor = new EventEmitter();
+
+export class Notification {
+  static shown: { title: string; body: string }[] = [];
+  static isSupported() {
+    return true;
+  }
+  constructor(private readonly options: { title: string; body: string }) {}
+  show() {
+    Notification.shown.push({ title: this.options.title, body: this.options.body });
+  }
+}
+
+export class Tray extends EventEmitter {
+  static instances: Tray[] = [];
+  tooltip = '';
+  menu: unknown;
+  destroyed = false;
+  constructor() {
+    super();
+    Tray.instances.push(this);
+  }
+  setToolTip(text: string) {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: unknown) {
+    this.menu = menu;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+
+export const Menu = { buildFromTemplate: (template: unknown) => template };
+export const nativeImage = { createFromPath: () => ({ resize: () => ({}) }) };
+
+/** Forgets everything recorded, between tests. */
+export function resetElectronMock(): void {
+  ipcMain.handlers.clear();
+  BrowserWindow.instances = [];
+  Tray.instances = [];
+  Notification.shown = [];
+  shell.opened = [];
+  powerMonitor.removeAllListeners();
+}
