@@ -9,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const args = process.argv.slice(2);
+// `--no-build` runs what is already in out/ (the tests use it, so as not to rebuild under other tests' feet).
+const noBuild = process.argv.includes('--no-build');
+const args = process.argv.slice(2).filter((arg) => arg !== '--no-build');
 
 function run(cmd, cmdArgs) {
   const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
@@ -40,8 +42,10 @@ async function desktopReadiness() {
   return { electronPath };
 }
 
-const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+if (!noBuild) {
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const { reason, electronPath } = await desktopReadiness();
 if (reason) {
