@@ -58,6 +58,9 @@ async function main(): Promise<void> {
 
   // Printed only once the signal handlers are in place: whoever waits for these
   // lines may stop us at once.
+  if (core.movedAside) {
+    console.error(`fleet-monitor: the database ${config.dbPath} was unreadable (corrupt or not a database); it was moved to ${core.movedAside} and a new one started.`);
+  }
   console.log(`Fleet Monitor database ${config.dbPath} (${core.service.count()} agents)`);
   console.log(
     `Fleet Monitor sweeping every ${config.sweepIntervalMs} ms; offline after ${config.heartbeatTimeoutS} s of silence`,

@@ -1,12 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Clock } from '../../shared/clock';
-import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
+import { DisposableStore, type Disposable } from '../../shared/disposable';
 import type { FleetConfig } from './config';
 import { FleetService } from './fleet-service';
 import { startAgentPort, type AgentPort } from './http/agent-port';
 import { loadOrCreateTokens, type PortTokens } from './http/tokens';
-import { openDatabase, type SqliteDatabase } from './store/open-database';
+import type { SqliteDatabase } from './store/open-database';
+import { openFleetStore } from './store/open-store';
 import { Sweeper, type TimerHost } from './sweeper';
 import { systemClock, systemTimers } from './system-clock';
 
@@ -28,6 +27,8 @@ export interface FleetCore extends Disposable {
   readonly sweeper: Sweeper;
   readonly port: AgentPort;
   readonly tokens: PortTokens;
+  /** Where a corrupt database was moved before a new one was started, if that happened. */
+  readonly movedAside: string | null;
   /** Closes the port (waiting for it), then disposes the rest. */
   close(): Promise<void>;
 }
@@ -41,14 +42,8 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
   const clock = deps.clock ?? systemClock;
   const owned = new DisposableStore();
   try {
-    if (config.dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(config.dbPath)), { recursive: true });
-    const db = openDatabase(config.dbPath, deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {});
-    owned.add(
-      toDisposable(() => {
-        db.pragma('wal_checkpoint(TRUNCATE)');
-        db.close();
-      }),
-    );
+    const store = owned.add(openFleetStore(config.dbPath, deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}));
+    const { db } = store;
     const service = owned.add(
       new FleetService(db, clock, {
         heartbeatTimeoutMs: config.heartbeatTimeoutS * 1000,
@@ -82,7 +77,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       await port.close();
       owned.dispose();
     };
-    return { config, db, service, sweeper, port, tokens, close, dispose: () => owned.dispose() };
+    return { config, db, service, sweeper, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
   } catch (error) {
     owned.dispose();
     throw error;

@@ -67,6 +67,9 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
       win.focus();
     };
 
+    if (core.movedAside) {
+      showNotification({ title: 'Fleet Monitor started a new database', body: `The old one was unreadable and was moved to ${core.movedAside}.` });
+    }
     const tray = owned.add(new FleetTray(options.icon, { show, quit: options.quit }));
     tray.update(core.service.countByStatus());
     const batcher = owned.add(

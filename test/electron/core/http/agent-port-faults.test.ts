@@ -24,6 +24,26 @@ describe('agent port: faults', () => {
     expect((await f.call({ method: 'POST', path: '/v1/agents/a1/busy', body: { slot_type: 'work' } })).status).toBe(200);
   });
 
+  it('a full disk (SQLITE_FULL) fails writes with a clear 503 while reads keep working; writes resume when space returns', async () => {
+    for (let i = 0; i < 20; i++) await f.call({ method: 'POST', path: `/v1/agents/seed-${i}/heartbeat` });
+    // Cap the file at its current size: the next new page cannot be had, as on a full disk.
+    const pages = f.db.pragma('page_count', { simple: true }) as number;
+    f.db.pragma(`max_page_count = ${pages}`);
+    let full: { status: number; json: { error: { code: string; message: string } } } | undefined;
+    for (let i = 0; i < 500 && !full; i++) {
+      const res = await f.call({ method: 'POST', path: `/v1/agents/${'x'.repeat(100)}-${i}/heartbeat`, body: { name: 'n'.repeat(190) } });
+      if (res.status !== 200) full = res;
+    }
+    expect(full?.status).toBe(503);
+    expect(full?.json.error).toEqual({ code: 'storage_error', message: 'The database cannot be written right now (SQLITE_FULL); try again later' });
+    const count = f.service.count();
+    expect((await f.call({ path: '/v1/agents' })).json.agents).toHaveLength(count);
+    expect((await f.call({ path: '/v1/agents/seed-1' })).status).toBe(200);
+    f.db.pragma('max_page_count = 1073741823');
+    expect((await f.call({ method: 'POST', path: '/v1/agents/after-space/heartbeat', body: { name: 'n'.repeat(190) } })).status).toBe(200);
+    expect(f.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('a client trickling its headers is cut by the header timeout, and others are served meanwhile', async () => {
     const slow = net.connect(f.port.port, '127.0.0.1');
     await once(slow, 'connect');
