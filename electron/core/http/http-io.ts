@@ -52,10 +52,16 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    // The client went away or was cut by the request timeout: not our failure, nothing to log.
+    throw new HttpError('bad_request', 'The request body did not arrive', CLOSE);
   }
   let text: string;
   try {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startPortFixture, type PortFixture } from '../../../support/port-fixture';
+import { AGENT_TOKEN, startPortFixture, type PortFixture } from '../../../support/port-fixture';
 
 let f: PortFixture;
 beforeEach(async () => {
@@ -64,5 +64,27 @@ describe('agent port: faults', () => {
       slow.destroy();
     }
     expect(f.service.list().map((a) => a.id)).toEqual(['fast']);
+  });
+
+  it('a client trickling its body is cut by the request timeout', async () => {
+    const slow = net.connect(f.port.port, '127.0.0.1');
+    await once(slow, 'connect');
+    const started = Date.now();
+    slow.on('error', () => {});
+    slow.resume();
+    slow.write(
+      `POST /v1/agents/slow/heartbeat HTTP/1.1\r\nHost: 127.0.0.1:${f.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    );
+    const drip = setInterval(() => slow.writable && slow.write(' '), 100);
+    const closed = new Promise<number>((resolve) => slow.on('close', () => resolve(Date.now())));
+    try {
+      // The fixture's request timeout is 2 s, checked every 0.5 s.
+      expect((await closed) - started).toBeLessThan(4_000);
+    } finally {
+      clearInterval(drip);
+      slow.destroy();
+    }
+    expect(f.service.count()).toBe(0);
   });
 });
