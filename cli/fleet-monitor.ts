@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
+import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
 
 export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
@@ -54,15 +55,6 @@ function describe(agent: WireAgent): string {
   return agent.status === 'exhausted' && agent.recovery_at ? `${agent.id}: exhausted until ${agent.recovery_at}` : `${agent.id}: ${agent.status}`;
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
 
 function failure(error: unknown): string {
   if (error instanceof FleetApiError) return `${error.code}: ${error.message}`;
@@ -137,7 +129,7 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
       }
       const every = parseEvery(values.every);
       const signal = io.signal ?? new AbortController().signal;
-      const sleep = io.sleep ?? defaultSleep;
+      const wait = io.sleep ?? sleep;
       // A monitor being restarted must not kill the agent's heartbeat loop: report and keep going.
       while (!signal.aborted) {
         try {
@@ -145,7 +137,7 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
         } catch (error) {
           io.stderr(`fleet-monitor: ${failure(error)}`);
         }
-        await sleep(every, signal);
+        await wait(every, signal);
       }
       return 0;
     }

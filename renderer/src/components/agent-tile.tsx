@@ -1,12 +1,10 @@
 import { memo } from 'react';
-import { canApply } from '../../../shared/state-machine';
 import { formatAgo, formatCountdown, formatDuration, humanize } from '../lib/format';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
-import { runAction } from './actions';
+import { AgentActions } from './agent-actions';
 import { StatusBadge } from './status-badge';
-import { useTransport } from './transport-context';
 
 /**
  * One agent. It selects its own agent from the store, so a change to one
@@ -16,7 +14,6 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
   const agent = useFleetStore((s) => s.agents.get(id));
   const selected = useFleetStore((s) => s.selectedId === id);
   const now = useNow();
-  const api = useTransport();
   if (!agent) return null;
 
   const open = () => useFleetStore.setState({ selectedId: id });
@@ -46,18 +43,7 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
           </>
         )}
       </dl>
-      <div className="tile-actions">
-        <button
-          type="button"
-          disabled={!canApply(agent.status, 'exhausted')}
-          onClick={() => useFleetStore.setState({ exhaustId: id })}
-        >
-          Force exhaust
-        </button>
-        <button type="button" disabled={!canApply(agent.status, 'idle')} onClick={() => void runAction(() => api.recover(id))}>
-          Recover
-        </button>
-      </div>
+      <AgentActions agent={agent} />
     </article>
   );
 });

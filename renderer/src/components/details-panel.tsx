@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { StatusEvent } from '../../../shared/agent';
-import { canApply } from '../../../shared/state-machine';
 import { formatAgo, formatTime, humanize } from '../lib/format';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
-import { forgetAgent, runAction } from './actions';
+import { forgetAgent } from './actions';
+import { AgentActions } from './agent-actions';
 import { StatusBadge } from './status-badge';
 import { TimelineBar } from './timeline-bar';
 import { useTransport } from './transport-context';
@@ -77,14 +77,7 @@ export function DetailsPanel() {
           </>
         )}
       </dl>
-      <div className="tile-actions">
-        <button type="button" disabled={!canApply(agent.status, 'exhausted')} onClick={() => useFleetStore.setState({ exhaustId: id })}>
-          Force exhaust
-        </button>
-        <button type="button" disabled={!canApply(agent.status, 'idle')} onClick={() => void runAction(() => api.recover(id))}>
-          Recover
-        </button>
-      </div>
+      <AgentActions agent={agent} />
       <h3>Last 24 hours</h3>
       <TimelineBar events={events} status={agent.status} createdAt={agent.createdAt} now={now} />
       <h3>History</h3>

@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result } from '../../../shared/fleet-api';
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
 import { DeltaBuilder } from '../../../shared/delta-builder';
+import { sleep } from '../../../shared/sleep';
 import { SseParser, type SseEvent } from './sse-parser';
 
 const RECONNECT_MS = [500, 1000, 2000, 5000];
@@ -131,14 +132,4 @@ export function toDelta(events: readonly SseEvent[]): AgentDelta | null {
     else if (event === 'agent_removed') builder.remove((JSON.parse(data) as { id: string }).id);
   }
   return builder.take();
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
