@@ -7,11 +7,16 @@ import { loadOrCreateTokens, type PortTokens } from './http/tokens';
 import type { SqliteDatabase } from './store/open-database';
 import { openFleetStore } from './store/open-store';
 import { Sweeper, type TimerHost } from './sweeper';
-import { systemClock, systemTimers } from './system-clock';
+import type { TimeoutHost } from './push-batcher';
+import { systemClock, systemTimeouts, systemTimers } from './system-clock';
+
+/** How long a plain heartbeat may wait to be written with others (group commit). */
+export const HEARTBEAT_COMMIT_MS = 100;
 
 export interface FleetCoreDeps {
   readonly clock?: Clock;
   readonly timers?: TimerHost;
+  readonly timeouts?: TimeoutHost;
   /** The better-sqlite3 addon for this runtime (the desktop app's Electron build). */
   readonly nativeBinding?: string;
   readonly onError?: (error: unknown) => void;
@@ -48,6 +53,8 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       new FleetService(db, clock, {
         heartbeatTimeoutMs: config.heartbeatTimeoutS * 1000,
         defaultRecoveryMs: config.defaultRecoveryS * 1000,
+        // Group commit: plain heartbeats are written together, at most 100 ms after they are answered.
+        heartbeatBatching: { timers: deps.timeouts ?? systemTimeouts, intervalMs: HEARTBEAT_COMMIT_MS },
       }),
     );
     const sweeper = owned.add(

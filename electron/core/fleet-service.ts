@@ -8,6 +8,7 @@ import { AGENT_STATUSES, type AgentStatus, type EventCause, type ExhaustReason, 
 import { AgentRepository } from './store/agent-repository';
 import { EventRepository } from './store/event-repository';
 import type { SqliteDatabase } from './store/open-database';
+import type { TimeoutHost } from './push-batcher';
 
 /** What an agent may say about itself alongside any call. */
 export interface AgentProfile {
@@ -18,6 +19,13 @@ export interface AgentProfile {
 export interface FleetServiceOptions {
   readonly heartbeatTimeoutMs: number;
   readonly defaultRecoveryMs: number;
+  /**
+   * Group commit of plain heartbeats: when set, a heartbeat that changes
+   * nothing but the time is answered at once and written with the others in
+   * one transaction at most `intervalMs` later. Status changes always commit
+   * before they return. Unset, every heartbeat commits on its own.
+   */
+  readonly heartbeatBatching?: { readonly timers: TimeoutHost; readonly intervalMs: number };
 }
 
 /** What one sweep did. */
@@ -43,6 +51,9 @@ export class FleetService implements Disposable {
   private readonly agents: AgentRepository;
   private readonly events: EventRepository;
   private readonly changeEmitter = new Emitter<readonly AgentChange[]>();
+  /** Heartbeats answered but not yet written, by agent: the agent as it will be. */
+  private pendingBeats = new Map<string, Agent>();
+  private beatTimer: unknown;
 
   /** Fires after each commit with the changes it made, in order. */
   readonly onDidChange: Event<readonly AgentChange[]> = this.changeEmitter.event;
@@ -58,7 +69,62 @@ export class FleetService implements Disposable {
 
   /** Records a heartbeat; registers an unknown agent as idle; brings an offline one back to idle. */
   recordHeartbeat(id: string, profile?: AgentProfile): Agent {
+    const batching = this.options.heartbeatBatching;
+    if (batching && profile?.name === undefined && profile?.labels === undefined) {
+      const known = this.pendingBeats.get(id) ?? this.agents.get(id);
+      // Only a beat that changes nothing but the time waits; offline → idle is a status change.
+      if (known && known.status !== 'offline') {
+        const next: Agent = { ...known, lastHeartbeat: this.clock.now() };
+        this.pendingBeats.set(id, next);
+        this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
+        return next;
+      }
+    }
     return this.move(id, { op: { kind: 'heartbeat' }, cause: 'agent', register: true, profile });
+  }
+
+  /** Writes the pending heartbeats in one transaction, then tells listeners. */
+  flushHeartbeats(): void {
+    this.commit(() => undefined);
+  }
+
+  /** The group-commit timer: a failed write (disk full, say) keeps the beats and tries again. */
+  private timedFlush(): void {
+    this.beatTimer = undefined;
+    try {
+      this.flushHeartbeats();
+    } catch (error) {
+      console.error(`fleet-monitor: writing heartbeats failed (${(error as Error).message}); retrying`);
+      const batching = this.options.heartbeatBatching;
+      if (batching && this.pendingBeats.size > 0) this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
+    }
+  }
+
+  /**
+   * Runs `work` in one write transaction that first writes the pending
+   * heartbeats (so every write sees them, and the sweeper counts them), then
+   * tells listeners what was committed. If the transaction fails, the pending
+   * heartbeats stay pending for the next try.
+   */
+  private commit<T>(work: (changes: AgentChange[]) => T): T {
+    const changes: AgentChange[] = [];
+    const beats = this.pendingBeats;
+    const result = this.db
+      .transaction(() => {
+        for (const agent of beats.values()) {
+          this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
+          changes.push({ type: 'upsert', agent, event: null });
+        }
+        return work(changes);
+      })
+      .immediate();
+    if (beats.size > 0) {
+      this.pendingBeats = new Map();
+      if (this.beatTimer !== undefined) this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
+      this.beatTimer = undefined;
+    }
+    if (changes.length > 0) this.changeEmitter.fire(changes);
+    return result;
   }
 
   /** The agent reports it was woken by a slot: idle → busy (`work`) or on_call (`on_call`). */
@@ -92,20 +158,22 @@ export class FleetService implements Disposable {
 
   /** Deletes an agent and its history; returns the agent as it was. */
   forget(id: string): Agent {
-    const agent = this.db
-      .transaction(() => {
-        const existing = this.agents.get(id);
-        if (existing) this.agents.delete(id);
-        return existing;
-      })
-      .immediate();
+    const agent = this.commit((changes) => {
+      const existing = this.agents.get(id);
+      if (existing) {
+        this.agents.delete(id);
+        changes.push({ type: 'removed', agentId: id });
+      }
+      return existing;
+    });
     if (!agent) throw new AgentNotFoundError(id);
-    this.changeEmitter.fire([{ type: 'removed', agentId: id }]);
     return agent;
   }
 
+  /** Every agent, ordered by id (heartbeats not yet written included). */
   list(): Agent[] {
-    return this.agents.list();
+    const rows = this.agents.list();
+    return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
   }
 
   count(): number {
@@ -120,7 +188,7 @@ export class FleetService implements Disposable {
 
   /** The agent, or throws {@link AgentNotFoundError}. */
   get(id: string): Agent {
-    const agent = this.agents.get(id);
+    const agent = this.pendingBeats.get(id) ?? this.agents.get(id);
     if (!agent) throw new AgentNotFoundError(id);
     return agent;
   }
@@ -140,58 +208,56 @@ export class FleetService implements Disposable {
    */
   sweep(heartbeatCutoff: number | null): SweepResult {
     const now = this.clock.now();
-    const changes: AgentChange[] = [];
-    let wentOffline = 0;
-    let recovered = 0;
-    this.db
-      .transaction(() => {
-        if (heartbeatCutoff !== null) {
-          for (const agent of this.agents.heartbeatDue(heartbeatCutoff, Number.MAX_SAFE_INTEGER)) {
-            changes.push(this.write(agent, { kind: 'offline' }, 'sweeper', now));
-            wentOffline++;
-          }
+    // Pending heartbeats are written first (by commit): a beat already answered counts against the timeout.
+    return this.commit((changes) => {
+      let wentOffline = 0;
+      let recovered = 0;
+      if (heartbeatCutoff !== null) {
+        for (const agent of this.agents.heartbeatDue(heartbeatCutoff, Number.MAX_SAFE_INTEGER)) {
+          changes.push(this.write(agent, { kind: 'offline' }, 'sweeper', now));
+          wentOffline++;
         }
-        for (const agent of this.agents.recoveryDue(now, Number.MAX_SAFE_INTEGER)) {
-          changes.push(this.write(agent, { kind: 'idle' }, 'recovery', now));
-          recovered++;
-        }
-      })
-      .immediate();
-    if (changes.length > 0) this.changeEmitter.fire(changes);
-    return { wentOffline, recovered };
+      }
+      for (const agent of this.agents.recoveryDue(now, Number.MAX_SAFE_INTEGER)) {
+        changes.push(this.write(agent, { kind: 'idle' }, 'recovery', now));
+        recovered++;
+      }
+      return { wentOffline, recovered };
+    });
   }
 
+  /** Writes any pending heartbeats (so a clean stop loses none), then stops telling. */
   dispose(): void {
+    if (this.db.open) this.flushHeartbeats();
     this.changeEmitter.dispose();
   }
 
   private move(id: string, move: Move): Agent {
     const now = this.clock.now();
-    const changes: AgentChange[] = [];
     let refusal: InvalidTransitionError | undefined;
-    let result!: Agent;
-    this.db
-      .transaction(() => {
-        let agent = this.agents.get(id);
-        if (!agent) {
-          if (!move.register) throw new AgentNotFoundError(id);
-          agent = this.register(id, now, move.profile);
-          changes.push({ type: 'upsert', agent, event: null });
-        } else if (move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined)) {
-          agent = { ...agent, name: move.profile.name ?? agent.name, labels: move.profile.labels ?? agent.labels };
-        }
-        try {
-          const change = this.write(agent, move.op, move.cause, now);
-          changes.push(change);
-          result = change.type === 'upsert' ? change.agent : agent;
-        } catch (error) {
-          // A refused move still leaves a fresh registration in place: commit it, then report.
-          if (!(error instanceof InvalidTransitionError) || changes.length === 0) throw error;
-          refusal = error;
-        }
-      })
-      .immediate();
-    if (changes.length > 0) this.changeEmitter.fire(collapse(changes));
+    const result = this.commit((changes) => {
+      let agent = this.agents.get(id);
+      let registered = false;
+      if (!agent) {
+        if (!move.register) throw new AgentNotFoundError(id);
+        agent = this.register(id, now, move.profile);
+        registered = true;
+      } else if (move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined)) {
+        agent = { ...agent, name: move.profile.name ?? agent.name, labels: move.profile.labels ?? agent.labels };
+      }
+      try {
+        const change = this.write(agent, move.op, move.cause, now);
+        changes.push(change);
+        return change.agent;
+      } catch (error) {
+        if (!(error instanceof InvalidTransitionError)) throw error;
+        // A refused move wrote nothing; what came before it (a fresh registration,
+        // pending heartbeats) is committed all the same, then the refusal reported.
+        refusal = error;
+        if (registered) changes.push({ type: 'upsert', agent, event: null });
+        return agent;
+      }
+    });
     if (refusal) throw refusal;
     return result;
   }
@@ -237,13 +303,4 @@ function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | n
     case 'heartbeat':
       return null;
   }
-}
-
-/**
- * A registration followed by a move on the same agent is one change to
- * listeners: the agent as committed, with the move's event.
- */
-function collapse(changes: AgentChange[]): AgentChange[] {
-  const last = changes.at(-1);
-  return changes.length === 2 && last ? [last] : changes;
 }

@@ -12,6 +12,7 @@ import { readDesktopSettings, writeDesktopSettings, type DesktopSettings } from 
 import { startFleetCore, type FleetCore } from '../core/fleet-core';
 import { PushBatcher, type TimeoutHost } from '../core/push-batcher';
 import { StatusAlerts } from '../core/status-alerts';
+import { systemTimeouts } from '../core/system-clock';
 import { registerInvokeHandlers, sendPush, type InvokeHandlers } from './ipc-main';
 import { showNotification } from './notifications';
 import { watchPower } from './power';
@@ -42,16 +43,12 @@ export interface DesktopApp {
   close(): Promise<void>;
 }
 
-const realTimeouts: TimeoutHost = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export async function startDesktopApp(options: DesktopOptions): Promise<DesktopApp> {
   const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor:', error));
-  const timers = options.timers ?? realTimeouts;
+  const timers = options.timers ?? systemTimeouts;
   const config = loadConfig(pickConfigArgs(options.argv), { FLEET_DB: path.join(options.userData, 'fleet.db'), ...options.env });
-  const core = await startFleetCore(config, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), onError });
+  const core = await startFleetCore(config, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), timeouts: timers, onError });
   const owned = new DisposableStore();
 
   try {

@@ -2,6 +2,7 @@ import type { AgentChange } from '../../shared/agent';
 import { FleetService } from '../../electron/core/fleet-service';
 import { openDatabase, type SqliteDatabase } from '../../electron/core/store/open-database';
 import { FakeClock } from './fake-clock';
+import { FakeTimeouts } from './fake-timeouts';
 
 export const TIMEOUT_MS = 120_000;
 export const DEFAULT_RECOVERY_MS = 5 * 3_600_000;
@@ -12,14 +13,25 @@ export interface Fleet {
   readonly service: FleetService;
   /** Every batch of changes the service announced, in order. */
   readonly batches: (readonly AgentChange[])[];
+  /** The group-commit timer (fires only when the test runs it). */
+  readonly timeouts: FakeTimeouts;
   close(): void;
 }
 
-/** A service over a fresh in-memory database with a fake clock, recording every change batch. */
-export function createFleet(): Fleet {
+/**
+ * A service over a fresh in-memory database with a fake clock, recording
+ * every change batch; with `groupCommit`, plain heartbeats wait for the
+ * (fake) group-commit timer.
+ */
+export function createFleet(options: { groupCommit?: boolean } = {}): Fleet {
   const clock = new FakeClock();
+  const timeouts = new FakeTimeouts();
   const db = openDatabase(':memory:');
-  const service = new FleetService(db, clock, { heartbeatTimeoutMs: TIMEOUT_MS, defaultRecoveryMs: DEFAULT_RECOVERY_MS });
+  const service = new FleetService(db, clock, {
+    heartbeatTimeoutMs: TIMEOUT_MS,
+    defaultRecoveryMs: DEFAULT_RECOVERY_MS,
+    ...(options.groupCommit ? { heartbeatBatching: { timers: timeouts, intervalMs: 100 } } : {}),
+  });
   const batches: (readonly AgentChange[])[] = [];
   service.onDidChange((changes) => batches.push(changes));
   return {
@@ -27,6 +39,7 @@ export function createFleet(): Fleet {
     db,
     service,
     batches,
+    timeouts,
     close: () => {
       service.dispose();
       db.close();

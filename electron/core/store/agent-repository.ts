@@ -70,6 +70,7 @@ export class AgentRepository {
   private readonly heartbeatDueStmt;
   private readonly recoveryDueStmt;
   private readonly countStmt;
+  private readonly touchStmt;
   private readonly countByStatusStmt;
 
   constructor(db: SqliteDatabase) {
@@ -85,6 +86,7 @@ export class AgentRepository {
          exhaust_reason = excluded.exhaust_reason`,
     );
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
+    this.touchStmt = db.prepare<[number, string]>('UPDATE agents SET last_heartbeat = ? WHERE id = ?');
     this.heartbeatDueStmt = db.prepare<[number, number], AgentRow>(HEARTBEAT_DUE_SQL);
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
@@ -113,6 +115,11 @@ export class AgentRepository {
   /** Inserts or replaces the whole row (`created_at` is kept on update). */
   save(agent: Agent): void {
     this.upsertStmt.run(toParams(agent));
+  }
+
+  /** Sets only the last heartbeat time (the group-committed heartbeat path). */
+  touchHeartbeat(id: string, at: number): void {
+    this.touchStmt.run(at, id);
   }
 
   /** Deletes the agent and, by cascade, its history. Returns whether it existed. */
