@@ -6,7 +6,7 @@
 //   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
 //   out/renderer/         the React UI (vite)
 // `--node-only` builds just the Node entries (what the tests run); `--headless`
-// adds the renderer (what `npm run serve` serves).
+// adds the renderer (what `npm run serve` serves); `--bench` also bundles bench/run.ts.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const nodeOnly = process.argv.includes('--node-only');
 const headless = process.argv.includes('--headless');
+const bench = process.argv.includes('--bench');
 
 const common = {
   absWorkingDir: root,
@@ -58,7 +59,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     await buildNode();
     if (!nodeOnly) buildRenderer();
-    if (!nodeOnly && !headless) await buildDesktop();
+    if (!nodeOnly && !headless && !bench) await buildDesktop();
+    if (bench) await build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'out/bench/run.js', format: 'esm' });
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

@@ -53,6 +53,12 @@ export class FleetService implements Disposable {
   private readonly changeEmitter = new Emitter<readonly AgentChange[]>();
   /** Heartbeats answered but not yet written, by agent: the agent as it will be. */
   private pendingBeats = new Map<string, Agent>();
+  /**
+   * Committed agents the heartbeat path has seen, so a steady stream of beats
+   * reads no rows. Every other write drops its agent from here (a rolled-back
+   * write then costs a miss, never a stale answer).
+   */
+  private readonly beatCache = new Map<string, Agent>();
   private beatTimer: unknown;
 
   /** Fires after each commit with the changes it made, in order. */
@@ -70,10 +76,11 @@ export class FleetService implements Disposable {
   /** Records a heartbeat; registers an unknown agent as idle; brings an offline one back to idle. */
   recordHeartbeat(id: string, profile?: AgentProfile): Agent {
     const batching = this.options.heartbeatBatching;
-    if (batching && profile?.name === undefined && profile?.labels === undefined) {
-      const known = this.pendingBeats.get(id) ?? this.agents.get(id);
-      // Only a beat that changes nothing but the time waits; offline → idle is a status change.
-      if (known && known.status !== 'offline') {
+    if (batching) {
+      const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
+      // Only a beat that changes nothing but the time waits (agents often resend the same
+      // name and labels); offline → idle is a status change.
+      if (known && known.status !== 'offline' && sameProfile(known, profile)) {
         const next: Agent = { ...known, lastHeartbeat: this.clock.now() };
         this.pendingBeats.set(id, next);
         this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
@@ -119,6 +126,9 @@ export class FleetService implements Disposable {
       })
       .immediate();
     if (beats.size > 0) {
+      // A beat's agent is cached as committed unless `work` wrote that agent after it.
+      const rewritten = new Set(changes.slice(beats.size).map((c) => (c.type === 'upsert' ? c.agent.id : c.agentId)));
+      for (const [id, agent] of beats) if (!rewritten.has(id)) this.beatCache.set(id, agent);
       this.pendingBeats = new Map();
       if (this.beatTimer !== undefined) this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
       this.beatTimer = undefined;
@@ -160,6 +170,7 @@ export class FleetService implements Disposable {
   forget(id: string): Agent {
     const agent = this.commit((changes) => {
       const existing = this.agents.get(id);
+      this.beatCache.delete(id);
       if (existing) {
         this.agents.delete(id);
         changes.push({ type: 'removed', agentId: id });
@@ -266,6 +277,7 @@ export class FleetService implements Disposable {
   private write(agent: Agent, op: StatusOperation, cause: EventCause, now: number): AgentChange & { type: 'upsert' } {
     const { agent: moved, statusChanged, recorded } = applyOperation(agent, op, now, this.options);
     const next: Agent = statusChanged ? { ...moved, statusSince: now } : moved;
+    this.beatCache.delete(next.id);
     this.agents.save(next);
     const event = recorded
       ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: detailOf(op, next) })
@@ -303,4 +315,12 @@ function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | n
     case 'heartbeat':
       return null;
   }
+}
+
+/** Whether `profile` leaves the agent's name and labels as they are. */
+function sameProfile(agent: Agent, profile: AgentProfile | undefined): boolean {
+  if (profile?.name !== undefined && profile.name !== agent.name) return false;
+  if (profile?.labels === undefined) return true;
+  const given = Object.entries(profile.labels);
+  return given.length === Object.keys(agent.labels).length && given.every(([k, v]) => agent.labels[k] === v);
 }

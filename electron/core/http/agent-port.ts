@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../../shared/clock';
@@ -12,7 +13,7 @@ import { readJsonBody, sendError, sendJson } from './http-io';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
 import { StaticFiles } from './static-files';
-import { tokenMatches, type PortTokens } from './tokens';
+import { tokenDigest, type PortTokens } from './tokens';
 
 export interface AgentPortOptions {
   readonly host: string;
@@ -61,6 +62,8 @@ type Role = 'agent' | 'operator';
  */
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
   const hub = new EventStreamHub(service.onDidChange, () => service.list());
+  const operatorDigest = tokenDigest(options.tokens.operatorToken);
+  const agentDigest = tokenDigest(options.tokens.agentToken);
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
@@ -121,17 +124,10 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       return hub.attach(res, url.searchParams.get('snapshot') === '1');
     }
 
-    const matches = COMPILED.map((route) => ({ route, match: route.regex.exec(url.pathname) })).filter((m) => m.match);
-    if (matches.length === 0) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
-    const found = matches.find((m) => m.route.method === req.method);
-    if (!found) {
-      const allow = [...new Set(matches.map((m) => m.route.method))].join(', ');
-      throw new HttpError('method_not_allowed', `Use ${allow} on ${url.pathname}`, { allow });
-    }
-    const { route, match } = found;
+    const { route, match } = matchRoute(req.method, url.pathname);
     requireAccess(role, route.access);
 
-    const id = route.path.includes('{id}') ? decodeId(match?.groups?.id) : '';
+    const id = route.path.includes('{id}') ? decodeId(match.groups?.id) : '';
     const body = route.body ? await readJsonBody(req) : undefined;
     const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
     sendJson(res, 200, result);
@@ -142,8 +138,9 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     const token = match?.[1];
     if (!token) throw new HttpError('unauthorized', 'A bearer token is required', { 'www-authenticate': 'Bearer' });
     // Both comparisons always run, so timing does not tell which token was close.
-    const isOperator = tokenMatches(token, options.tokens.operatorToken);
-    const isAgent = tokenMatches(token, options.tokens.agentToken);
+    const presented = tokenDigest(token);
+    const isOperator = timingSafeEqual(presented, operatorDigest);
+    const isAgent = timingSafeEqual(presented, agentDigest);
     if (isOperator) return 'operator';
     if (isAgent) return 'agent';
     throw new HttpError('unauthorized', 'The bearer token is not valid', { 'www-authenticate': 'Bearer error="invalid_token"' });
@@ -183,6 +180,20 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     close,
     dispose: () => void close(),
   };
+}
+
+/** The route for `method` and `pathname`: 404 when no path matches, 405 (with Allow) when only the method is wrong. */
+function matchRoute(method: string | undefined, pathname: string): { route: CompiledRoute; match: RegExpExecArray } {
+  const allowed: string[] = [];
+  for (const route of COMPILED) {
+    const match = route.regex.exec(pathname);
+    if (!match) continue;
+    if (route.method === method) return { route, match };
+    allowed.push(route.method);
+  }
+  if (allowed.length === 0) throw new HttpError('not_found', `No such endpoint: ${pathname}`);
+  const allow = [...new Set(allowed)].join(', ');
+  throw new HttpError('method_not_allowed', `Use ${allow} on ${pathname}`, { allow });
 }
 
 /** The request target as a URL; only origin-form (`/path?query`) is served. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-error';
 
@@ -26,6 +27,28 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: error.toInfo() }, error.headers);
 }
 
+/** Reads the whole body, refusing it past {@link MAX_BODY_BYTES}. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    // The client went away or was cut by the request timeout: not our failure, nothing to log.
+    req.on('error', () => reject(new HttpError('bad_request', 'The request body did not arrive', CLOSE)));
+    req.on('close', () => {
+      if (!req.complete) reject(new HttpError('bad_request', 'The request body did not arrive', CLOSE));
+    });
+  });
+}
+
 /** A refused body is not read; closing the connection spares us reading the rest of it. */
 const CLOSE = { connection: 'close' } as const;
 
@@ -50,25 +73,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
     throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof HttpError) throw error;
-    // The client went away or was cut by the request timeout: not our failure, nothing to log.
-    throw new HttpError('bad_request', 'The request body did not arrive', CLOSE);
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new HttpError('bad_request', 'The body is not valid UTF-8');
-  }
+  const body = await readBody(req);
+  if (!isUtf8(body)) throw new HttpError('bad_request', 'The body is not valid UTF-8');
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);

@@ -69,7 +69,10 @@ function readTokensFile(file: string): TokensFile | null {
  * hashed first so that neither the content nor the length leaks through timing.
  */
 export function tokenMatches(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(tokenDigest(presented), tokenDigest(expected));
+}
+
+/** SHA-256 of a token: what {@link tokenMatches} compares (the port hashes its own tokens once). */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }

@@ -29,6 +29,15 @@ describe('group commit of plain heartbeats', () => {
     expect(fleet.batches.at(-1)!.map((c) => c.type === 'upsert' && c.agent.id)).toEqual(['a', 'b']);
   });
 
+  it('a beat resending the same name and labels waits too; a changed profile commits at once', () => {
+    fleet.service.recordHeartbeat('a', { name: 'A', labels: { team: 'x' } });
+    fleet.service.recordHeartbeat('a', { name: 'A', labels: { team: 'x' } });
+    expect(fleet.timeouts.size).toBe(1);
+    fleet.service.recordHeartbeat('a', { name: 'A', labels: { team: 'y' } });
+    expect(fleet.timeouts.size).toBe(0);
+    expect(fleet.db.prepare("SELECT labels FROM agents WHERE id = 'a'").pluck().get()).toBe('{"team":"y"}');
+  });
+
   it('listeners hear of a beat only after it is committed', () => {
     fleet.service.recordHeartbeat('a');
     const told = fleet.batches.length;

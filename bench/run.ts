@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: every figure of the benchmark issue, each next to its
+ * target, printed as a table and written to bench/RESULTS.md. Ingest is
+ * measured against a bare node:http baseline in the same run, alternating the
+ * two and quoting medians, because machines here are shared and noisy.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { benchGrid } from './grid-bench';
+import { heartbeatLoad, statusChangeLoad, type LoadResult } from './http-load';
+import { benchStartup } from './startup-bench';
+import { benchSweeper } from './sweeper-bench';
+import { median, rssMb, seedDatabase, startBare, startServe } from './support';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const AGENTS = 10_000;
+
+interface Row {
+  readonly figure: string;
+  readonly value: string;
+  readonly target: string;
+  readonly met: boolean;
+}
+const rows: Row[] = [];
+const row = (figure: string, value: string, target: string, met: boolean) => {
+  rows.push({ figure, value, target, met });
+  console.log(`${met ? 'ok  ' : 'MISS'} ${figure}: ${value} (target ${target})`);
+};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function ingest(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-bench-ingest-'));
+  const file = path.join(dir, 'fleet.db');
+  await seedDatabase(file, AGENTS);
+  const server = await startServe(file);
+  const bare = await startBare();
+  const real: LoadResult[] = [];
+  const base: LoadResult[] = [];
+  let rss = 0;
+  const loadStarted = Date.now();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      base.push(await heartbeatLoad(bare.port, server.agentToken, { connections: 64, agents: AGENTS, seconds: SECONDS }));
+      real.push(await heartbeatLoad(server.port, server.agentToken, { connections: 64, agents: AGENTS, seconds: SECONDS }));
+      rss = Math.max(rss, rssMb(server.child.pid!));
+    }
+    // Every heartbeat persisted within 1 s: wait one second, then read the file.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const db = new Database(file, { readonly: true });
+    const fresh = db.prepare('SELECT count(*) FROM agents WHERE last_heartbeat >= ?').pluck().get(loadStarted) as number;
+    db.close();
+    const realRps = median(real.map((r) => r.requestsPerSecond));
+    const baseRps = median(base.map((r) => r.requestsPerSecond));
+    const p99 = median(real.map((r) => r.p99Ms));
+    const failures = real.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    row('heartbeat ingest, real port (req/s, median)', fmt(realRps, 0), '—', failures === 0);
+    row('heartbeat ingest, bare node:http baseline (req/s, median)', fmt(baseRps, 0), '—', true);
+    row('ingest throughput vs baseline', `${fmt(realRps / baseRps, 2)}×`, '≥ 0.8×', realRps / baseRps >= 0.8);
+    row('ingest p99 latency (ms, median of rounds)', fmt(p99), '≤ 10 ms', p99 <= 10);
+    row('heartbeats persisted within 1 s (agents with a fresh row)', `${fresh} / ${AGENTS}`, `${AGENTS} / ${AGENTS}`, fresh === AGENTS);
+    row('server RSS at 10,000 agents under ingest (MB)', fmt(rss, 0), '≤ 200 MB', rss <= 200);
+    if (failures) console.log(`  (${failures} non-2xx or failed requests)`);
+
+    const status: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) status.push(await statusChangeLoad(server.port, server.agentToken, { connections: 64, seconds: SECONDS }));
+    const statusRps = median(status.map((r) => r.requestsPerSecond));
+    const statusP99 = median(status.map((r) => r.p99Ms));
+    const statusFailures = status.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    row('status changes committed before reply (req/s, median)', fmt(statusRps, 0), '≥ 5,000/s', statusRps >= 5000 && statusFailures === 0);
+    row('status change p99 latency (ms)', fmt(statusP99), '≤ 20 ms', statusP99 <= 20);
+    if (statusFailures) console.log(`  (${statusFailures} non-2xx or failed status requests)`);
+  } finally {
+    await server.stop();
+    await bare.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function sweeper(): Promise<void> {
+  const small = await benchSweeper(10_000);
+  const large = await benchSweeper(100_000);
+  row('sweeper tick, nothing due, 10,000 agents (ms)', fmt(small.idleTickMs, 3), '≤ 2 ms', small.idleTickMs <= 2);
+  row('sweeper tick, nothing due, 100,000 agents (ms)', fmt(large.idleTickMs, 3), '≤ 2 ms', large.idleTickMs <= 2);
+  row('sweeper tick, 1,000 due, 10,000 agents (ms)', fmt(small.dueTickMs), '≤ 50 ms', small.dueTickMs <= 50);
+  row('sweeper tick, 1,000 due, 100,000 agents (ms)', fmt(large.dueTickMs), '≤ 50 ms', large.dueTickMs <= 50);
+}
+
+async function startup(): Promise<void> {
+  const ms = await benchStartup();
+  row('headless start to port answering, 100,000 agents (ms, median of 3)', fmt(ms, 0), '≤ 1,000 ms', ms <= 1000);
+}
+
+async function grid(): Promise<void> {
+  const g = await benchGrid();
+  row('grid first render, 10,000 agents (ms)', fmt(g.firstRenderMs, 0), '≤ 1,000 ms', g.firstRenderMs <= 1000);
+  row(`grid long tasks (> 50 ms) under ${fmt(g.changesPushed / SECONDS, 0)} changes/s`, `${g.longTasks} (longest ${fmt(g.longestTaskMs, 0)} ms)`, '0', g.longTasks === 0);
+  row('grid DOM nodes at 10,000 agents', String(g.domNodes), '< 3,000', g.domNodes < 3000);
+}
+
+function writeResults(started: Date, seconds: number): void {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${started.toISOString()} in ${fmt(seconds, 0)} s.`,
+    `Machine: ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}.`,
+    `Ingest: autocannon in the bench process, 64 connections, ${AGENTS} distinct agent ids, ${ROUNDS} rounds of ${SECONDS} s alternating baseline and real port; medians.`,
+    '',
+    '| figure | value | target | met |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`),
+    '',
+  ];
+  fs.writeFileSync(path.resolve('bench/RESULTS.md'), lines.join('\n'));
+}
+
+const started = new Date();
+const t0 = performance.now();
+for (const [name, step] of [['ingest', ingest], ['sweeper', sweeper], ['startup', startup], ['grid', grid]] as const) {
+  console.log(`— ${name}`);
+  await step();
+}
+writeResults(started, (performance.now() - t0) / 1000);
+console.log(`\nwrote bench/RESULTS.md (${rows.filter((r) => !r.met).length} of ${rows.length} figures miss their target)`);
