@@ -14,6 +14,8 @@ export interface FleetSettings {
   readonly url: string;
   readonly port: number;
   readonly agentToken: string;
+  /** For scripts and the browser UI (`/#token=…`). */
+  readonly operatorToken: string;
   readonly heartbeatTimeoutS: number;
   readonly sweepIntervalMs: number;
   readonly defaultRecoveryS: number;

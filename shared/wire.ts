@@ -100,6 +100,7 @@ export interface WireSettings {
   url: string;
   port: number;
   agent_token: string;
+  operator_token: string;
   heartbeat_timeout_s: number;
   sweep_interval_ms: number;
   default_recovery_s: number;

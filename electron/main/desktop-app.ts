@@ -84,6 +84,7 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
       url: core.port.url,
       port: core.port.port,
       agentToken: core.tokens.agentToken,
+      operatorToken: core.tokens.operatorToken,
       heartbeatTimeoutS: config.heartbeatTimeoutS,
       sweepIntervalMs: config.sweepIntervalMs,
       defaultRecoveryS: config.defaultRecoveryS,

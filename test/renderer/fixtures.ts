@@ -23,6 +23,7 @@ const settings: FleetSettings = {
   url: 'http://127.0.0.1:7421',
   port: 7421,
   agentToken: 'agent-token',
+  operatorToken: 'operator-token',
   heartbeatTimeoutS: 120,
   sweepIntervalMs: 1000,
   defaultRecoveryS: 18_000,

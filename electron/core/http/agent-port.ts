@@ -160,6 +160,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     url,
     port,
     agent_token: options.tokens.agentToken,
+    operator_token: options.tokens.operatorToken,
     heartbeat_timeout_s: options.timings?.heartbeatTimeoutS ?? DEFAULT_HEARTBEAT_TIMEOUT_S,
     sweep_interval_ms: options.timings?.sweepIntervalMs ?? 1000,
     default_recovery_s: options.timings?.defaultRecoveryS ?? DEFAULT_RECOVERY_S,

@@ -30,6 +30,8 @@ export function SettingsView() {
         <dd>{settings.port}</dd>
       </dl>
       <CopyField label="Agent token" value={settings.agentToken} />
+      <CopyField label="Operator token" value={settings.operatorToken} />
+      <CopyField label="Browser link" value={`${settings.url}/#token=${settings.operatorToken}`} />
       <CopyField label="Heartbeat command" value={heartbeatCurl(settings.url, settings.agentToken)} />
       <h3>Timeouts</h3>
       <dl className="facts">

@@ -52,6 +52,7 @@ export class HttpTransport implements FleetApi {
         url: s.url,
         port: s.port,
         agentToken: s.agent_token,
+        operatorToken: s.operator_token,
         heartbeatTimeoutS: s.heartbeat_timeout_s,
         sweepIntervalMs: s.sweep_interval_ms,
         defaultRecoveryS: s.default_recovery_s,

@@ -150,7 +150,7 @@ describe('desktop shell (mocked electron)', () => {
       const history = await invoke('agents:history', frameEvent(), 'a1', 10);
       expect(history.ok && (history.value as { cause: string }[]).map((e) => e.cause)).toEqual(['operator', 'operator', 'agent']);
       const settings = await invoke('settings:get', frameEvent());
-      expect(settings).toMatchObject({ ok: true, value: { port: core.port.port, agentToken: core.tokens.agentToken, heartbeatTimeoutS: 120, notifications: true } });
+      expect(settings).toMatchObject({ ok: true, value: { port: core.port.port, agentToken: core.tokens.agentToken, operatorToken: core.tokens.operatorToken, heartbeatTimeoutS: 120, notifications: true } });
       expect(await invoke('settings:update', frameEvent(), { notifications: false })).toMatchObject({ ok: true, value: { notifications: false } });
       expect(await invoke('agents:forget', frameEvent(), 'a1')).toMatchObject({ ok: true, value: { id: 'a1' } });
     });

@@ -52,6 +52,7 @@ describe('agent port: what the operator UI uses', () => {
       url: `http://127.0.0.1:${f.port.port}`,
       port: f.port.port,
       agent_token: 'agent-token-0123456789abcdef',
+      operator_token: 'operator-token-0123456789abcdef',
       heartbeat_timeout_s: 120,
       sweep_interval_ms: 1000,
       default_recovery_s: 18_000,
