@@ -15,52 +15,49 @@ const BODY = JSON.stringify({ name: 'Coding agent', labels: { team: 'bench' } })
  * ids, for `seconds`. autocannon runs in this process; the servers run in
  * their own, so the load generator never shares a core's event loop with them.
  */
-export async function heartbeatLoad(port: number, token: string, options: { connections: number; agents: number; seconds: number }): Promise<LoadResult> {
+export function heartbeatLoad(port: number, token: string, options: { connections: number; agents: number; seconds: number }): Promise<LoadResult> {
   let next = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: options.connections,
-    duration: options.seconds,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        method: 'POST',
-        body: BODY,
-        setupRequest: (req) => ({ ...req, path: `/v1/agents/agent-${next++ % options.agents}/heartbeat` }),
-      },
-    ],
-  });
-  return summarize(result);
+  return run(port, token, options, [
+    {
+      method: 'POST',
+      body: BODY,
+      setupRequest: (req) => ({ ...req, path: `/v1/agents/agent-${next++ % options.agents}/heartbeat` }),
+    },
+  ]);
 }
+
+// Across rounds too: each round's connections take agents no earlier round left half-way (busy).
+let owner = 0;
 
 /**
  * Busy/idle round trips: each connection owns one agent and alternates busy
  * and idle, so every request is a committed status change.
  */
-// Across rounds too: each round's connections take agents no earlier round left half-way (busy).
-let owner = 0;
+export function statusChangeLoad(port: number, token: string, options: { connections: number; seconds: number }): Promise<LoadResult> {
+  return run(port, token, options, [
+    {
+      method: 'POST',
+      body: '{"slot_type":"work"}',
+      setupRequest: (req, context) => {
+        const own = context as { agent?: string };
+        own.agent ??= `status-${owner++}`;
+        return { ...req, path: `/v1/agents/${own.agent}/busy` };
+      },
+    },
+    {
+      method: 'POST',
+      setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${(context as { agent?: string }).agent}/idle` }),
+    },
+  ]);
+}
 
-export async function statusChangeLoad(port: number, token: string, options: { connections: number; seconds: number }): Promise<LoadResult> {
+async function run(port: number, token: string, options: { connections: number; seconds: number }, requests: autocannon.Request[]): Promise<LoadResult> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: options.connections,
     duration: options.seconds,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        method: 'POST',
-        body: '{"slot_type":"work"}',
-        setupRequest: (req, context) => {
-          const own = context as { agent?: string };
-          own.agent ??= `status-${owner++}`;
-          return { ...req, path: `/v1/agents/${own.agent}/busy` };
-        },
-      },
-      {
-        method: 'POST',
-        setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${(context as { agent?: string }).agent}/idle` }),
-      },
-    ],
+    requests,
   });
   return summarize(result);
 }
