@@ -9,7 +9,8 @@ import type { WireSettings } from '../../../shared/wire';
 import type { FleetService } from '../fleet-service';
 import { EventStreamHub } from './event-stream';
 import { HttpError, toHttpError } from './http-error';
-import { readJsonBody, sendError, sendJson } from './http-io';
+import { readJsonText, sendError, sendJson } from './http-io';
+import { JsonBodyParser } from './json-body';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
 import { StaticFiles } from './static-files';
@@ -46,12 +47,17 @@ export interface AgentPort extends Disposable {
 
 interface CompiledRoute extends Route {
   readonly regex: RegExp;
+  readonly bodies: JsonBodyParser<unknown> | undefined;
 }
 
-const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => ({
-  ...route,
-  regex: new RegExp(`^${route.path.replace('{id}', '(?<id>[^/]+)')}$`),
-}));
+/** The routes with their path patterns and body parsers; one set per port, so no state is shared between ports. */
+function compileRoutes(): readonly CompiledRoute[] {
+  return ROUTES.map((route) => ({
+    ...route,
+    regex: new RegExp(`^${route.path.replace('{id}', '(?<id>[^/]+)')}$`),
+    bodies: route.body && new JsonBodyParser(route.body),
+  }));
+}
 
 type Role = 'agent' | 'operator';
 
@@ -61,6 +67,7 @@ type Role = 'agent' | 'operator';
  * `npm run serve` both start it.
  */
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
+  const routes = compileRoutes();
   const hub = new EventStreamHub(service.onDidChange, () => service.list());
   const operatorDigest = tokenDigest(options.tokens.operatorToken);
   const agentDigest = tokenDigest(options.tokens.agentToken);
@@ -124,11 +131,11 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       return hub.attach(res, url.searchParams.get('snapshot') === '1');
     }
 
-    const { route, match } = matchRoute(req.method, url.pathname);
+    const { route, match } = matchRoute(routes, req.method, url.pathname);
     requireAccess(role, route.access);
 
     const id = route.path.includes('{id}') ? decodeId(match.groups?.id) : '';
-    const body = route.body ? await readJsonBody(req) : undefined;
+    const body = route.bodies?.parse(await readJsonText(req));
     const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
     sendJson(res, 200, result);
   }
@@ -184,9 +191,9 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
 }
 
 /** The route for `method` and `pathname`: 404 when no path matches, 405 (with Allow) when only the method is wrong. */
-function matchRoute(method: string | undefined, pathname: string): { route: CompiledRoute; match: RegExpExecArray } {
+function matchRoute(routes: readonly CompiledRoute[], method: string | undefined, pathname: string): { route: CompiledRoute; match: RegExpExecArray } {
   const allowed: string[] = [];
-  for (const route of COMPILED) {
+  for (const route of routes) {
     const match = route.regex.exec(pathname);
     if (!match) continue;
     if (route.method === method) return { route, match };

@@ -11,7 +11,7 @@ const SECURITY_HEADERS = {
 } as const;
 
 /** Sends `body` as JSON with `status`. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -59,11 +59,13 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Reads and parses a JSON body: undefined when there is none; 415 when it is
- * not `application/json`; 413 past {@link MAX_BODY_BYTES} (checked against
- * Content-Length before reading, and while reading); 400 for invalid UTF-8 or JSON.
+ * Reads a JSON body's text: undefined when there is none (or only
+ * whitespace); 415 when it is not `application/json`; 413 past
+ * {@link MAX_BODY_BYTES} (checked against Content-Length before reading, and
+ * while reading); 400 for invalid UTF-8. Parsing is the route's
+ * JsonBodyParser's, which remembers bodies it has seen.
  */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export async function readJsonText(req: IncomingMessage): Promise<string | undefined> {
   if (!hasBody(req)) return undefined;
   const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
@@ -76,10 +78,5 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const body = await readBody(req);
   if (!isUtf8(body)) throw new HttpError('bad_request', 'The body is not valid UTF-8');
   const text = body.toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError('bad_request', 'The body is not valid JSON');
-  }
+  return text.trim() === '' ? undefined : text;
 }

@@ -1,4 +1,5 @@
 import type { Agent } from '../../../shared/agent';
+import { z, type ZodType } from 'zod';
 import {
   busyBodySchema,
   eventsLimitSchema,
@@ -14,72 +15,72 @@ import type { FleetService } from '../fleet-service';
 /** Who may call a route: any token (agent endpoints and reads) or the operator token only. */
 export type Access = 'agent' | 'operator';
 
-export interface RouteContext {
+export interface RouteContext<B = unknown> {
   /** The agent id from the path, already validated. */
   readonly id: string;
-  readonly body: unknown;
+  /** The body, validated by the route's schema. */
+  readonly body: B;
   readonly query: URLSearchParams;
   readonly now: number;
   /** What `GET /v1/settings` reports. */
   readonly settings: WireSettings;
 }
 
-export interface Route {
+export interface Route<B = unknown> {
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path pattern; `{id}` stands for one agent id segment. */
   readonly path: string;
   readonly access: Access;
-  /** Whether the route reads a JSON body. */
-  readonly body: boolean;
-  readonly handle: (service: FleetService, ctx: RouteContext) => unknown;
+  /** The schema of the route's JSON body; absent when it reads none. No body validates as `{}`. */
+  readonly body?: ZodType<B>;
+  readonly handle: (service: FleetService, ctx: RouteContext<B>) => unknown;
 }
+
+/** Keeps each route's body type tied to its schema inside the one list. */
+const route = <B>(r: Route<B>): Route => r as Route;
+
+/** The recover action takes no fields but, like every POST, refuses a body that is not JSON. */
+const anyJson = z.unknown();
 
 const agentReply = (agent: Agent) => ({ agent: toWireAgent(agent) });
 
 /** Every JSON route of the agent port (the stream and health check are served by the port itself). */
 export const ROUTES: readonly Route[] = [
-  {
-    method: 'POST', path: '/v1/agents/{id}/heartbeat', access: 'agent', body: true,
-    handle: (s, { id, body }) => agentReply(s.recordHeartbeat(id, heartbeatBodySchema.parse(body ?? {}))),
-  },
-  {
-    method: 'POST', path: '/v1/agents/{id}/busy', access: 'agent', body: true,
-    handle: (s, { id, body }) => {
-      const { slot_type, ...profile } = busyBodySchema.parse(body ?? {});
-      return agentReply(s.reportBusy(id, slot_type, profile));
-    },
-  },
-  {
-    method: 'POST', path: '/v1/agents/{id}/idle', access: 'agent', body: true,
-    handle: (s, { id, body }) => agentReply(s.reportIdle(id, idleBodySchema.parse(body ?? {}))),
-  },
-  {
-    method: 'POST', path: '/v1/agents/{id}/exhausted', access: 'agent', body: true,
-    handle: (s, { id, body, now }) => {
-      const { reason, recovery_at, headers, ...profile } = exhaustedBodySchema.parse(body ?? {});
+  route({
+    method: 'POST', path: '/v1/agents/{id}/heartbeat', access: 'agent', body: heartbeatBodySchema,
+    handle: (s, { id, body }) => agentReply(s.recordHeartbeat(id, body)),
+  }),
+  route({
+    method: 'POST', path: '/v1/agents/{id}/busy', access: 'agent', body: busyBodySchema,
+    handle: (s, { id, body: { slot_type, ...profile } }) => agentReply(s.reportBusy(id, slot_type, profile)),
+  }),
+  route({
+    method: 'POST', path: '/v1/agents/{id}/idle', access: 'agent', body: idleBodySchema,
+    handle: (s, { id, body }) => agentReply(s.reportIdle(id, body)),
+  }),
+  route({
+    method: 'POST', path: '/v1/agents/{id}/exhausted', access: 'agent', body: exhaustedBodySchema,
+    handle: (s, { id, body: { reason, recovery_at, headers, ...profile }, now }) => {
       // An explicit time beats the headers; when neither gives one, the service's default applies.
       const recoveryAt = recovery_at ?? (headers ? recoveryFromHeaders(headers, now) : null);
       return agentReply(s.reportExhausted(id, reason, recoveryAt, profile));
     },
-  },
-  { method: 'GET', path: '/v1/agents', access: 'agent', body: false, handle: (s) => ({ agents: s.list().map(toWireAgent) }) },
-  { method: 'GET', path: '/v1/agents/{id}', access: 'agent', body: false, handle: (s, { id }) => agentReply(s.get(id)) },
-  {
-    method: 'GET', path: '/v1/agents/{id}/events', access: 'agent', body: false,
+  }),
+  route({ method: 'GET', path: '/v1/agents', access: 'agent', handle: (s) => ({ agents: s.list().map(toWireAgent) }) }),
+  route({ method: 'GET', path: '/v1/agents/{id}', access: 'agent', handle: (s, { id }) => agentReply(s.get(id)) }),
+  route({
+    method: 'GET', path: '/v1/agents/{id}/events', access: 'agent',
     handle: (s, { id, query }) => {
       const limit = query.has('limit') ? eventsLimitSchema.parse(query.get('limit')) : 100;
       return { events: s.history(id, limit).map(toWireEvent) };
     },
-  },
-  {
-    method: 'POST', path: '/v1/agents/{id}/actions/exhaust', access: 'operator', body: true,
-    handle: (s, { id, body }) => {
-      const { reason, recovery_at } = exhaustActionBodySchema.parse(body ?? {});
-      return agentReply(s.forceExhaust(id, reason, recovery_at ?? null));
-    },
-  },
-  { method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: true, handle: (s, { id }) => agentReply(s.recover(id)) },
-  { method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', body: false, handle: (s, { id }) => agentReply(s.forget(id)) },
+  }),
+  route({
+    method: 'POST', path: '/v1/agents/{id}/actions/exhaust', access: 'operator', body: exhaustActionBodySchema,
+    handle: (s, { id, body: { reason, recovery_at } }) => agentReply(s.forceExhaust(id, reason, recovery_at ?? null)),
+  }),
+  route({ method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: anyJson, handle: (s, { id }) => agentReply(s.recover(id)) }),
+  route({ method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', handle: (s, { id }) => agentReply(s.forget(id)) }),
   // The operator UI's settings view: the port and the agent token to copy, the timings.
-  { method: 'GET', path: '/v1/settings', access: 'operator', body: false, handle: (_s, { settings }) => settings },
+  route({ method: 'GET', path: '/v1/settings', access: 'operator', handle: (_s, { settings }) => settings }),
 ];
