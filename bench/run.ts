@@ -56,8 +56,8 @@ async function ingest(): Promise<void> {
     const baseRps = median(base.map((r) => r.requestsPerSecond));
     const p99 = median(real.map((r) => r.p99Ms));
     const failures = real.reduce((n, r) => n + r.non2xx + r.errors, 0);
-    row('heartbeat ingest, real port (req/s, median)', fmt(realRps, 0), '—', failures === 0);
-    row('heartbeat ingest, bare node:http baseline (req/s, median)', fmt(baseRps, 0), '—', true);
+    row('heartbeat ingest, real port (req/s, median)', fmt(realRps, 0), 'every reply 2xx', failures === 0);
+    row('heartbeat ingest, bare node:http baseline (req/s, median)', fmt(baseRps, 0), '(the baseline)', true);
     row('ingest throughput vs baseline', `${fmt(realRps / baseRps, 2)}×`, '≥ 0.8×', realRps / baseRps >= 0.8);
     row('ingest p99 latency (ms, median of rounds)', fmt(p99), '≤ 10 ms', p99 <= 10);
     row('heartbeats persisted within 1 s (agents with a fresh row)', `${fresh} / ${AGENTS}`, `${AGENTS} / ${AGENTS}`, fresh === AGENTS);
