@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { benchProfile } from './support';
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
@@ -8,7 +9,6 @@ export interface LoadResult {
   readonly total: number;
 }
 
-const BODY = JSON.stringify({ name: 'Coding agent', labels: { team: 'bench' } });
 
 /**
  * Heartbeats from `connections` keep-alive connections over `agents` distinct
@@ -16,12 +16,16 @@ const BODY = JSON.stringify({ name: 'Coding agent', labels: { team: 'bench' } })
  * their own, so the load generator never shares a core's event loop with them.
  */
 export function heartbeatLoad(port: number, token: string, options: { connections: number; agents: number; seconds: number }): Promise<LoadResult> {
+  // Each agent sends its own name, as a real fleet does: no two agents' bodies are the same text.
+  const bodies = Array.from({ length: options.agents }, (_, agent) => JSON.stringify(benchProfile(agent)));
   let next = 0;
   return run(port, token, options, [
     {
       method: 'POST',
-      body: BODY,
-      setupRequest: (req) => ({ ...req, path: `/v1/agents/agent-${next++ % options.agents}/heartbeat` }),
+      setupRequest: (req) => {
+        const agent = next++ % options.agents;
+        return { ...req, path: `/v1/agents/agent-${agent}/heartbeat`, body: bodies[agent] };
+      },
     },
   ]);
 }

@@ -72,6 +72,9 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The name and labels agent number `i` of the bench fleet sends, and is seeded with. */
+export const benchProfile = (i: number) => ({ name: `Coding agent ${i}`, labels: { team: 'bench', host: 'bench-1' } });
+
 /** Fills a fresh database file with `count` idle agents (heartbeat now). */
 export async function seedDatabase(dbFile: string, count: number, heartbeatAt = Date.now()): Promise<void> {
   const { openDatabase } = await import('../electron/core/store/open-database');
@@ -82,7 +85,10 @@ export async function seedDatabase(dbFile: string, count: number, heartbeatAt = 
     'INSERT INTO agents (id, name, labels, status, status_since, last_heartbeat, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   db.transaction(() => {
-    for (let i = 0; i < count; i++) insert.run(`agent-${i}`, `Agent ${i}`, '{"team":"bench"}', status, now, now, now);
+    for (let i = 0; i < count; i++) {
+      const { name, labels } = benchProfile(i);
+      insert.run(`agent-${i}`, name, JSON.stringify(labels), status, now, now, now);
+    }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

@@ -1,9 +1,13 @@
 import type { ZodType } from 'zod';
 import { HttpError } from './http-error';
 
-/** Bodies longer than this are parsed every time (a cache of them would cost more than it saves). */
-const MAX_CACHED_TEXT = 1024;
-const MAX_ENTRIES = 4096;
+/**
+ * Bodies longer than this are parsed every time: a heartbeat's name and labels
+ * fit well within it, and it bounds what the cache can hold (at most some 8 MB a route).
+ */
+const MAX_CACHED_TEXT = 512;
+/** Room for every agent's own body in a fleet of over ten thousand. */
+const MAX_ENTRIES = 16_384;
 
 /**
  * Parses and validates one route's JSON bodies, remembering the result for
