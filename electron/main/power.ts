@@ -2,14 +2,22 @@ import { powerMonitor } from 'electron';
 import { toDisposable, type Disposable } from '../../shared/disposable';
 
 /**
- * Feeds the OS's suspend/resume and lock events to the sweeper's grace: after
- * a resume or unlock, agents get a full timeout before anyone is marked
- * offline. These events are unreliable on some Linux builds; the sweeper's
- * own clock-jump detection stays as the backstop.
+ * The OS's suspend/resume and lock events, each of which starts a new grace
+ * period (agents get a full timeout from that moment before anyone is marked
+ * offline):
+ * - `resume`, `unlock-screen`: the machine was asleep or away; no heartbeat
+ *   could arrive meanwhile.
+ * - `suspend`, `lock-screen`: the machine is about to sleep (some Linux builds
+ *   announce a sleep only by locking). Agents freeze with it, and the monitor
+ *   may tick once more before it does: it must not count that as silence.
+ *   A lock without a sleep costs at most one timeout's delay in marking a
+ *   silent agent offline.
+ * The events are unreliable on some Linux builds; the sweeper's own clock-jump
+ * detection stays as the backstop.
  */
 export function watchPower(sweeper: { resetGrace(): void }): Disposable {
   const graceNow = () => sweeper.resetGrace();
-  const events = ['resume', 'unlock-screen'] as const;
+  const events = ['suspend', 'resume', 'lock-screen', 'unlock-screen'] as const;
   for (const name of events) powerMonitor.on(name as 'resume', graceNow);
   return toDisposable(() => {
     for (const name of events) powerMonitor.removeListener(name as 'resume', graceNow);

@@ -44,7 +44,10 @@ export function createMainWindow(options: { preload: string; page: string }): Br
   const pageUrl = pathToFileURL(options.page).href;
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (event, url) => {
-    if (url !== pageUrl) event.preventDefault();
+    if (url === pageUrl) return;
+    event.preventDefault();
+    // A plain link to the web leaves the app for the system browser, like a new-window one.
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
   });
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());

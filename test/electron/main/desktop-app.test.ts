@@ -73,13 +73,15 @@ describe('desktop shell (mocked electron)', () => {
       const wc = win().webContents;
       expect(wc.navigate('will-navigate', 'https://evil.example/')).toBe(true);
       expect(wc.navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+      expect(wc.navigate('will-navigate', 'javascript:alert(1)')).toBe(true);
       expect(wc.navigate('will-navigate', wc.mainFrame.url)).toBe(false);
       expect(wc.navigate('will-redirect', 'https://evil.example/')).toBe(true);
       expect(wc.navigate('will-attach-webview', 'https://evil.example/')).toBe(true);
       expect(wc.windowOpenHandler!({ url: 'https://docs.example/' })).toEqual({ action: 'deny' });
       expect(wc.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
       expect(wc.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
-      expect(electron.shell.opened).toEqual(['https://docs.example/']);
+      // The in-page link and the new-window one, each to the system browser; nothing else.
+      expect(electron.shell.opened).toEqual(['https://evil.example/', 'https://docs.example/']);
       const granted: boolean[] = [];
       wc.permissionHandler!(wc, 'media', (ok) => granted.push(ok));
       expect(granted).toEqual([false]);
@@ -203,16 +205,12 @@ describe('desktop shell (mocked electron)', () => {
     });
   });
 
-  it('OS resume and unlock start a new grace period for the sweeper', async () => {
+  it.each(['suspend', 'resume', 'lock-screen', 'unlock-screen'])('OS %s starts a new grace period for the sweeper', async (name) => {
     const { core } = await start();
     const before = core.sweeper.graceStartedAt;
     await new Promise((r) => setTimeout(r, 5));
-    electron.powerMonitor.emit('resume');
+    electron.powerMonitor.emit(name);
     expect(core.sweeper.graceStartedAt).toBeGreaterThan(before);
-    const afterResume = core.sweeper.graceStartedAt;
-    await new Promise((r) => setTimeout(r, 5));
-    electron.powerMonitor.emit('unlock-screen');
-    expect(core.sweeper.graceStartedAt).toBeGreaterThan(afterResume);
   });
 
   it('close() on quit closes the port and the database, removes IPC handlers and the tray', async () => {
@@ -223,7 +221,7 @@ describe('desktop shell (mocked electron)', () => {
     expect(desktop.core.db.open).toBe(false);
     expect(electron.ipcMain.handlers.size).toBe(0);
     expect(electron.Tray.instances[0]!.destroyed).toBe(true);
-    expect(electron.powerMonitor.listenerCount('resume')).toBe(0);
+    for (const name of ['suspend', 'resume', 'lock-screen', 'unlock-screen']) expect(electron.powerMonitor.listenerCount(name)).toBe(0);
     const refused = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.on('connect', () => (socket.destroy(), resolve(false)));
