@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FleetApi } from '../../shared/fleet-api';
 import { AgentTile } from '../../renderer/src/components/agent-tile';
 import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
@@ -152,6 +152,21 @@ describe('ExhaustDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
     expect(await screen.findByRole('alert')).toBeTruthy();
     expect(api.calls.forceExhaust).toHaveLength(0);
+  });
+
+  it('the custom time starts 5 hours from the moment it opens, however long the app has been open', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      act(() => useFleetStore.setState({ exhaustId: null }));
+      renderWith(fakeApi(), <ExhaustDialog />);
+      vi.setSystemTime(Date.now() + 24 * 3_600_000);
+      act(() => useFleetStore.setState({ exhaustId: 'a1' }));
+      const custom = new Date((screen.getByLabelText('Custom recovery time') as HTMLInputElement).value).getTime();
+      // datetime-local keeps whole minutes.
+      expect(Math.abs(custom - (Date.now() + 5 * 3_600_000))).toBeLessThan(60_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('Escape and Cancel close it without sending', () => {

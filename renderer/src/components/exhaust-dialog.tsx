@@ -32,7 +32,7 @@ export function ExhaustDialog() {
   const titleId = useId();
   const [reason, setReason] = useState<ExhaustReason>('rate_limit');
   const [preset, setPreset] = useState<number | 'custom'>(DEFAULT_PRESET);
-  const [custom, setCustom] = useState(() => toLocalInput(Date.now() + 300 * MINUTE));
+  const [custom, setCustom] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
@@ -43,6 +43,8 @@ export function ExhaustDialog() {
     opener.current = document.activeElement;
     setReason('rate_limit');
     setPreset(DEFAULT_PRESET);
+    // The app may have been open for hours: the custom time starts from now each time.
+    setCustom(toLocalInput(Date.now() + RECOVERY_PRESETS[DEFAULT_PRESET].ms));
     setError(null);
     first.current?.focus();
     return () => (opener.current as HTMLElement | null)?.focus?.();
