@@ -40,6 +40,7 @@ export interface ForceExhaustRequest {
 /** The operations the UI uses. Both transports implement exactly this. */
 export interface FleetApi {
   listAgents(): Promise<Result<readonly Agent[]>>;
+  getAgent(id: string): Promise<Result<Agent>>;
   history(id: string, limit: number): Promise<Result<readonly StatusEvent[]>>;
   forceExhaust(request: ForceExhaustRequest): Promise<Result<Agent>>;
   recover(id: string): Promise<Result<Agent>>;
