@@ -10,12 +10,18 @@ import { SignIn } from './components/sign-in';
 import { TransportContext } from './components/transport-context';
 import { startClock } from './store/clock-store';
 import { useFleetStore, type Connection } from './store/fleet-store';
+import type { StreamTrouble } from './transport/http-transport';
 
 export interface AppProps {
   readonly api: FleetApi;
-  /** Subscribes to changes; the first delta of each connection is a reset. */
-  readonly subscribe: (onUnauthorized: () => void) => () => void;
+  /** Subscribes to changes; the first delta of each connection is a reset (and makes the page live). */
+  readonly subscribe: (onTrouble: (trouble: StreamTrouble) => void) => () => void;
 }
+
+const onTrouble = (trouble: StreamTrouble) =>
+  useFleetStore.setState(
+    trouble.kind === 'signed_out' ? { connection: 'signed_out', signInMessage: trouble.message } : { connection: 'unreachable' },
+  );
 
 /** The operator UI: header, grid or settings, details panel, exhaust dialog. */
 export function App({ api, subscribe }: AppProps) {
@@ -25,9 +31,11 @@ export function App({ api, subscribe }: AppProps) {
   const notice = useFleetStore((s) => s.notice);
 
   useEffect(() => startClock(), []);
-  useEffect(() => subscribe(() => useFleetStore.setState({ connection: 'signed_out' })), [subscribe]);
+  useEffect(() => subscribe(onTrouble), [subscribe]);
 
   if (connection === 'signed_out') return <SignIn />;
+  // Nothing of the fleet until the port has accepted the token and sent it.
+  if (connection === 'loading') return <Connecting />;
   return (
     <TransportContext.Provider value={api}>
       <div className="app">
@@ -65,6 +73,15 @@ export function App({ api, subscribe }: AppProps) {
         <ExhaustDialog />
       </div>
     </TransportContext.Provider>
+  );
+}
+
+function Connecting() {
+  return (
+    <main className="sign-in" aria-busy="true">
+      <h1>Fleet Monitor</h1>
+      <p role="status">Connecting…</p>
+    </main>
   );
 }
 

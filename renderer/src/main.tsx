@@ -4,7 +4,7 @@ import { App } from './app';
 import { dropSessionToken, takeSessionToken } from './lib/session-token';
 import { applyDelta, useFleetStore } from './store/fleet-store';
 import { followBridge } from './transport/follow-bridge';
-import { HttpTransport } from './transport/http-transport';
+import { HttpTransport, type StreamTrouble } from './transport/http-transport';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -17,7 +17,10 @@ if (!root) throw new Error('index.html has no #root element');
 function boot() {
   if (window.fleet) {
     const api = window.fleet;
-    return { api, subscribe: () => followBridge(api, applyDelta, (notice) => useFleetStore.setState({ notice })) };
+    return {
+      api,
+      subscribe: () => followBridge(api, applyDelta, (notice) => useFleetStore.setState({ notice, connection: 'unreachable' })),
+    };
   }
   const token = takeSessionToken(window.location, window.history, window.sessionStorage);
   if (!token) {
@@ -27,10 +30,10 @@ function boot() {
   const api = new HttpTransport(token);
   return {
     api,
-    subscribe: (onUnauthorized: () => void) =>
-      api.onAgentsChanged(applyDelta, () => {
-        dropSessionToken(window.sessionStorage);
-        onUnauthorized();
+    subscribe: (onTrouble: (trouble: StreamTrouble) => void) =>
+      api.onAgentsChanged(applyDelta, (trouble) => {
+        if (trouble.kind === 'signed_out') dropSessionToken(window.sessionStorage);
+        onTrouble(trouble);
       }),
   };
 }

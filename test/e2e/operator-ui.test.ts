@@ -187,6 +187,16 @@ describe('operator UI in Chromium', () => {
     await fresh.close();
   });
 
+  it('a page with the agent token instead of the operator’s shows the sign-in message and why', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${server.url}/#token=${server.agentToken}`);
+    await fresh.getByText('The link\'s token was refused: This endpoint needs the operator token.').waitFor();
+    expect(await fresh.getByRole('alert').textContent()).toContain('Sign in with the link Fleet Monitor printed');
+    expect(await fresh.locator('[data-agent-id]').count()).toBe(0);
+    expect(await fresh.getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    await fresh.close();
+  });
+
   it('an agent that stops beating turns offline in the UI', async () => {
     const quick = await startServer(tempDir(), ['--heartbeat-timeout-s', '1']);
     const p = await browser.newPage();

@@ -3,12 +3,14 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FleetApi } from '../../shared/fleet-api';
+import { App } from '../../renderer/src/app';
 import { AgentTile } from '../../renderer/src/components/agent-tile';
 import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
 import { FleetHeader } from '../../renderer/src/components/fleet-header';
 import { TransportContext } from '../../renderer/src/components/transport-context';
 import { useNow } from '../../renderer/src/store/clock-store';
 import { applyDelta, resetFleetStore, useFleetStore } from '../../renderer/src/store/fleet-store';
+import type { StreamTrouble } from '../../renderer/src/transport/http-transport';
 import { fakeApi, makeAgent, T0 } from './fixtures';
 
 function renderWith(api: FleetApi, ui: ReactNode) {
@@ -217,5 +219,29 @@ describe('FleetHeader filters', () => {
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: '' } });
     fireEvent.change(screen.getByRole('combobox'), { target: { value: 'name' } });
     expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('App connection states', () => {
+  it('shows nothing of the fleet until the first snapshot, then the grid; a lost stream says so; a refusal signs out', () => {
+    // jsdom has no layout: the virtualized grid only needs the observer to exist.
+    vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+    let report: ((trouble: StreamTrouble) => void) | undefined;
+    render(<App api={fakeApi()} subscribe={(onTrouble) => ((report = onTrouble), () => {})} />);
+    expect(screen.getByRole('status').textContent).toBe('Connecting…');
+    expect(screen.queryByRole('button', { name: 'Settings' })).toBeNull();
+
+    act(() => applyDelta({ upserts: [makeAgent('a1')], removed: [], reset: true }));
+    expect(screen.getByRole('button', { name: 'Settings' })).toBeTruthy();
+    expect(screen.getAllByRole('status').some((el) => el.textContent === 'Live')).toBe(true);
+
+    act(() => report!({ kind: 'unreachable' }));
+    expect(screen.getAllByRole('status').some((el) => el.textContent === 'Reconnecting…')).toBe(true);
+
+    act(() => report!({ kind: 'signed_out', message: 'This endpoint needs the operator token' }));
+    expect(screen.getByRole('alert').textContent).toContain('Sign in with the link');
+    expect(screen.getByText("The link's token was refused: This endpoint needs the operator token.")).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Settings' })).toBeNull();
+    vi.unstubAllGlobals();
   });
 });

@@ -24,6 +24,8 @@ interface ViewSlice {
 
 interface UiSlice extends ViewQuery {
   connection: Connection;
+  /** Why the port refused the page's token, when it did. */
+  signInMessage: string | null;
   screen: Screen;
   selectedId: string | null;
   /** The agent whose "Force exhaust" dialog is open. */
@@ -44,6 +46,7 @@ export const initialState: FleetState = {
   search: '',
   sort: 'status',
   connection: 'loading',
+  signInMessage: null,
   screen: 'grid',
   selectedId: null,
   exhaustId: null,

@@ -9,6 +9,13 @@ import { SseParser, type SseEvent } from './sse-parser';
 const RECONNECT_MS = [500, 1000, 2000, 5000];
 
 /**
+ * Why the event stream stopped: the token is refused (401, or 403 for a token
+ * that is not the operator's), which retrying won't mend; or the port can't be
+ * reached right now, which it retries.
+ */
+export type StreamTrouble = { readonly kind: 'signed_out'; readonly message: string } | { readonly kind: 'unreachable' };
+
+/**
  * The headless transport: the port's operator endpoints over fetch, and its
  * event stream read with fetch too (EventSource cannot send a bearer token).
  */
@@ -22,6 +29,10 @@ export class HttpTransport implements FleetApi {
   async listAgents(): Promise<Result<readonly Agent[]>> {
     const res = await this.call<{ agents: WireAgent[] }>('GET', '/v1/agents');
     return res.ok ? { ok: true, value: res.value.agents.map(fromWireAgent) } : res;
+  }
+
+  getAgent(id: string): Promise<Result<Agent>> {
+    return this.agentCall('GET', `/v1/agents/${encodeURIComponent(id)}`);
   }
 
   async history(id: string, limit: number): Promise<Result<readonly StatusEvent[]>> {
@@ -70,17 +81,20 @@ export class HttpTransport implements FleetApi {
    * whole fleet (a reset), so a reconnect never leaves the grid stale; then one
    * delta per chunk of events. Reconnects with backoff until unsubscribed.
    */
-  onAgentsChanged(listener: (delta: AgentDelta) => void, onUnauthorized: () => void = () => {}): () => void {
+  onAgentsChanged(listener: (delta: AgentDelta) => void, onTrouble: (trouble: StreamTrouble) => void = () => {}): () => void {
     const controller = new AbortController();
-    void this.follow(listener, onUnauthorized, controller.signal);
+    void this.follow(listener, onTrouble, controller.signal);
     return () => controller.abort();
   }
 
-  private async follow(listener: (delta: AgentDelta) => void, onUnauthorized: () => void, signal: AbortSignal): Promise<void> {
+  private async follow(listener: (delta: AgentDelta) => void, onTrouble: (trouble: StreamTrouble) => void, signal: AbortSignal): Promise<void> {
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
         const res = await this.fetchFn(`${this.base}/v1/stream?snapshot=1`, { headers: this.headers(), signal });
-        if (res.status === 401) return onUnauthorized();
+        if (res.status === 401 || res.status === 403) {
+          const json = (await res.json().catch(() => null)) as { error?: ErrorInfo } | null;
+          return onTrouble({ kind: 'signed_out', message: json?.error?.message ?? `The server answered ${res.status}` });
+        }
         if (res.ok && res.body) {
           attempt = 0;
           const parser = new SseParser();
@@ -93,8 +107,10 @@ export class HttpTransport implements FleetApi {
           }
         }
       } catch {
-        if (signal.aborted) return;
+        // The port went away (or never answered): say so below, and retry.
       }
+      if (signal.aborted) return;
+      onTrouble({ kind: 'unreachable' });
       await sleep(RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]!, signal);
     }
   }

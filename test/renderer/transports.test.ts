@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentDelta } from '../../shared/fleet-api';
+import { toWireAgent } from '../../shared/wire';
+import { followBridge } from '../../renderer/src/transport/follow-bridge';
+import { HttpTransport, type StreamTrouble } from '../../renderer/src/transport/http-transport';
+import { fakeApi, makeAgent } from './fixtures';
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const stream = (text: string) => new Response(new Blob([text]).stream(), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+const snapshot = (ids: string[]) => `event: snapshot\ndata: ${JSON.stringify({ agents: ids.map((id) => toWireAgent(makeAgent(id))) })}\n\n`;
+
+/** Follows the stream until `until` holds; returns what the listener and the trouble callback saw. */
+async function follow(transport: HttpTransport, until: (deltas: AgentDelta[], troubles: StreamTrouble[]) => boolean) {
+  const deltas: AgentDelta[] = [];
+  const troubles: StreamTrouble[] = [];
+  const stop = transport.onAgentsChanged(
+    (delta) => deltas.push(delta),
+    (trouble) => troubles.push(trouble),
+  );
+  const deadline = Date.now() + 5_000;
+  while (!until(deltas, troubles) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  stop();
+  return { deltas, troubles };
+}
+
+describe('HttpTransport event stream', () => {
+  it.each([
+    [401, 'The bearer token is not valid'],
+    [403, 'This endpoint needs the operator token'],
+  ])('a %i is a sign-out with the server’s message, and no retry', async (status, message) => {
+    let calls = 0;
+    const transport = new HttpTransport('t', '', async () => (calls++, json(status, { error: { code: 'x', message } })));
+    const { troubles } = await follow(transport, (_d, t) => t.length > 0);
+    expect(troubles).toEqual([{ kind: 'signed_out', message }]);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(calls).toBe(1);
+  });
+
+  it('a port that cannot be reached is reported, retried, and the reconnect starts with the whole fleet', async () => {
+    let calls = 0;
+    const transport = new HttpTransport('t', '', async () => {
+      calls++;
+      if (calls === 1) throw new TypeError('fetch failed');
+      return stream(snapshot(['a1', 'a2']));
+    });
+    const { deltas, troubles } = await follow(transport, (d) => d.length > 0);
+    expect(troubles[0]).toEqual({ kind: 'unreachable' });
+    expect(deltas[0]).toMatchObject({ reset: true });
+    expect(deltas[0]!.upserts.map((a) => a.id)).toEqual(['a1', 'a2']);
+  });
+
+  it('a stream that ends is reported as unreachable (the grid is no longer live)', async () => {
+    const transport = new HttpTransport('t', '', async () => stream(snapshot(['a1'])));
+    const { troubles } = await follow(transport, (_d, t) => t.length > 0);
+    expect(troubles[0]).toEqual({ kind: 'unreachable' });
+  });
+
+  it('getAgent reads GET /v1/agents/{id}', async () => {
+    const urls: string[] = [];
+    const transport = new HttpTransport('t', '', async (url) => (urls.push(String(url)), json(200, { agent: toWireAgent(makeAgent('a b')) })));
+    expect(await transport.getAgent('a b')).toMatchObject({ ok: true, value: { id: 'a b', status: 'idle' } });
+    expect(urls).toEqual(['/v1/agents/a%20b']);
+  });
+});
+
+describe('followBridge', () => {
+  it('reports a failed load, tries again, and applies the fleet as a reset once it loads', async () => {
+    let attempts = 0;
+    const api = fakeApi({
+      listAgents: async () =>
+        ++attempts === 1 ? { ok: false, error: { code: 'storage_error', message: 'The database cannot be read' } } : { ok: true, value: [makeAgent('a1')] },
+    });
+    const applied: AgentDelta[] = [];
+    const errors: string[] = [];
+    const stop = followBridge(api, (d) => applied.push(d), (m) => errors.push(m));
+    const deadline = Date.now() + 5_000;
+    while (applied.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    stop();
+    expect(errors).toEqual(['The database cannot be read']);
+    expect(applied).toEqual([{ upserts: [makeAgent('a1')], removed: [], reset: true }]);
+  });
+});
