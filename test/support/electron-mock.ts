@@ -128,8 +128,54 @@ export class Tray extends EventEmitter {
 export const Menu = { buildFromTemplate: (template: unknown) => template };
 export const nativeImage = { createFromPath: () => ({ resize: () => ({}) }) };
 
+/** `app`: the single-instance lock, readiness, paths and Electron's quit sequence. */
+class FakeApp extends EventEmitter {
+  gotLock = true;
+  isPackaged = false;
+  userData = '';
+  /** Set once a quit got past `before-quit` (nobody prevented it). */
+  quitted = false;
+  exitCode: number | undefined;
+
+  requestSingleInstanceLock() {
+    return this.gotLock;
+  }
+
+  whenReady() {
+    return Promise.resolve();
+  }
+
+  getPath(name: string) {
+    if (name !== 'userData') throw new Error(`no path ${name} in the mock`);
+    return this.userData;
+  }
+
+  /** As Electron does: `before-quit` first, and only an unprevented one quits. */
+  quit() {
+    let prevented = false;
+    this.emit('before-quit', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.quitted = true;
+  }
+
+  exit(code: number) {
+    this.exitCode = code;
+  }
+}
+
+export const app = new FakeApp();
+
+export const dialog = {
+  errors: [] as { title: string; content: string }[],
+  showErrorBox(title: string, content: string) {
+    this.errors.push({ title, content });
+  },
+};
+
 /** Forgets everything recorded, between tests. */
 export function resetElectronMock(): void {
+  app.removeAllListeners();
+  Object.assign(app, { gotLock: true, isPackaged: false, userData: '', quitted: false, exitCode: undefined });
+  dialog.errors = [];
   ipcMain.handlers.clear();
   BrowserWindow.instances = [];
   Tray.instances = [];
