@@ -49,6 +49,12 @@ describe('operator UI in Chromium', () => {
     mainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-e2e-main-'));
     server = await startServer(mainDir);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Every CSP violation of the session, checked once the other tests have used the page.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
     await page.goto(server.ui);
     await page.getByRole('heading', { name: 'No agents yet' }).waitFor();
   });
@@ -168,6 +174,13 @@ describe('operator UI in Chromium', () => {
     await tile(page, 'docs-bot').waitFor({ state: 'detached' });
     const res = await fetch(`${server.url}/v1/agents/docs-bot`, { headers: { authorization: `Bearer ${server.agentToken}` } });
     expect(res.status).toBe(404);
+  });
+
+  it('the page has run every test above under its strict CSP (no inline styles or scripts) without a violation', async () => {
+    const csp = (await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'))) ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
   });
 
   it('a page without the token shows the sign-in message and nothing else', async () => {

@@ -16,7 +16,7 @@ const TYPES: Readonly<Record<string, string>> = {
 
 /** The same policy as the page's meta tag, sent as a header too (it also covers frame-ancestors). */
 export const UI_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 interface StaticFile {
