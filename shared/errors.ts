@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'invalid_transition',
   'payload_too_large',
   'unsupported_media_type',
+  'request_timeout',
+  'headers_too_large',
   'storage_error',
   'internal',
 ] as const;

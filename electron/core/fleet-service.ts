@@ -60,6 +60,12 @@ export class FleetService implements Disposable {
    */
   private readonly beatCache = new Map<string, Agent>();
   private beatTimer: unknown;
+  /**
+   * Set when the last group commit failed (disk full, read-only): until a write
+   * succeeds again, heartbeats commit before their reply like every other
+   * write, so they fail with a clear error instead of being answered and held.
+   */
+  private beatWritesFailing = false;
 
   /** Fires after each commit with the changes it made, in order. */
   readonly onDidChange: Event<readonly AgentChange[]> = this.changeEmitter.event;
@@ -76,7 +82,7 @@ export class FleetService implements Disposable {
   /** Records a heartbeat; registers an unknown agent as idle; brings an offline one back to idle. */
   recordHeartbeat(id: string, profile?: AgentProfile): Agent {
     const batching = this.options.heartbeatBatching;
-    if (batching) {
+    if (batching && !this.beatWritesFailing) {
       const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
       // Only a beat that changes nothing but the time waits (agents often resend the same
       // name and labels); offline → idle is a status change.
@@ -101,6 +107,7 @@ export class FleetService implements Disposable {
     try {
       this.flushHeartbeats();
     } catch (error) {
+      this.beatWritesFailing = true;
       console.error(`fleet-monitor: writing heartbeats failed (${(error as Error).message}); retrying`);
       const batching = this.options.heartbeatBatching;
       if (batching && this.pendingBeats.size > 0) this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
@@ -125,6 +132,7 @@ export class FleetService implements Disposable {
         return work(changes);
       })
       .immediate();
+    this.beatWritesFailing = false;
     if (beats.size > 0) {
       // A beat's agent is cached as committed unless `work` wrote that agent after it.
       const rewritten = new Set(changes.slice(beats.size).map((c) => (c.type === 'upsert' ? c.agent.id : c.agentId)));

@@ -14,9 +14,12 @@ export interface PortFixture extends Fleet {
   stop(): Promise<void>;
 }
 
-/** A real agent port on 127.0.0.1, port 0, over an in-memory fleet with a fake clock. */
-export async function startPortFixture(options: { allowedHosts?: string[]; uiDir?: string } = {}): Promise<PortFixture> {
-  const fleet = createFleet();
+/**
+ * A real agent port on 127.0.0.1, port 0, over an in-memory fleet with a fake
+ * clock; with `groupCommit`, plain heartbeats wait for the fake group-commit timer, as in the app.
+ */
+export async function startPortFixture(options: { allowedHosts?: string[]; uiDir?: string; groupCommit?: boolean } = {}): Promise<PortFixture> {
+  const fleet = createFleet({ groupCommit: options.groupCommit ?? false });
   const port = await startAgentPort(fleet.service, fleet.clock, {
     host: '127.0.0.1',
     port: 0,

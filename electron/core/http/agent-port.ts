@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../../shared/clock';
@@ -14,7 +13,7 @@ import { JsonBodyParser } from './json-body';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
 import { StaticFiles } from './static-files';
-import { tokenDigest, type PortTokens } from './tokens';
+import { createTokenCheck, type PortTokens, type TokenRole } from './tokens';
 
 export interface AgentPortOptions {
   readonly host: string;
@@ -54,12 +53,11 @@ interface CompiledRoute extends Route {
 function compileRoutes(): readonly CompiledRoute[] {
   return ROUTES.map((route) => ({
     ...route,
-    regex: new RegExp(`^${route.path.replace('{id}', '(?<id>[^/]+)')}$`),
+    // An empty id segment matches too, so `/v1/agents//heartbeat` is a bad id (400), not an unknown path.
+    regex: new RegExp(`^${route.path.replace('{id}', '(?<id>[^/]*)')}$`),
     bodies: route.body && new JsonBodyParser(route.body),
   }));
 }
-
-type Role = 'agent' | 'operator';
 
 /**
  * Starts the agent port: the HTTP API agents post heartbeats and status to,
@@ -69,8 +67,7 @@ type Role = 'agent' | 'operator';
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
   const routes = compileRoutes();
   const hub = new EventStreamHub(service.onDidChange, () => service.list());
-  const operatorDigest = tokenDigest(options.tokens.operatorToken);
-  const agentDigest = tokenDigest(options.tokens.agentToken);
+  const tokenRole = createTokenCheck(options.tokens);
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
@@ -85,6 +82,8 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       // default): sweep often enough that a slow-loris client is cut close to the limit.
       connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2),
       keepAliveTimeout: 5_000,
+      // A request without Host is refused by the Host check below (403, in the JSON shape), not by Node.
+      requireHostHeader: false,
     },
     (req, res) => {
       handle(req, res).catch((error: unknown) => {
@@ -95,9 +94,20 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       });
     },
   );
-  // A burst of malformed requests must not hang around.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  // What Node's parser refuses never reaches `handle`: answer it in the same JSON shape, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (inFlight && !inFlight.writableEnded && inFlight.req.complete) {
+      // The bad bytes came after a whole request that is still being answered: that
+      // answer is the one the client waits for (a 400 now would report a failure for a
+      // request that may still succeed). Let it finish, then close. (A timeout, or a
+      // request that is itself malformed, is answered below.)
+      if (!inFlight.headersSent) inFlight.setHeader('connection', 'close');
+      return;
+    }
+    // An answer to HEAD has no body; the bytes Node could not parse may still have said HEAD.
+    const toHead = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    if (socket.writable) socket.end(rawErrorResponse(clientErrorOf(error), toHead));
     else socket.destroy();
   });
 
@@ -135,21 +145,19 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     requireAccess(role, route.access);
 
     const id = route.path.includes('{id}') ? decodeId(match.groups?.id) : '';
-    const body = route.bodies?.parse(await readJsonText(req));
+    // Every body is read and checked (type, size, UTF-8), also on routes that take none.
+    const text = await readJsonText(req);
+    const body = route.bodies?.parse(text);
     const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
     sendJson(res, 200, result);
   }
 
-  function authenticate(header: string | undefined): Role {
+  function authenticate(header: string | undefined): TokenRole {
     const match = header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
     const token = match?.[1];
     if (!token) throw new HttpError('unauthorized', 'A bearer token is required', { 'www-authenticate': 'Bearer' });
-    // Both comparisons always run, so timing does not tell which token was close.
-    const presented = tokenDigest(token);
-    const isOperator = timingSafeEqual(presented, operatorDigest);
-    const isAgent = timingSafeEqual(presented, agentDigest);
-    if (isOperator) return 'operator';
-    if (isAgent) return 'agent';
+    const role = tokenRole(token);
+    if (role) return role;
     throw new HttpError('unauthorized', 'The bearer token is not valid', { 'www-authenticate': 'Bearer error="invalid_token"' });
   }
 
@@ -204,6 +212,20 @@ function matchRoute(routes: readonly CompiledRoute[], method: string | undefined
   throw new HttpError('method_not_allowed', `Use ${allow} on ${pathname}`, { allow });
 }
 
+/** The error for a request Node's parser refused: too slow, headers too large, or malformed. */
+function clientErrorOf(error: NodeJS.ErrnoException): HttpError {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new HttpError('request_timeout', 'The request did not arrive in time');
+  if (error.code === 'HPE_HEADER_OVERFLOW') return new HttpError('headers_too_large', 'The request headers are too large');
+  return new HttpError('bad_request', 'The request is not valid HTTP/1.1');
+}
+
+/** A whole HTTP/1.1 response for a socket Node's server no longer writes to. */
+function rawErrorResponse(error: HttpError, toHead: boolean): string {
+  const body = JSON.stringify({ error: error.toInfo() });
+  const head = [`HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status]}`, 'connection: close', 'content-type: application/json; charset=utf-8', 'cache-control: no-store', `content-length: ${Buffer.byteLength(body)}`];
+  return `${head.join('\r\n')}\r\n\r\n${toHead ? '' : body}`;
+}
+
 /** The request target as a URL; only origin-form (`/path?query`) is served. */
 function parseTarget(target: string | undefined): URL {
   if (target?.startsWith('/')) {
@@ -216,7 +238,7 @@ function parseTarget(target: string | undefined): URL {
   throw new HttpError('bad_request', 'The request target must be a path');
 }
 
-function requireAccess(role: Role, access: Access): void {
+function requireAccess(role: TokenRole, access: Access): void {
   if (access === 'operator' && role !== 'operator') throw new HttpError('forbidden', 'This endpoint needs the operator token');
 }
 

@@ -12,6 +12,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   invalid_transition: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  request_timeout: 408,
+  headers_too_large: 431,
   internal: 500,
   storage_error: 503,
 };

@@ -64,16 +64,28 @@ function readTokensFile(file: string): TokensFile | null {
   return { agent_token: parsed.agent_token, operator_token: parsed.operator_token };
 }
 
+/** Who a presented bearer token belongs to. */
+export type TokenRole = 'operator' | 'agent';
+
 /**
- * Compares a presented token with an expected one in constant time. Both are
- * hashed first so that neither the content nor the length leaks through timing.
+ * The port's token check. Each expected token is hashed once; a presented
+ * token is hashed and compared with both digests in constant time, and both
+ * comparisons always run: neither a token's content, nor its length, nor
+ * which of the two tokens it came close to shows in the timing.
  */
-export function tokenMatches(presented: string, expected: string): boolean {
-  return timingSafeEqual(tokenDigest(presented), tokenDigest(expected));
+export function createTokenCheck(tokens: Pick<PortTokens, 'agentToken' | 'operatorToken'>): (presented: string) => TokenRole | null {
+  const operator = tokenDigest(tokens.operatorToken);
+  const agent = tokenDigest(tokens.agentToken);
+  return (presented) => {
+    const digest = tokenDigest(presented);
+    const isOperator = timingSafeEqual(digest, operator);
+    const isAgent = timingSafeEqual(digest, agent);
+    return isOperator ? 'operator' : isAgent ? 'agent' : null;
+  };
 }
 
-/** SHA-256 of a token: what {@link tokenMatches} compares (the port hashes its own tokens once). */
-export function tokenDigest(token: string): Buffer {
+/** SHA-256 of a token: fixed length whatever the token's, so the comparison can be constant-time. */
+function tokenDigest(token: string): Buffer {
   // The one-shot form: this runs on every request, and skips a Hash object per call.
   return hash('sha256', token, 'buffer');
 }

@@ -44,21 +44,23 @@ describe('agent port: faults', () => {
     expect(f.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
-  it('a client trickling its headers is cut by the header timeout, and others are served meanwhile', async () => {
+  it('a client trickling its headers is cut by the header timeout with a 408, and others are served meanwhile', async () => {
     const slow = net.connect(f.port.port, '127.0.0.1');
     await once(slow, 'connect');
     const started = Date.now();
     slow.write(`POST /v1/agents/slow/heartbeat HTTP/1.1\r\nHost: 127.0.0.1:${f.port.port}\r\n`);
     const drip = setInterval(() => slow.writable && slow.write('X-Drip: 1\r\n'), 100);
-    // Writes racing the server's close may fail (EPIPE); only the close matters here.
+    // Writes racing the server's close may fail (EPIPE); only the answer and the close matter here.
     slow.on('error', () => {});
-    slow.resume();
+    let answer = '';
+    slow.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
     const closed = new Promise<number>((resolve) => slow.on('close', () => resolve(Date.now())));
     try {
       const res = await f.call({ method: 'POST', path: '/v1/agents/fast/heartbeat' });
       expect(res.status).toBe(200);
       // The fixture's header timeout is 1 s, checked every 0.5 s.
       expect((await closed) - started).toBeLessThan(3_000);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 [^]*\r\n\r\n\{"error":\{"code":"request_timeout",/);
     } finally {
       clearInterval(drip);
       slow.destroy();
@@ -66,12 +68,13 @@ describe('agent port: faults', () => {
     expect(f.service.list().map((a) => a.id)).toEqual(['fast']);
   });
 
-  it('a client trickling its body is cut by the request timeout', async () => {
+  it('a client trickling its body is cut by the request timeout with a 408', async () => {
     const slow = net.connect(f.port.port, '127.0.0.1');
     await once(slow, 'connect');
     const started = Date.now();
     slow.on('error', () => {});
-    slow.resume();
+    let answer = '';
+    slow.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
     slow.write(
       `POST /v1/agents/slow/heartbeat HTTP/1.1\r\nHost: 127.0.0.1:${f.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\n` +
         'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
@@ -81,6 +84,7 @@ describe('agent port: faults', () => {
     try {
       // The fixture's request timeout is 2 s, checked every 0.5 s.
       expect((await closed) - started).toBeLessThan(4_000);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 [^]*\r\n\r\n\{"error":\{"code":"request_timeout",/);
     } finally {
       clearInterval(drip);
       slow.destroy();

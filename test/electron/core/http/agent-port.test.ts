@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startPortFixture, type PortFixture } from '../../../support/port-fixture';
+import { AGENT_TOKEN, startPortFixture, type PortFixture } from '../../../support/port-fixture';
 import { request } from '../../../support/http-client';
 
 let f: PortFixture;
@@ -191,6 +191,19 @@ describe('operator endpoints', () => {
   });
 });
 
+/** Sends `text` on a fresh connection; the raw answer, read until the server closes. */
+async function rawExchange(text: string): Promise<{ head: string; body: string }> {
+  const socket = net.connect(f.port.port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.end(text);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, 'close');
+  const raw = Buffer.concat(chunks).toString('latin1');
+  const split = raw.indexOf('\r\n\r\n');
+  return { head: raw.slice(0, split + 2), body: raw.slice(split + 4) };
+}
+
 describe('errors and bad input', () => {
   it.each([
     ['no token', undefined],
@@ -262,6 +275,32 @@ describe('errors and bad input', () => {
     expect(f.service.count()).toBe(0);
   });
 
+  it('a non-JSON body is 415 on routes that read none too, and the call does nothing', async () => {
+    await f.call({ method: 'POST', path: '/v1/agents/a1/heartbeat' });
+    const before = snapshot();
+    const res = await f.operator({ method: 'DELETE', path: '/v1/agents/a1', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(415);
+    expect(res.json.error.code).toBe('unsupported_media_type');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('an empty agent id is 400, not an unknown path', async () => {
+    const res = await f.call({ method: 'POST', path: '/v1/agents//heartbeat' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain('agent id');
+    expect(f.service.count()).toBe(0);
+  });
+
+  it.each([
+    ['a malformed request line', `GET /v1/agents/a b HTTP/1.1\r\nHost: HOST\r\n\r\n`, 400, 'bad_request'],
+    ['headers over the size limit', `GET /v1/agents HTTP/1.1\r\nHost: HOST\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large'],
+  ])('%s that Node refuses is answered in the JSON error shape too, then closed', async (_name, text, status, code) => {
+    const answer = await rawExchange(text.replace('HOST', `127.0.0.1:${f.port.port}`));
+    expect(answer.head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer.head).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(answer.body)).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
   it('labels with unsafe keys are refused', async () => {
     const res = await f.call({ method: 'POST', path: '/v1/agents/a1/heartbeat', body: '{"labels": {"__proto__": "x"}}' });
     expect(res.status).toBe(400);
@@ -270,12 +309,10 @@ describe('errors and bad input', () => {
 });
 
 describe('the front door: Host, Origin, CORS', () => {
-  it('a request with no Host at all is refused before auth', async () => {
-    const socket = net.connect(f.port.port, '127.0.0.1');
-    socket.end('POST /v1/agents/a1/heartbeat HTTP/1.0\r\n\r\n');
-    const [chunk] = (await once(socket, 'data')) as [Buffer];
-    expect(chunk.toString('latin1')).toMatch(/^HTTP\/1\.1 (400|403) /);
-    socket.destroy();
+  it.each(['HTTP/1.0', 'HTTP/1.1'])('a %s request with no Host at all is 403 before auth, in the JSON error shape', async (version) => {
+    const answer = await rawExchange(`POST /v1/agents/a1/heartbeat ${version}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nConnection: close\r\n\r\n`);
+    expect(answer.head).toMatch(/^HTTP\/1\.1 403 /);
+    expect(JSON.parse(answer.body).error.code).toBe('forbidden');
     expect(f.service.count()).toBe(0);
   });
 

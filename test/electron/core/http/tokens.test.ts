@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { generateToken, loadOrCreateTokens, tokenMatches } from '../../../../electron/core/http/tokens';
+import { describe, expect, it, vi } from 'vitest';
+
+// The real node:crypto, with timingSafeEqual watched: the token-timing test counts its calls.
+const crypto = await vi.hoisted(async () => {
+  const actual = await import('node:crypto');
+  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+});
+vi.mock('node:crypto', () => ({ ...crypto, default: crypto }));
+import { createTokenCheck, generateToken, loadOrCreateTokens } from '../../../../electron/core/http/tokens';
 import { useTempDir } from '../../../support/temp-dir';
 
 describe('port tokens', () => {
@@ -43,11 +50,26 @@ describe('port tokens', () => {
     expect(() => loadOrCreateTokens(path.join(dir, 'fleet.db'), {})).toThrow(/not a Fleet Monitor tokens file; move it aside/);
   });
 
-  it('tokenMatches compares exactly, whatever the lengths', () => {
-    const token = generateToken();
-    expect(tokenMatches(token, token)).toBe(true);
-    expect(tokenMatches(token.slice(0, -1), token)).toBe(false);
-    expect(tokenMatches(`${token}x`, token)).toBe(false);
-    expect(tokenMatches('', token)).toBe(false);
+  it('the token check tells the two tokens apart exactly, whatever the lengths', () => {
+    const tokens = { agentToken: generateToken(), operatorToken: generateToken() };
+    const check = createTokenCheck(tokens);
+    expect(check(tokens.operatorToken)).toBe('operator');
+    expect(check(tokens.agentToken)).toBe('agent');
+    for (const token of [tokens.operatorToken.slice(0, -1), `${tokens.agentToken}x`, '', tokens.agentToken.toUpperCase(), 'x'.repeat(10_000)]) {
+      expect(check(token)).toBeNull();
+    }
+  });
+
+  it('token timing: every presented token costs one hash and two fixed-length constant-time comparisons', () => {
+    const tokens = { agentToken: generateToken(), operatorToken: generateToken() };
+    const check = createTokenCheck(tokens);
+    const near = `${tokens.operatorToken.slice(0, -1)}${tokens.operatorToken.endsWith('A') ? 'B' : 'A'}`;
+    for (const token of [tokens.operatorToken, tokens.agentToken, near, '', 'x', 'x'.repeat(10_000)]) {
+      crypto.timingSafeEqual.mockClear();
+      check(token);
+      // Both comparisons run whichever token matched, or none; each over 32-byte digests, never the raw tokens.
+      expect(crypto.timingSafeEqual).toHaveBeenCalledTimes(2);
+      for (const [a, b] of crypto.timingSafeEqual.mock.calls) expect([a.byteLength, b.byteLength]).toEqual([32, 32]);
+    }
   });
 });
