@@ -129,7 +129,8 @@ describe('operator UI in Chromium', () => {
   });
 
   it('clicking a tile opens its history, newest first', async () => {
-    await tile(page, 'build-bot').getByRole('button', { name: /Build bot/ }).click();
+    // Anywhere on the tile, not only its name button: here its status badge.
+    await tile(page, 'build-bot').locator('.badge').click();
     const history = page.getByRole('list', { name: 'History' });
     await history.waitFor();
     const first = await history.getByRole('listitem').first().textContent();

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FleetApi } from '../../shared/fleet-api';
 import { App } from '../../renderer/src/app';
 import { AgentTile } from '../../renderer/src/components/agent-tile';
+import { DetailsPanel } from '../../renderer/src/components/details-panel';
 import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
 import { FleetHeader } from '../../renderer/src/components/fleet-header';
 import { TransportContext } from '../../renderer/src/components/transport-context';
@@ -65,6 +66,29 @@ describe('AgentTile', () => {
     renderWith(fakeApi(), <AgentTile id="a1" />);
     expect((screen.getByRole('button', { name: 'Recover' }) as HTMLButtonElement).disabled).toBe(!enabled);
     expect((screen.getByRole('button', { name: 'Force exhaust' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('a click anywhere on the tile opens its history, except on its own action buttons', () => {
+    applyDelta({ upserts: [makeAgent('a1', { name: 'Coder', status: 'busy' })], removed: [], reset: true });
+    renderWith(fakeApi(), <AgentTile id="a1" />);
+    const tile = screen.getByRole('article');
+    const opened = () => useFleetStore.getState().selectedId === 'a1';
+
+    fireEvent.click(within(tile).getByText('busy'));
+    expect(opened()).toBe(true);
+    act(() => useFleetStore.setState({ selectedId: null }));
+    fireEvent.click(within(tile).getByText('12 s ago'));
+    expect(opened()).toBe(true);
+    act(() => useFleetStore.setState({ selectedId: null }));
+    // The name button stays, for the keyboard.
+    fireEvent.click(within(tile).getByRole('button', { name: /Coder/ }));
+    expect(opened()).toBe(true);
+    act(() => useFleetStore.setState({ selectedId: null }));
+
+    fireEvent.click(within(tile).getByRole('button', { name: 'Force exhaust' }));
+    expect(useFleetStore.getState().exhaustId).toBe('a1');
+    fireEvent.click(within(tile).getByRole('button', { name: 'Recover' }));
+    expect(opened()).toBe(false);
   });
 
   it('Recover changes the tile only when the main side confirms', async () => {
@@ -189,6 +213,115 @@ describe('ExhaustDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
     expect((await screen.findByRole('alert')).textContent).toBe("Agent 'a1' not found");
     expect(screen.getByRole('dialog')).toBeTruthy();
+  });
+});
+
+describe('modal dialogs keep the keyboard', () => {
+  interface Opened {
+    readonly dialog: HTMLElement;
+    readonly opener: HTMLElement;
+    /** Focused on open. */
+    readonly initial: HTMLElement;
+    /** First and last Tab stops. */
+    readonly first: HTMLElement;
+    readonly last: HTMLElement;
+  }
+
+  /** Opens a dialog from its real opener, focused first, as a keyboard user would. */
+  function openWith(opener: HTMLElement): void {
+    opener.focus();
+    fireEvent.click(opener);
+  }
+
+  const cases: [string, () => Promise<Opened>][] = [
+    [
+      'Force exhaust',
+      async () => {
+        renderWith(
+          fakeApi(),
+          <>
+            <AgentTile id="a1" />
+            <ExhaustDialog />
+          </>,
+        );
+        const opener = screen.getByRole('button', { name: 'Force exhaust' });
+        openWith(opener);
+        const dialog = screen.getByRole('dialog', { name: 'Force exhaust Coder' });
+        const rateLimit = within(dialog).getByLabelText('Rate limit');
+        return { dialog, opener, initial: rateLimit, first: rateLimit, last: within(dialog).getByRole('button', { name: 'Exhaust agent' }) };
+      },
+    ],
+    [
+      'Forget agent',
+      async () => {
+        useFleetStore.setState({ selectedId: 'a1' });
+        renderWith(fakeApi(), <DetailsPanel />);
+        await act(async () => {}); // the history loads
+        const opener = screen.getByRole('button', { name: 'Forget agent' });
+        openWith(opener);
+        const dialog = screen.getByRole('alertdialog', { name: 'Forget Coder and its history?' });
+        const keep = within(dialog).getByRole('button', { name: 'Keep' });
+        return { dialog, opener, initial: keep, first: within(dialog).getByRole('button', { name: 'Forget' }), last: keep };
+      },
+    ],
+  ];
+
+  beforeEach(() => applyDelta({ upserts: [makeAgent('a1', { name: 'Coder' })], removed: [], reset: true }));
+
+  it.each(cases)('%s: focus moves in; Tab from the last stop lands on the first, Shift+Tab from the first on the last', async (_, open) => {
+    const { initial, first, last } = await open();
+    expect(document.activeElement).toBe(initial);
+    last.focus();
+    fireEvent.keyDown(last, { key: 'Tab' });
+    expect(document.activeElement).toBe(first);
+    fireEvent.keyDown(first, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(last);
+    // Focus that escaped to the page comes back in.
+    last.blur();
+    fireEvent.keyDown(document.body, { key: 'Tab' });
+    expect(document.activeElement).toBe(first);
+  });
+
+  it.each(cases)('%s: Escape closes it after focus moved to document.body, and focus returns to the opener', async (_, open) => {
+    const { dialog, opener } = await open();
+    (document.activeElement as HTMLElement).blur();
+    expect(document.activeElement).toBe(document.body);
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(dialog.isConnected).toBe(false);
+    expect(document.activeElement).toBe(opener);
+  });
+
+  it('Escape in the Forget confirmation keeps the agent and the details panel open', async () => {
+    const api = fakeApi();
+    useFleetStore.setState({ selectedId: 'a1' });
+    renderWith(api, <DetailsPanel />);
+    await act(async () => {});
+    fireEvent.click(screen.getByRole('button', { name: 'Forget agent' }));
+    fireEvent.keyDown(screen.getByRole('button', { name: 'Keep' }), { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.getByRole('complementary', { name: 'Details of Coder' })).toBeTruthy();
+    expect(api.calls.forget).toHaveLength(0);
+  });
+
+  it('"Forget" forgets the agent; a refusal stays in the confirmation with the server message', async () => {
+    const message = "Agent 'a1' not found";
+    let refuse = true;
+    const api = fakeApi({
+      forget: async (id) => (refuse ? { ok: false, error: { code: 'not_found', message } } : { ok: true, value: makeAgent(id) }),
+    });
+    useFleetStore.setState({ selectedId: 'a1' });
+    renderWith(api, <DetailsPanel />);
+    await act(async () => {});
+    fireEvent.click(screen.getByRole('button', { name: 'Forget agent' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Forget' }));
+    expect((await within(screen.getByRole('alertdialog')).findByRole('alert')).textContent).toBe(message);
+    expect(useFleetStore.getState().agents.has('a1')).toBe(true);
+
+    refuse = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Forget' }));
+    await waitFor(() => expect(useFleetStore.getState().agents.has('a1')).toBe(false));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(api.calls.forget).toEqual([['a1'], ['a1']]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, type MouseEvent } from 'react';
 import { formatAgo, formatCountdown, formatDuration, humanize } from '../lib/format';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
@@ -6,9 +6,14 @@ import { displayName } from '../store/view';
 import { AgentActions } from './agent-actions';
 import { StatusBadge } from './status-badge';
 
+/** What a click on the tile leaves to the control it landed on. */
+const CONTROLS = 'button, a[href], input, select, textarea, label, [role="button"]';
+
 /**
  * One agent. It selects its own agent from the store, so a change to one
- * agent re-renders one tile.
+ * agent re-renders one tile. A click anywhere on it opens the agent's history,
+ * except on its own controls (Force exhaust, Recover), which do only their own
+ * thing; the name button is the same way in for the keyboard (tab order).
  */
 export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
   const agent = useFleetStore((s) => s.agents.get(id));
@@ -17,8 +22,14 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
   if (!agent) return null;
 
   const open = () => useFleetStore.setState({ selectedId: id });
+  const onClick = (event: MouseEvent<HTMLElement>) => {
+    const control = event.target instanceof Element ? event.target.closest(CONTROLS) : null;
+    if (control && event.currentTarget.contains(control)) return;
+    open();
+  };
   return (
     <article
+      onClick={onClick}
       className={`tile tile-${agent.status}${selected ? ' selected' : ''}`}
       data-agent-id={agent.id}
       data-status={agent.status}

@@ -4,8 +4,8 @@ import { formatAgo, formatTime, humanize } from '../lib/format';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
-import { forgetAgent } from './actions';
 import { AgentActions } from './agent-actions';
+import { ForgetDialog } from './forget-dialog';
 import { StatusBadge } from './status-badge';
 import { TimelineBar } from './timeline-bar';
 import { useTransport } from './transport-context';
@@ -100,21 +100,10 @@ export function DetailsPanel() {
         </ol>
       )}
       <div className="danger">
-        {confirmForget ? (
-          <p role="alert">
-            Forget {displayName(agent)} and its history?{' '}
-            <button type="button" className="danger-button" onClick={() => void forgetAgent(api, id)}>
-              Forget
-            </button>{' '}
-            <button type="button" onClick={() => setConfirmForget(false)}>
-              Keep
-            </button>
-          </p>
-        ) : (
-          <button type="button" onClick={() => setConfirmForget(true)}>
-            Forget agent
-          </button>
-        )}
+        <button type="button" onClick={() => setConfirmForget(true)}>
+          Forget agent
+        </button>
+        {confirmForget && <ForgetDialog agent={agent} onKeep={() => setConfirmForget(false)} />}
       </div>
     </aside>
   );

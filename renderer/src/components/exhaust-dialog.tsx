@@ -1,9 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import type { Agent } from '../../../shared/agent';
 import type { ExhaustReason } from '../../../shared/status';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { runAction } from './actions';
 import { useTransport } from './transport-context';
+import { useModal } from './use-modal';
 
 const MINUTE = 60_000;
 export const RECOVERY_PRESETS = [
@@ -23,35 +25,31 @@ function toLocalInput(ms: number): string {
 /**
  * "Force exhaust": choose the reason (rate limit by default) and when the agent
  * comes back (in 5 hours by default; presets or a custom time), confirmed with
- * "Exhaust agent". Escape or Cancel closes; Enter confirms.
+ * "Exhaust agent". Escape or Cancel closes; Enter confirms. Modal for the
+ * keyboard too: Tab stays inside until it closes (useModal).
  */
 export function ExhaustDialog() {
   const id = useFleetStore((s) => s.exhaustId);
   const agent = useFleetStore((s) => (s.exhaustId ? s.agents.get(s.exhaustId) : undefined));
+  if (!id || !agent) return null;
+  // Mounted only while open, and keyed by agent: every opening starts from the defaults.
+  return <ExhaustForm key={id} agent={agent} />;
+}
+
+function ExhaustForm({ agent }: { agent: Agent }) {
+  const { id } = agent;
   const api = useTransport();
   const titleId = useId();
   const [reason, setReason] = useState<ExhaustReason>('rate_limit');
   const [preset, setPreset] = useState<number | 'custom'>(DEFAULT_PRESET);
-  const [custom, setCustom] = useState('');
+  // The app may have been open for hours: the custom time starts from now each time.
+  const [custom, setCustom] = useState(() => toLocalInput(Date.now() + RECOVERY_PRESETS[DEFAULT_PRESET].ms));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const dialog = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLInputElement>(null);
-  const opener = useRef<Element | null>(null);
-
-  useEffect(() => {
-    if (!id) return;
-    opener.current = document.activeElement;
-    setReason('rate_limit');
-    setPreset(DEFAULT_PRESET);
-    // The app may have been open for hours: the custom time starts from now each time.
-    setCustom(toLocalInput(Date.now() + RECOVERY_PRESETS[DEFAULT_PRESET].ms));
-    setError(null);
-    first.current?.focus();
-    return () => (opener.current as HTMLElement | null)?.focus?.();
-  }, [id]);
-
-  if (!id || !agent) return null;
   const close = () => useFleetStore.setState({ exhaustId: null });
+  useModal(dialog, close, first);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -67,16 +65,9 @@ export function ExhaustDialog() {
     else setError(useFleetStore.getState().notice);
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      close();
-    }
-  };
-
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog" onKeyDown={onKeyDown}>
+      <div ref={dialog} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog">
         <h2 id={titleId}>Force exhaust {displayName(agent)}</h2>
         <form onSubmit={(e) => void submit(e)}>
           <fieldset>
