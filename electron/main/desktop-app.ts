@@ -32,6 +32,12 @@ export interface DesktopOptions {
   readonly quit: () => void;
   readonly timers?: TimeoutHost;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Aborted when the app quits during start-up: the core cannot stop half-way,
+   * so the start finishes it, then closes it again and throws the abort reason
+   * instead of opening the window.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface DesktopApp {
@@ -52,6 +58,8 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
   const owned = new DisposableStore();
 
   try {
+    // Quit while the core started: close it again (below) rather than open the window.
+    options.signal?.throwIfAborted();
     const settingsFile = path.join(options.userData, 'settings.json');
     let desktopSettings: DesktopSettings = readDesktopSettings(settingsFile);
     const page = path.join(options.outDir, 'renderer', 'index.html');

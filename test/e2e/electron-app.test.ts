@@ -43,12 +43,19 @@ describe.skipIf(!binary)(title, () => {
         value: { url: string; agentToken: string };
       };
       expect(settings.ok).toBe(true);
-      const res = await fetch(`${settings.value.url}/v1/agents/desk-bot/busy`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${settings.value.agentToken}`, 'content-type': 'application/json' },
-        body: '{"slot_type":"work"}',
-      });
-      expect(res.status).toBe(200);
+      const post = (route: string, body: unknown) =>
+        fetch(`${settings.value.url}${route}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${settings.value.agentToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      // A heartbeat registers the agent: its tile appears, idle, under its name.
+      expect((await post('/v1/agents/desk-bot/heartbeat', { name: 'Desk bot', labels: { team: 'desk' } })).status).toBe(200);
+      const tile = page.locator('[data-agent-id="desk-bot"]');
+      await page.locator('[data-agent-id="desk-bot"][data-status="idle"]').waitFor();
+      expect(await tile.getByText('Desk bot', { exact: true }).count()).toBe(1);
+      // A status report moves the same tile.
+      expect((await post('/v1/agents/desk-bot/busy', { slot_type: 'work' })).status).toBe(200);
       await page.locator('[data-agent-id="desk-bot"][data-status="busy"]').waitFor();
       await page.screenshot({ path: path.resolve('out/e2e/desktop.png') });
     } finally {

@@ -1,10 +1,11 @@
 /**
  * The Electron entry (electron/main/main.ts) with a mocked `electron`: one
  * instance, and on quit everything it started closes (port, database, IPC,
- * tray) before the app really quits.
+ * tray) before the app really quits, also when the quit comes during start-up.
  */
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as FleetCoreModule from '../../../electron/core/fleet-core';
 import { useTempDir } from '../../support/temp-dir';
 
 // One mock instance for every fresh import of main.ts (each test resets the module registry).
@@ -12,6 +13,23 @@ const electron = await vi.hoisted(() => import('../../support/electron-mock'));
 vi.mock('electron', () => electron);
 // The Electron-ABI addon is not built here; the entry then opens the store with node_modules' build.
 vi.mock('../../../electron/main/native-binding', () => ({ electronNativeBinding: () => undefined }));
+// The real core, with a gate a test can close to hold the start-up open once the port listens.
+const startup = vi.hoisted(() => ({
+  gate: undefined as Promise<void> | undefined,
+  onCoreStarted: undefined as ((port: number) => void) | undefined,
+}));
+vi.mock('../../../electron/core/fleet-core', async (importOriginal) => {
+  const actual = await importOriginal<typeof FleetCoreModule>();
+  return {
+    ...actual,
+    startFleetCore: async (...args: Parameters<typeof actual.startFleetCore>) => {
+      const core = await actual.startFleetCore(...args);
+      startup.onCoreStarted?.(core.port.port);
+      await startup.gate;
+      return core;
+    },
+  };
+});
 
 const refuses = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -38,6 +56,8 @@ describe('Electron entry', () => {
     electron.app.userData = tempDir();
     process.env.FLEET_PORT = '0';
     delete process.env.FLEET_DB;
+    startup.gate = undefined;
+    startup.onCoreStarted = undefined;
   });
   afterEach(() => {
     process.env = { ...env };
@@ -69,6 +89,27 @@ describe('Electron entry', () => {
     expect(electron.ipcMain.handlers.size).toBe(0);
     expect(electron.Tray.instances[0]!.destroyed).toBe(true);
     expect(electron.powerMonitor.listenerCount('resume')).toBe(0);
+  });
+
+  it('a quit while it is still starting waits for the start, then closes the port and quits, with no window', async () => {
+    let finishStart!: () => void;
+    startup.gate = new Promise((resolve) => (finishStart = resolve));
+    const coreStarted = new Promise<number>((resolve) => (startup.onCoreStarted = resolve));
+    await import('../../../electron/main/main');
+    const port = await coreStarted;
+    expect(await refuses(port)).toBe(false);
+
+    electron.app.quit();
+    // Held back: the start is not done, and what it opened must be closed first.
+    expect(electron.app.quitted).toBe(false);
+    finishStart();
+    await until(() => electron.app.quitted);
+    expect(await refuses(port)).toBe(true);
+    expect(electron.BrowserWindow.instances).toHaveLength(0);
+    expect(electron.Tray.instances).toHaveLength(0);
+    expect(electron.ipcMain.handlers.size).toBe(0);
+    expect(electron.dialog.errors).toEqual([]);
+    expect(electron.app.exitCode).toBeUndefined();
   });
 
   it('a second launch shows the first window', async () => {
