@@ -3,6 +3,7 @@
  * zod schema per input, which also gives its TypeScript type.
  */
 import { z } from 'zod';
+import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
 
 /** Agent ids: 1–128 characters of `A-Z a-z 0-9 . _ : @ -`. */
@@ -28,10 +29,13 @@ export const profileSchema = z.object({
   labels: labelsSchema.optional(),
 });
 
-/** RFC 3339 with an explicit offset or Z, converted to epoch milliseconds. */
-export const rfc3339Schema = z.iso
-  .datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-01T12:00:00Z' })
-  .transform((text) => Date.parse(text));
+/** RFC 3339 with an explicit offset or Z (see {@link parseRfc3339}), converted to epoch milliseconds. */
+export const rfc3339Schema = z.string().transform((text, ctx) => {
+  const ms = parseRfc3339(text);
+  if (ms !== null) return ms;
+  ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 date-time, e.g. 2026-01-01T12:00:00Z' });
+  return z.NEVER;
+});
 
 export const heartbeatBodySchema = profileSchema;
 

@@ -8,6 +8,8 @@
  * in the past or more than 7 days away counts as unparsed. Never throws.
  */
 
+import { parseHttpDate, parseRfc3339 } from './date-formats';
+
 /** Headers as an agent saw them on a provider's response: names case-insensitive. */
 export type ResponseHeaders = Readonly<Record<string, string | readonly string[]>>;
 
@@ -15,8 +17,6 @@ export type ResponseHeaders = Readonly<Record<string, string | readonly string[]
 export const MAX_RECOVERY_HORIZON_MS = 7 * 24 * 60 * 60 * 1000;
 
 const DECIMAL = /^\d+(\.\d+)?$/;
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const GO_DURATION = /^(?:(\d+(?:\.\d+)?)(h|m|s|ms|us|µs|ns))+$/;
 const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
@@ -37,11 +37,12 @@ export function parseGoDuration(text: string): number | null {
 function parseRetryAfter(text: string, now: number): number | null {
   const delay = parseSeconds(text);
   if (delay !== null) return now + delay;
-  return IMF_FIXDATE.test(text) ? Date.parse(text) : null;
+  return parseHttpDate(text, now);
 }
 
-function parseRfc3339(text: string): number | null {
-  return RFC3339.test(text) ? Date.parse(text) : null;
+/** Anthropic's resets; a space for the `T` is taken too (RFC 3339 §5.6 allows it by agreement). */
+function parseResetTime(text: string): number | null {
+  return parseRfc3339(text, { allowSpace: true });
 }
 
 function parseEpochSeconds(text: string): number | null {
@@ -68,10 +69,10 @@ type Parser = (text: string, now: number) => number | null;
 const RESET_PARSERS: Readonly<Record<string, Parser>> = {
   'x-ratelimit-reset-requests': (t, now) => nullOr(parseGoDuration(t), (ms) => now + ms),
   'x-ratelimit-reset-tokens': (t, now) => nullOr(parseGoDuration(t), (ms) => now + ms),
-  'anthropic-ratelimit-requests-reset': parseRfc3339,
-  'anthropic-ratelimit-tokens-reset': parseRfc3339,
-  'anthropic-ratelimit-input-tokens-reset': parseRfc3339,
-  'anthropic-ratelimit-output-tokens-reset': parseRfc3339,
+  'anthropic-ratelimit-requests-reset': parseResetTime,
+  'anthropic-ratelimit-tokens-reset': parseResetTime,
+  'anthropic-ratelimit-input-tokens-reset': parseResetTime,
+  'anthropic-ratelimit-output-tokens-reset': parseResetTime,
   // Epoch seconds when it looks like a timestamp, else a delay (GitHub vs. others).
   'x-ratelimit-reset': (t, now) => nullOr(parseSeconds(t), (ms) => (ms > 1e12 ? ms : now + ms)),
   'ratelimit-reset': (t, now) => nullOr(parseSeconds(t), (ms) => now + ms),

@@ -81,6 +81,18 @@ describe('agent endpoints', () => {
     expect(unparsed.json.agent.recovery_at).toBe(iso(t + 5 * 3_600_000));
     expect(unparsed.json.agent.exhausted_at).toBe(iso(t));
   });
+
+  it('recovery_at takes every RFC 3339 form: lower-case t and z, offsets, a leap second', async () => {
+    const cases: [string, string][] = [
+      ['2026-01-01t13:00:00z', '2026-01-01T13:00:00.000Z'],
+      ['2026-01-01T14:30:00+01:30', '2026-01-01T13:00:00.000Z'],
+      ['2016-12-31T23:59:60Z', '2017-01-01T00:00:00.000Z'],
+    ];
+    for (const [given, stored] of cases) {
+      const res = await f.call({ method: 'POST', path: '/v1/agents/t/exhausted', body: { reason: 'billing', recovery_at: given } });
+      expect(res.json.agent.recovery_at).toBe(stored);
+    }
+  });
 });
 
 describe('read endpoints', () => {
@@ -246,6 +258,7 @@ describe('errors and bad input', () => {
     ['unknown reason', { reason: 'tired' }],
     ['bad time', { reason: 'billing', recovery_at: 'tomorrow' }],
     ['time without offset', { reason: 'billing', recovery_at: '2026-01-01T12:00:00' }],
+    ['a day that does not exist', { reason: 'billing', recovery_at: '2026-02-30T12:00:00Z' }],
     ['headers of the wrong type', { reason: 'billing', headers: ['retry-after', '5'] }],
   ])('exhausted with %s is 400 and registers nothing', async (_name, body) => {
     const res = await f.call({ method: 'POST', path: '/v1/agents/new/exhausted', body });
