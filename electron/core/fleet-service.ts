@@ -84,13 +84,16 @@ export class FleetService implements Disposable {
     const batching = this.options.heartbeatBatching;
     if (batching && !this.beatWritesFailing) {
       const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
-      // Only a beat that changes nothing but the time waits (agents often resend the same
-      // name and labels); offline → idle is a status change.
-      if (known && known.status !== 'offline' && sameProfile(known, profile)) {
-        const next: Agent = { ...known, lastHeartbeat: this.clock.now() };
-        this.pendingBeats.set(id, next);
-        this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
-        return next;
+      if (known && sameProfile(known, profile)) {
+        // The rules decide, as for every move: only a beat that moves nothing but the time
+        // waits (agents often resend the same name and labels); offline → idle commits now.
+        // Such a beat changes last_heartbeat alone, which is all the group commit writes.
+        const { agent: next, statusChanged, recorded } = applyOperation(known, { kind: 'heartbeat' }, this.clock.now(), this.options);
+        if (!statusChanged && !recorded) {
+          this.pendingBeats.set(id, next);
+          this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
+          return next;
+        }
       }
     }
     return this.move(id, { op: { kind: 'heartbeat' }, cause: 'agent', register: true, profile });

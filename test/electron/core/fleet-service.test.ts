@@ -125,6 +125,21 @@ describe('FleetService', () => {
     });
   });
 
+  describe('atomic writes', () => {
+    it('a status change and its history row commit together: when the history cannot be written, the status stays and nothing is announced', () => {
+      fleet.service.recordHeartbeat('a1');
+      const announced = fleet.batches.length;
+      fleet.db.exec("CREATE TRIGGER no_history BEFORE INSERT ON status_events BEGIN SELECT RAISE(ABORT, 'history refused'); END");
+      expect(() => fleet.service.reportBusy('a1', 'work')).toThrow(/history refused/);
+      expect(fleet.service.get('a1').status).toBe('idle');
+      expect(fleet.db.prepare('SELECT status FROM agents WHERE id = ?').pluck().get('a1')).toBe('idle');
+      expect(fleet.batches).toHaveLength(announced);
+      fleet.db.exec('DROP TRIGGER no_history');
+      expect(fleet.service.reportBusy('a1', 'work').status).toBe('busy');
+      expect(fleet.service.history('a1')).toHaveLength(1);
+    });
+  });
+
   describe('change events', () => {
     it('fire after the commit: a listener reading the database sees the change', () => {
       const seen: string[] = [];
