@@ -7,10 +7,14 @@ import { seedDatabase, startServe } from './support';
 
 export interface GridFigures {
   readonly firstRenderMs: number;
+  /** The longest task while the grid first rendered (reported; the target is about the load). */
+  readonly firstRenderLongestTaskMs: number;
   readonly longTasks: number;
   readonly longestTaskMs: number;
+  /** Every node in the document (elements, text, comments). */
   readonly domNodes: number;
-  readonly changesPushed: number;
+  /** Changes the port accepted (200) during the load, per second. */
+  readonly changesPerSecond: number;
 }
 
 /**
@@ -36,25 +40,59 @@ export async function benchGrid(fleet = 10_000, rate = 500, seconds = 5): Promis
     await page.goto(`${server.url}/#token=${server.operatorToken}`);
     await page.locator('[data-agent-id]').first().waitFor();
     const firstRenderMs = performance.now() - started;
-    // Only what happens under load counts for responsiveness.
-    await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks.length = 0));
+    const firstRenderTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
 
-    let pushed = 0;
-    const perTick = rate / 10;
+    // `rate` changes a second, scheduled by the clock (timers drift): four in five are
+    // heartbeats, one in five a status change (busy ↔ idle), which also moves the tile
+    // in a grid sorted by status. Only changes the port accepted count.
+    const busy = new Set<string>();
+    let accepted = 0;
+    let sent = 0;
+    const post = (id: string, move: string, body?: string) =>
+      fetch(`${server.url}/v1/agents/${id}/${move}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.agentToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body } : {}),
+      })
+        .then((res) => {
+          if (res.ok) accepted++;
+          return res.body?.cancel();
+        })
+        .catch(() => {});
+    const loadStarted = performance.now();
+    const inFlight: Promise<unknown>[] = [];
     const timer = setInterval(() => {
-      for (let i = 0; i < perTick; i++) {
+      const due = Math.floor(((performance.now() - loadStarted) / 1000) * rate);
+      for (; sent < due; sent++) {
         const id = `agent-${Math.floor(Math.random() * fleet)}`;
-        pushed++;
-        void fetch(`${server.url}/v1/agents/${id}/heartbeat`, { method: 'POST', headers: { authorization: `Bearer ${server.agentToken}` } }).catch(() => {});
+        if (sent % 5 !== 4) {
+          inFlight.push(post(id, 'heartbeat'));
+        } else if (busy.delete(id)) {
+          inFlight.push(post(id, 'idle'));
+        } else {
+          busy.add(id);
+          inFlight.push(post(id, 'busy', '{"slot_type":"work"}'));
+        }
       }
-    }, 100);
+    }, 20);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     clearInterval(timer);
-    const { tasks, nodes } = await page.evaluate(() => ({
-      tasks: (window as unknown as { longTasks: number[] }).longTasks,
-      nodes: document.querySelectorAll('*').length,
-    }));
-    return { firstRenderMs, longTasks: tasks.length, longestTaskMs: Math.max(0, ...tasks), domNodes: nodes, changesPushed: pushed };
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    await Promise.all(inFlight);
+    const { tasks, nodes } = await page.evaluate(() => {
+      const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
+      let count = 0;
+      while (walker.nextNode()) count++;
+      return { tasks: (window as unknown as { longTasks: number[] }).longTasks, nodes: count };
+    });
+    return {
+      firstRenderMs,
+      firstRenderLongestTaskMs: Math.max(0, ...firstRenderTasks),
+      longTasks: tasks.length,
+      longestTaskMs: Math.max(0, ...tasks),
+      domNodes: nodes,
+      changesPerSecond: accepted / loadSeconds,
+    };
   } finally {
     await browser.close();
     await server.stop();

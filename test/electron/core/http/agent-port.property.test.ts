@@ -99,9 +99,10 @@ const snapshot = () =>
 const eventCount = () => f.db.prepare('SELECT count(*) FROM status_events').pluck().get();
 
 describe('agent port under generated hostile input', () => {
-  it('never answers 5xx, never crashes, answers within 1 s, and rejected requests change nothing', { timeout: 180_000 }, async () => {
+  const numRuns = Number(process.env.FC_HTTP_RUNS ?? 10_000);
+  // Room for slow machines: some 2 ms a request is typical, 10 ms allowed.
+  it('never answers 5xx, never crashes, answers within 1 s, and rejected requests change nothing', { timeout: Math.max(180_000, numRuns * 10) }, async () => {
     await f.call({ method: 'POST', path: '/v1/agents/known/busy', body: { slot_type: 'work' } });
-    const numRuns = Number(process.env.FC_HTTP_RUNS ?? 10_000);
     let slowest = 0;
     const statuses = new Map<number, number>();
     await fc.assert(
