@@ -7,6 +7,7 @@ import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../../shared
 import type { WireSettings } from '../../../shared/wire';
 import type { FleetService } from '../fleet-service';
 import { EventStreamHub } from './event-stream';
+import { answerClientError } from './client-error';
 import { HttpError, toHttpError } from './http-error';
 import { readJsonText, sendError, sendJson } from './http-io';
 import { JsonBodyParser } from './json-body';
@@ -95,21 +96,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     },
   );
   // What Node's parser refuses never reaches `handle`: answer it in the same JSON shape, then close.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (inFlight && !inFlight.writableEnded && inFlight.req.complete) {
-      // The bad bytes came after a whole request that is still being answered: that
-      // answer is the one the client waits for (a 400 now would report a failure for a
-      // request that may still succeed). Let it finish, then close. (A timeout, or a
-      // request that is itself malformed, is answered below.)
-      if (!inFlight.headersSent) inFlight.setHeader('connection', 'close');
-      return;
-    }
-    // An answer to HEAD has no body; the bytes Node could not parse may still have said HEAD.
-    const toHead = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
-    if (socket.writable) socket.end(rawErrorResponse(clientErrorOf(error), toHead));
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The front door: before auth, before reading a byte of the body.
@@ -210,20 +197,6 @@ function matchRoute(routes: readonly CompiledRoute[], method: string | undefined
   if (allowed.length === 0) throw new HttpError('not_found', `No such endpoint: ${pathname}`);
   const allow = [...new Set(allowed)].join(', ');
   throw new HttpError('method_not_allowed', `Use ${allow} on ${pathname}`, { allow });
-}
-
-/** The error for a request Node's parser refused: too slow, headers too large, or malformed. */
-function clientErrorOf(error: NodeJS.ErrnoException): HttpError {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new HttpError('request_timeout', 'The request did not arrive in time');
-  if (error.code === 'HPE_HEADER_OVERFLOW') return new HttpError('headers_too_large', 'The request headers are too large');
-  return new HttpError('bad_request', 'The request is not valid HTTP/1.1');
-}
-
-/** A whole HTTP/1.1 response for a socket Node's server no longer writes to. */
-function rawErrorResponse(error: HttpError, toHead: boolean): string {
-  const body = JSON.stringify({ error: error.toInfo() });
-  const head = [`HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status]}`, 'connection: close', 'content-type: application/json; charset=utf-8', 'cache-control: no-store', `content-length: ${Buffer.byteLength(body)}`];
-  return `${head.join('\r\n')}\r\n\r\n${toHead ? '' : body}`;
 }
 
 /** The request target as a URL; only origin-form (`/path?query`) is served. */
