@@ -54,8 +54,9 @@ interface CompiledRoute extends Route {
 function compileRoutes(): readonly CompiledRoute[] {
   return ROUTES.map((route) => ({
     ...route,
-    // An empty id segment matches too, so `/v1/agents//heartbeat` is a bad id (400), not an unknown path.
-    regex: new RegExp(`^${route.path.replace('{id}', '(?<id>[^/]*)')}$`),
+    // An empty id before a further segment matches too, so `/v1/agents//heartbeat` is a bad
+    // id (400), not an unknown path; `/v1/agents/` stays an unknown path (404).
+    regex: new RegExp(`^${route.path.replace('{id}/', '(?<id>[^/]*)/').replace('{id}', '(?<id>[^/]+)')}$`),
     bodies: route.body && new JsonBodyParser(route.body),
   }));
 }
@@ -125,6 +126,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     if (url.pathname === '/v1/stream') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');
+      await readJsonText(req); // a body, if any, follows the same rules as everywhere under /v1
       return hub.attach(res, url.searchParams.get('snapshot') === '1');
     }
 

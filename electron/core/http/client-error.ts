@@ -1,6 +1,7 @@
 import http, { type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HttpError } from './http-error';
+import { SECURITY_HEADERS } from './http-io';
 
 /**
  * The agent port's `clientError` handler: a request Node's HTTP parser
@@ -13,8 +14,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   if (inFlight && !inFlight.writableEnded && inFlight.req.complete) {
     // The bad bytes came after a whole request that is still being answered: that
     // answer is the one the client waits for (a 400 now would report a failure for a
-    // request that may still succeed). Let it finish, then close. (A timeout, or a
-    // request that is itself malformed, is answered below.)
+    // request that may still succeed). It goes out with `connection: close`, so the
+    // connection ends with it; an answer already under way (an event stream) goes on
+    // until the client leaves. (A timeout, or a request that is itself malformed, is
+    // answered below.)
     if (!inFlight.headersSent) inFlight.setHeader('connection', 'close');
     return;
   }
@@ -34,6 +37,12 @@ function clientErrorOf(error: NodeJS.ErrnoException): HttpError {
 /** A whole HTTP/1.1 response for a socket Node's server no longer writes to. */
 function rawErrorResponse(error: HttpError, toHead: boolean): string {
   const body = JSON.stringify({ error: error.toInfo() });
-  const head = [`HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status]}`, 'connection: close', 'content-type: application/json; charset=utf-8', 'cache-control: no-store', `content-length: ${Buffer.byteLength(body)}`];
+  const head = [
+    `HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status]}`,
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+    'connection: close',
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+  ];
   return `${head.join('\r\n')}\r\n\r\n${toHead ? '' : body}`;
 }

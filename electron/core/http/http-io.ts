@@ -5,7 +5,8 @@ import { HttpError } from './http-error';
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const SECURITY_HEADERS = {
+/** Sent with every answer of the port. */
+export const SECURITY_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
 } as const;

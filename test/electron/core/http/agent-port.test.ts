@@ -297,11 +297,33 @@ describe('errors and bad input', () => {
     expect(snapshot()).toBe(before);
   });
 
-  it('an empty agent id is 400, not an unknown path', async () => {
+  it('an empty agent id is 400, not an unknown path; a trailing slash is still an unknown path', async () => {
     const res = await f.call({ method: 'POST', path: '/v1/agents//heartbeat' });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain('agent id');
     expect(f.service.count()).toBe(0);
+    for (const method of ['GET', 'POST', 'DELETE']) expect((await f.operator({ method, path: '/v1/agents/' })).status).toBe(404);
+  });
+
+  it('the event stream refuses a body that is not JSON too (415)', async () => {
+    const res = await f.operator({ path: '/v1/stream', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(415);
+  });
+
+  it('bytes that fail to parse after a whole request leave that request its own answer, then the connection closes', async () => {
+    const answer = await rawExchange(
+      `POST /v1/agents/a1/heartbeat HTTP/1.1\r\nHost: 127.0.0.1:${f.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\n\r\n` + 'NOT HTTP AT ALL\r\n\r\n',
+    );
+    expect(answer.head).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer.head).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(answer.body).agent.id).toBe('a1');
+    expect(f.service.count()).toBe(1);
+  });
+
+  it('a HEAD request Node cannot parse gets its 400 without a body', async () => {
+    const answer = await rawExchange(`HEAD  HTTP/1.1\r\nHost: 127.0.0.1:${f.port.port}\r\n\r\n`);
+    expect(answer.head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.body).toBe('');
   });
 
   it.each([
@@ -311,6 +333,7 @@ describe('errors and bad input', () => {
     const answer = await rawExchange(text.replace('HOST', `127.0.0.1:${f.port.port}`));
     expect(answer.head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(answer.head).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer.head).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
     expect(JSON.parse(answer.body)).toEqual({ error: { code, message: expect.any(String) } });
   });
 

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 // The real node:crypto, with timingSafeEqual watched: the token-timing test counts its calls.
 const crypto = await vi.hoisted(async () => {
   const actual = await import('node:crypto');
-  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+  return { ...actual, hash: vi.fn(actual.hash), timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
 vi.mock('node:crypto', () => ({ ...crypto, default: crypto }));
 import { createTokenCheck, generateToken, loadOrCreateTokens } from '../../../../electron/core/http/tokens';
@@ -66,7 +66,9 @@ describe('port tokens', () => {
     const near = `${tokens.operatorToken.slice(0, -1)}${tokens.operatorToken.endsWith('A') ? 'B' : 'A'}`;
     for (const token of [tokens.operatorToken, tokens.agentToken, near, '', 'x', 'x'.repeat(10_000)]) {
       crypto.timingSafeEqual.mockClear();
+      crypto.hash.mockClear();
       check(token);
+      expect(crypto.hash).toHaveBeenCalledTimes(1);
       // Both comparisons run whichever token matched, or none; each over 32-byte digests, never the raw tokens.
       expect(crypto.timingSafeEqual).toHaveBeenCalledTimes(2);
       for (const [a, b] of crypto.timingSafeEqual.mock.calls) expect([a.byteLength, b.byteLength]).toEqual([32, 32]);
