@@ -18,6 +18,7 @@ import { median, rssMb, seedDatabase, startBare, startServe } from './support';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const AGENTS = 10_000;
+const GRID_SECONDS = 5;
 /** `npm run bench -- --long` adds the reliability suites at ten times their CI size. */
 const LONG = process.argv.includes('--long');
 
@@ -112,13 +113,13 @@ async function startup(): Promise<void> {
 }
 
 async function grid(): Promise<void> {
-  const g = await benchGrid();
+  const g = await benchGrid(10_000, 500, GRID_SECONDS);
   row('grid first render, 10,000 agents (ms)', fmt(g.firstRenderMs, 0), '≤ 1,000 ms', g.firstRenderMs <= 1000);
   row(
-    `grid long tasks (> 50 ms) under ${fmt(g.changesPerSecond, 0)} accepted changes/s (1 in 5 a status change)`,
+    `grid long tasks (> 50 ms) under 500 changes/s, 1 in 5 a status change (${g.changesAccepted} of ${g.changesSent} accepted, ${fmt(g.changesPerSecond, 0)}/s to the last answer)`,
     `${g.longTasks} (longest ${fmt(g.longestTaskMs, 0)} ms)`,
-    '0, at ≥ 500 changes/s',
-    g.longTasks === 0 && g.changesPerSecond >= 500,
+    '0, every change accepted',
+    g.longTasks === 0 && g.changesSent === 500 * GRID_SECONDS && g.changesAccepted === g.changesSent,
   );
   row('grid DOM nodes at 10,000 agents (all nodes, text included)', String(g.domNodes), '< 3,000', g.domNodes < 3000);
   gridNote = `Grid: the longest task during the first render (before the load, not under the target) was ${fmt(g.firstRenderLongestTaskMs, 0)} ms.`;

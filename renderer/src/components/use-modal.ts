@@ -6,7 +6,7 @@ const FOCUSABLE = 'a[href], button, input:not([type="hidden"]), select, textarea
  * The elements Tab stops on inside `container`, in document order. A radio
  * group is one stop, on its checked radio, as the browser does.
  */
-export function tabStops(container: HTMLElement): HTMLElement[] {
+function tabStops(container: HTMLElement): HTMLElement[] {
   const focusable = [...container.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
     (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && !el.closest('[hidden], [inert]'),
   );
