@@ -2,6 +2,13 @@ import type { Agent } from './agent';
 import type { AgentDelta } from './fleet-api';
 
 /**
+ * The UI takes at most one delta per this interval, on both transports (the
+ * desktop's IPC pushes and the headless page's event stream): a burst of
+ * changes costs it a handful of updates, not one per change.
+ */
+export const PUSH_INTERVAL_MS = 100;
+
+/**
  * Coalesces a run of changes into one {@link AgentDelta}: the last state of
  * each agent wins, and a removal cancels earlier upserts of that agent (and an
  * upsert after a removal brings it back), so the delta can be applied in any
@@ -27,6 +34,11 @@ export class DeltaBuilder {
     this.upserts = new Map(agents.map((a) => [a.id, a]));
     this.removed = new Set();
     this.reset = true;
+  }
+
+  /** Whether what is pending replaces the whole fleet. */
+  get isReset(): boolean {
+    return this.reset;
   }
 
   get isEmpty(): boolean {

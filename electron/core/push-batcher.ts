@@ -1,5 +1,5 @@
 import type { AgentChange } from '../../shared/agent';
-import { DeltaBuilder } from '../../shared/delta-builder';
+import { DeltaBuilder, PUSH_INTERVAL_MS } from '../../shared/delta-builder';
 import type { Disposable } from '../../shared/disposable';
 import type { AgentDelta } from '../../shared/fleet-api';
 
@@ -8,8 +8,6 @@ export interface TimeoutHost {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-
-export const PUSH_INTERVAL_MS = 100;
 
 /**
  * Coalesces committed changes on their way to the UI: at most one delta per

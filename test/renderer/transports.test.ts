@@ -49,6 +49,35 @@ describe('HttpTransport event stream', () => {
     expect(deltas[0]!.upserts.map((a) => a.id)).toEqual(['a1', 'a2']);
   });
 
+  it('delivers the snapshot at once, then coalesces the changes that follow into one delta per interval', async () => {
+    const encoder = new TextEncoder();
+    const agentEvent = (id: string, status: string) => `event: agent\ndata: ${JSON.stringify({ ...toWireAgent(makeAgent(id)), status })}\n\n`;
+    const chunks = [snapshot(['a1', 'a2']), agentEvent('a1', 'busy'), agentEvent('a2', 'busy'), agentEvent('a1', 'idle')];
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) return; // stays open, as the port's stream does
+        await new Promise((r) => setTimeout(r, 10));
+        controller.enqueue(encoder.encode(next));
+      },
+    });
+    const transport = new HttpTransport('t', '', async () => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+    const started = Date.now();
+    let snapshotAfter = -1;
+    const { deltas } = await follow(transport, (d) => {
+      if (d.length === 1 && snapshotAfter < 0) snapshotAfter = Date.now() - started;
+      return d.length >= 2;
+    });
+    expect(deltas[0]).toMatchObject({ reset: true });
+    expect(snapshotAfter).toBeLessThan(100);
+    // Three events in three chunks: one delta, each agent once, in its latest state.
+    expect(deltas).toHaveLength(2);
+    expect(deltas[1]!.upserts.map((a) => [a.id, a.status])).toEqual([
+      ['a1', 'idle'],
+      ['a2', 'busy'],
+    ]);
+  });
+
   it('a stream that ends is reported as unreachable (the grid is no longer live)', async () => {
     const transport = new HttpTransport('t', '', async () => stream(snapshot(['a1'])));
     const { troubles } = await follow(transport, (_d, t) => t.length > 0);

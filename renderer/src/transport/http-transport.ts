@@ -2,7 +2,7 @@ import type { Agent, StatusEvent } from '../../../shared/agent';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result } from '../../../shared/fleet-api';
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
-import { DeltaBuilder } from '../../../shared/delta-builder';
+import { DeltaBuilder, PUSH_INTERVAL_MS } from '../../../shared/delta-builder';
 import { sleep } from '../../../shared/sleep';
 import { SseParser, type SseEvent } from './sse-parser';
 
@@ -78,8 +78,12 @@ export class HttpTransport implements FleetApi {
 
   /**
    * Follows `/v1/stream?snapshot=1`: the first event of each connection is the
-   * whole fleet (a reset), so a reconnect never leaves the grid stale; then one
-   * delta per chunk of events. Reconnects with backoff until unsubscribed.
+   * whole fleet (a reset), delivered at once, so a reconnect never leaves the
+   * grid stale; then the changes, coalesced into at most one delta per
+   * {@link PUSH_INTERVAL_MS} as the desktop's pushes are (the port writes
+   * each status change as it commits, a hundred small chunks a second under
+   * load, and each delta costs the store a copy of the fleet). Reconnects
+   * with backoff until unsubscribed.
    */
   onAgentsChanged(listener: (delta: AgentDelta) => void, onTrouble: (trouble: StreamTrouble) => void = () => {}): () => void {
     const controller = new AbortController();
@@ -98,12 +102,27 @@ export class HttpTransport implements FleetApi {
         if (res.ok && res.body) {
           attempt = 0;
           const parser = new SseParser();
-          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            const delta = toDelta(parser.push(value));
+          const pending = new DeltaBuilder();
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const deliver = () => {
+            clearTimeout(timer);
+            timer = undefined;
+            const delta = pending.take();
             if (delta) listener(delta);
+          };
+          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+          try {
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              addEvents(pending, parser.push(value));
+              if (pending.isReset) deliver();
+              else if (!pending.isEmpty) timer ??= setTimeout(deliver, PUSH_INTERVAL_MS);
+            }
+          } finally {
+            // What arrived before the stream ended or was stopped still counts.
+            if (signal.aborted) clearTimeout(timer);
+            else deliver();
           }
         }
       } catch {
@@ -140,13 +159,11 @@ export class HttpTransport implements FleetApi {
   }
 }
 
-/** The events of one chunk as one delta (unknown event types are skipped, as SSE intends). */
-export function toDelta(events: readonly SseEvent[]): AgentDelta | null {
-  const builder = new DeltaBuilder();
+/** Adds a chunk's events to `builder` (unknown event types are skipped, as SSE intends). */
+export function addEvents(builder: DeltaBuilder, events: readonly SseEvent[]): void {
   for (const { event, data } of events) {
     if (event === 'snapshot') builder.replaceAll((JSON.parse(data) as { agents: WireAgent[] }).agents.map(fromWireAgent));
     else if (event === 'agent') builder.upsert(fromWireAgent(JSON.parse(data) as WireAgent));
     else if (event === 'agent_removed') builder.remove((JSON.parse(data) as { id: string }).id);
   }
-  return builder.take();
 }
