@@ -45,6 +45,19 @@ describe('fleet store: the reducer of pushes', () => {
     setQuery({ sort: 'name' });
     expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b']);
   });
+
+  it('a refresh that changes neither the order nor the counts keeps both, so the grid does not render again', () => {
+    applyDelta({ upserts: [makeAgent('a'), makeAgent('b')], removed: [], reset: true });
+    const { visibleIds, counts } = useFleetStore.getState();
+    applyDelta({ upserts: [makeAgent('a', { lastHeartbeat: 99 })], removed: [] });
+    flushViewRefresh();
+    expect(useFleetStore.getState().visibleIds).toBe(visibleIds);
+    expect(useFleetStore.getState().counts).toBe(counts);
+    applyDelta({ upserts: [makeAgent('b', { status: 'busy' })], removed: [] });
+    flushViewRefresh();
+    expect(useFleetStore.getState().visibleIds).toEqual(['b', 'a']);
+    expect(useFleetStore.getState().counts).toMatchObject({ busy: 1, idle: 1 });
+  });
 });
 
 describe('fleet store: filters, search and sort', () => {

@@ -55,10 +55,17 @@ export const initialState: FleetState = {
 
 export const useFleetStore = create<FleetState>()(() => initialState);
 
-/** Recomputes the derived view from the current agents and query. */
+/**
+ * Recomputes the derived view from the current agents and query. The order
+ * and the counts are replaced only when they changed: under a stream of
+ * heartbeats nothing moves, and the grid need not render again.
+ */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  useFleetStore.setState(computeView(state.agents, state));
+  const { visibleIds, counts } = computeView(state.agents, state);
+  const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
+  const recounted = AGENT_STATUSES.some((status) => counts[status] !== state.counts[status]);
+  if (moved || recounted) useFleetStore.setState({ ...(moved ? { visibleIds } : {}), ...(recounted ? { counts } : {}) });
 }
 
 /**
