@@ -13,7 +13,9 @@ export interface GridFigures {
   readonly longestTaskMs: number;
   /** Every node in the document (elements, text, comments). */
   readonly domNodes: number;
-  /** Changes sent: `rate` a second, scheduled by the clock. */
+  /** Changes the load was to send: `rate` a second for `seconds`. */
+  readonly changesPlanned: number;
+  /** Changes sent, scheduled by the clock. */
   readonly changesSent: number;
   /** Of those, the ones the port accepted (200). */
   readonly changesAccepted: number;
@@ -98,6 +100,7 @@ export async function benchGrid(fleet = 10_000, rate = 500, seconds = 5): Promis
       longTasks: tasks.length,
       longestTaskMs: Math.max(0, ...tasks),
       domNodes: nodes,
+      changesPlanned: total,
       changesSent: sent,
       changesAccepted: accepted,
       changesPerSecond: accepted / loadSeconds,

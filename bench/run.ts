@@ -18,7 +18,6 @@ import { median, rssMb, seedDatabase, startBare, startServe } from './support';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const AGENTS = 10_000;
-const GRID_SECONDS = 5;
 /** `npm run bench -- --long` adds the reliability suites at ten times their CI size. */
 const LONG = process.argv.includes('--long');
 
@@ -70,7 +69,7 @@ async function ingest(): Promise<void> {
     const db = new Database(file, { readonly: true });
     const stored = db.prepare('SELECT id, last_heartbeat FROM agents').all() as { id: string; last_heartbeat: number }[];
     db.close();
-    persisted = stored.filter((agent) => acknowledged.get(agent.id) !== undefined && agent.last_heartbeat >= acknowledged.get(agent.id)!).length;
+    persisted = stored.filter((agent) => agent.last_heartbeat >= (acknowledged.get(agent.id) ?? Infinity)).length;
     const realRps = median(real.map((r) => r.requestsPerSecond));
     const baseRps = median(base.map((r) => r.requestsPerSecond));
     const p99 = median(real.map((r) => r.p99Ms));
@@ -113,13 +112,13 @@ async function startup(): Promise<void> {
 }
 
 async function grid(): Promise<void> {
-  const g = await benchGrid(10_000, 500, GRID_SECONDS);
+  const g = await benchGrid();
   row('grid first render, 10,000 agents (ms)', fmt(g.firstRenderMs, 0), '≤ 1,000 ms', g.firstRenderMs <= 1000);
   row(
     `grid long tasks (> 50 ms) under 500 changes/s, 1 in 5 a status change (${g.changesAccepted} of ${g.changesSent} accepted, ${fmt(g.changesPerSecond, 0)}/s to the last answer)`,
     `${g.longTasks} (longest ${fmt(g.longestTaskMs, 0)} ms)`,
     '0, every change accepted',
-    g.longTasks === 0 && g.changesSent === 500 * GRID_SECONDS && g.changesAccepted === g.changesSent,
+    g.longTasks === 0 && g.changesSent === g.changesPlanned && g.changesAccepted === g.changesSent,
   );
   row('grid DOM nodes at 10,000 agents (all nodes, text included)', String(g.domNodes), '< 3,000', g.domNodes < 3000);
   gridNote = `Grid: the longest task during the first render (before the load, not under the target) was ${fmt(g.firstRenderLongestTaskMs, 0)} ms.`;
