@@ -24,7 +24,11 @@ export const NOT_A_LIMIT: readonly RegExp[] = [
   /\brequest[ _-]too[ _-]large\b|\btoo large for\b/, // OpenAI: "Request too large for gpt-4o … must be reduced"
 ];
 
-/** Phrases that say the account must pay or be raised: it will not come back by itself. */
+/**
+ * Phrases that say the account must pay or be raised: it will not come back by
+ * itself. ("Purchase more credits or try again at 3:28 PM" is Codex's usage
+ * limit with an offer: an offer to buy is no billing error.)
+ */
 export const BILLING: readonly RegExp[] = [
   /\bcredit[ _-]?balance\b[^.]{0,20}\btoo[ _-]low\b|\bcredit_balance_too_low\b/,
   /\binsufficient[ _-](?:quota|credits?|funds|balance)\b/,
@@ -32,7 +36,6 @@ export const BILLING: readonly RegExp[] = [
   /\bspend(?:ing)?[ _-]limit\b/,
   /\bbilling[ _-](?:error|hard[ _-]limit|not[ _-]active|issue|problem)\b/,
   /\bpayment[ _-](?:required|failed|method)\b/,
-  /\b(?:purchase|buy|add)\s+(?:more\s+)?credits\b/,
   /\b(?:org|organization|organisation|team|workspace|account)(?:'s)?\s+(?:is\s+|has\s+)?(?:run\s+)?out of\s+(?:usage|credits|funds)\b/,
 ];
 

@@ -125,7 +125,7 @@ export function parseLimit(input: unknown, options: LimitParseOptions): LimitRea
   else return NOT_A_LIMIT_READING;
 
   if (structured.codes.includes('not_limit')) return NOT_A_LIMIT_READING;
-  const lines = structured.texts.flatMap((text) => text.split(/\r\n|[\n\r\u2028\u2029]/)).map(classifyLine);
+  const lines = structured.texts.flatMap((text) => vetoWrapped(text.split(/\r\n|[\n\r\u2028\u2029]/).map(classifyLine)));
   const positives = lines.filter((line) => line.verdict !== null);
   const codeVerdict = structured.named.has('billing') ? 'billing' : structured.named.has('rate_limit') ? 'rate_limit' : structured.codes[0];
   if (positives.length === 0 && (codeVerdict === undefined || lines.some((line) => line.vetoed))) return NOT_A_LIMIT_READING;
@@ -176,6 +176,28 @@ function decideReason(
     case null:
       return code === 'billing' ? 'billing' : 'rate_limit';
   }
+}
+
+/**
+ * A terminal wraps long lines: "(not your usage" / "limit) · Rate limited".
+ * Two neighbours that make a set-aside phrase together are both set aside.
+ */
+function vetoWrapped(lines: LimitLine[]): LimitLine[] {
+  for (let i = 1; i < lines.length; i++) {
+    const [prev, line] = [lines[i - 1]!, lines[i]!];
+    if (prev.vetoed && line.vetoed) continue;
+    const joined = `${prev.norm.trimEnd()} ${line.norm.trimStart()}`;
+    // Only a phrase that neither line holds alone: a warning line must not set aside the limit line under it.
+    if (NOT_A_LIMIT.some((pattern) => pattern.test(joined) && !pattern.test(prev.norm) && !pattern.test(line.norm))) {
+      lines[i - 1] = setAside(prev);
+      lines[i] = setAside(line);
+    }
+  }
+  return lines;
+}
+
+function setAside(line: LimitLine): LimitLine {
+  return { text: line.text, norm: line.norm, vetoed: true, verdict: null, matchIndex: -1 };
 }
 
 function classifyLine(text: string): LimitLine {
