@@ -3,7 +3,8 @@
  * Times are epoch milliseconds (UTC); the HTTP port renders them as RFC 3339.
  */
 import type { StatusFields } from './state-machine';
-import type { AgentStatus, EventCause } from './status';
+import type { AgentStatus, EventCause, RecoverySource } from './status';
+import type { Usage } from './usage';
 
 /** Free-form key/value tags an agent reports about itself, e.g. `{team: "infra"}`. */
 export type Labels = Readonly<Record<string, string>>;
@@ -15,6 +16,12 @@ export interface Agent extends StatusFields {
   /** When the current status began. */
   readonly statusSince: number;
   readonly createdAt: number;
+  /** Where `recoveryAt` came from; null whenever there is no exhaustion (and for exhaustions recorded before 0.2). */
+  readonly recoverySource: RecoverySource | null;
+  /** The limit text the agent reported with its exhaustion, at most 200 characters; null when none matched. */
+  readonly exhaustExcerpt: string | null;
+  /** The agent's quota windows as it last reported them. */
+  readonly usage: Usage;
 }
 
 /** One recorded move in an agent's history. */

@@ -33,8 +33,12 @@ export interface AgentDelta {
 export interface ForceExhaustRequest {
   readonly id: string;
   readonly reason: ExhaustReason;
-  /** Epoch ms; omitted means the default recovery delay. */
+  /** Epoch ms; omitted means the time the message gives, else the default recovery delay. */
   readonly recoveryAt?: number | undefined;
+  /** The agent's limit message as the operator pasted it: recorded with the exhaustion. */
+  readonly message?: string | undefined;
+  /** The zone to read the message's clock times in (the operator's). */
+  readonly tz?: string | undefined;
 }
 
 /** The operations the UI uses. Both transports implement exactly this. */

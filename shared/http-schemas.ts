@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
+import { MAX_USAGE_WINDOWS, USAGE_WINDOW_NAME } from './usage';
+import { isIanaZone } from './zoned-time';
 
 /** Agent ids: 1–128 characters of `A-Z a-z 0-9 . _ : @ -`. */
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -37,7 +39,57 @@ export const rfc3339Schema = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
-export const heartbeatBodySchema = profileSchema;
+/** A reset time in a usage window: RFC 3339, epoch seconds, or null when unknown. */
+const resetsAtSchema = z.union(
+  [rfc3339Schema, z.number().nonnegative().max(1e11).transform((seconds) => Math.round(seconds * 1000)), z.null()],
+  { error: 'resets_at must be an RFC 3339 date-time, epoch seconds or null' },
+);
+
+const USAGE_RULE = 'usage window names are 1–63 characters of A-Z a-z 0-9 . _ - starting with a letter or digit';
+
+/** `{"five_hour": {"used_percent": 42, "resets_at": …}}`, at most 8 windows. */
+export const usageSchema = z
+  .unknown()
+  .refine((value) => !(typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')), { error: USAGE_RULE })
+  .pipe(
+    z.record(
+      z.string().regex(USAGE_WINDOW_NAME, { error: USAGE_RULE }),
+      z.object({
+        used_percent: z.number({ error: 'used_percent must be a number from 0 to 100' }).min(0).max(100),
+        resets_at: resetsAtSchema.optional(),
+      }),
+    ),
+  )
+  .refine((usage) => Object.keys(usage).length <= MAX_USAGE_WINDOWS, { error: `at most ${MAX_USAGE_WINDOWS} usage windows` })
+  .transform((usage) =>
+    Object.fromEntries(Object.entries(usage).map(([name, w]) => [name, { usedPercent: w.used_percent, resetsAt: w.resets_at ?? null }])),
+  );
+
+/** The reporter's time zone, for reading clock times in its messages. */
+export const tzSchema = z
+  .string()
+  .max(64)
+  .refine(isIanaZone, { error: 'tz must be an IANA time-zone name, e.g. Europe/Berlin' });
+
+/** UTF-8 length, without TextEncoder (which shared/ cannot count on having typed). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+/** What the agent printed or was told: its limit message, as text. */
+export const messageSchema = z
+  .string({ error: 'message must be a string' })
+  .refine((text) => utf8Length(text) <= MAX_MESSAGE_BYTES, { error: 'message is at most 16 KiB' });
+
+export const heartbeatBodySchema = profileSchema.extend({
+  usage: usageSchema.optional(),
+});
 
 export const busyBodySchema = profileSchema.extend({
   slot_type: z.enum(SLOT_TYPES, { error: `slot_type must be one of ${SLOT_TYPES.join(', ')}` }),
@@ -53,15 +105,26 @@ export const responseHeadersSchema = z.record(
 
 const reasonSchema = z.enum(EXHAUST_REASONS, { error: `reason must be one of ${EXHAUST_REASONS.join(', ')}` });
 
-export const exhaustedBodySchema = profileSchema.extend({
-  reason: reasonSchema,
+/** What an exhaustion report may carry to say when the agent comes back (see exhaustion-report.ts). */
+const limitReportFields = {
   recovery_at: rfc3339Schema.optional(),
+  message: messageSchema.optional(),
+  /** The provider's error body, any JSON. */
+  error: z.unknown().optional(),
+  tz: tzSchema.optional(),
+};
+
+/** The agent's own report: the reason may be left to its message to say. */
+export const exhaustedBodySchema = profileSchema.extend({
+  reason: reasonSchema.optional(),
   headers: responseHeadersSchema.optional(),
+  usage: usageSchema.optional(),
+  ...limitReportFields,
 });
 
 export const exhaustActionBodySchema = z.object({
   reason: reasonSchema,
-  recovery_at: rfc3339Schema.optional(),
+  ...limitReportFields,
 });
 
 export const eventsLimitSchema = z.coerce
@@ -70,6 +133,7 @@ export const eventsLimitSchema = z.coerce
   .min(1, { error: 'limit must be at least 1' })
   .max(1000, { error: 'limit must be at most 1000' });
 
+export type HeartbeatBody = z.infer<typeof heartbeatBodySchema>;
 export type BusyBody = z.infer<typeof busyBodySchema>;
 export type ExhaustedBody = z.infer<typeof exhaustedBodySchema>;
 export type ExhaustActionBody = z.infer<typeof exhaustActionBodySchema>;

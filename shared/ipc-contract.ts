@@ -6,13 +6,15 @@
 import { z } from 'zod';
 import type { Agent, StatusEvent } from './agent';
 import type { AgentDelta, FleetSettings } from './fleet-api';
-import { agentIdSchema } from './http-schemas';
+import { agentIdSchema, messageSchema, tzSchema } from './http-schemas';
 import { EXHAUST_REASONS } from './status';
 
 const forceExhaustSchema = z.object({
   id: agentIdSchema,
   reason: z.enum(EXHAUST_REASONS),
   recoveryAt: z.number().int().positive().optional(),
+  message: messageSchema.optional(),
+  tz: tzSchema.optional(),
 });
 
 /** Arguments of each invoke channel, as a tuple schema. */

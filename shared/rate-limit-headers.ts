@@ -3,10 +3,13 @@
  * agent port passes the headers an agent saw and the current time.
  *
  * Selection: a `retry-after` / `retry-after-ms` value wins when there is one
- * (it is the provider's direct instruction); otherwise the latest of the
- * resets (the agent is blocked until every exhausted limit has reset). A time
- * in the past or more than 7 days away counts as unparsed. Never throws.
+ * (it is the provider's direct instruction); then, when Anthropic names the
+ * window that limits the agent (`anthropic-ratelimit-unified-representative-claim:
+ * five_hour`), that window's reset; otherwise the latest of the resets (the
+ * agent is blocked until every exhausted limit has reset). A time in the past
+ * or more than 7 days away counts as unparsed. Never throws.
  */
+import { unifiedWindowName } from './usage';
 
 import { parseHttpDate, parseRfc3339 } from './date-formats';
 
@@ -78,7 +81,8 @@ const RESET_PARSERS: Readonly<Record<string, Parser>> = {
   'ratelimit-reset': (t, now) => nullOr(parseSeconds(t), (ms) => now + ms),
   ratelimit: parseStructured,
 };
-const UNIFIED_RESET = /^anthropic-ratelimit-unified-.+-reset$/;
+const UNIFIED_RESET = /^anthropic-ratelimit-unified-(.+)-reset$/;
+const REPRESENTATIVE_CLAIM = 'anthropic-ratelimit-unified-representative-claim';
 
 function nullOr(value: number | null, then: (v: number) => number): number | null {
   return value === null ? null : then(value);
@@ -91,6 +95,8 @@ export function recoveryFromHeaders(headers: ResponseHeaders, now: number): numb
   let retryAfter: number | null = null;
   let retryAfterMs: number | null = null;
   let latestReset: number | null = null;
+  let claim: string | undefined;
+  const unifiedResets = new Map<string, number>();
 
   for (const [rawName, rawValue] of Object.entries(headers)) {
     const value = (typeof rawValue === 'string' ? rawValue : Array.isArray(rawValue) ? rawValue[0] : undefined)?.trim();
@@ -102,13 +108,19 @@ export function recoveryFromHeaders(headers: ResponseHeaders, now: number): numb
     } else if (name === 'retry-after-ms') {
       const at = nullOr(parseSeconds(value), (s) => now + s / 1000);
       if (usable(at)) retryAfterMs = at;
+    } else if (name === REPRESENTATIVE_CLAIM) {
+      claim = unifiedWindowName(value);
     } else {
-      const parser = Object.hasOwn(RESET_PARSERS, name) ? RESET_PARSERS[name] : UNIFIED_RESET.test(name) ? parseEpochSeconds : undefined;
+      const unified = UNIFIED_RESET.exec(name);
+      const parser = Object.hasOwn(RESET_PARSERS, name) ? RESET_PARSERS[name] : unified ? parseEpochSeconds : undefined;
       const at = parser ? parser(value, now) : null;
-      if (usable(at)) latestReset = latestReset === null ? at : Math.max(latestReset, at);
+      if (!usable(at)) continue;
+      if (unified) unifiedResets.set(unifiedWindowName(unified[1]!), at);
+      latestReset = latestReset === null ? at : Math.max(latestReset, at);
     }
   }
+  const claimed = claim === undefined ? undefined : unifiedResets.get(claim);
   // retry-after-ms is the same instruction as retry-after, at a finer grain: prefer it.
-  const chosen = retryAfterMs ?? retryAfter ?? latestReset;
+  const chosen = retryAfterMs ?? retryAfter ?? claimed ?? latestReset;
   return chosen === null ? null : Math.ceil(chosen);
 }

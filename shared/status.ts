@@ -11,6 +11,14 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 export const EXHAUST_REASONS = ['rate_limit', 'billing'] as const;
 export type ExhaustReason = (typeof EXHAUST_REASONS)[number];
 
+/**
+ * Where an exhausted agent's recovery time came from: `recovery_at` given in
+ * the request, the provider's rate-limit headers, the agent's limit message or
+ * error body, or the default delay.
+ */
+export const RECOVERY_SOURCES = ['given', 'headers', 'message', 'default'] as const;
+export type RecoverySource = (typeof RECOVERY_SOURCES)[number];
+
 /** The kind of slot that wakes an idle agent. */
 export const SLOT_TYPES = ['work', 'on_call'] as const;
 export type SlotType = (typeof SLOT_TYPES)[number];

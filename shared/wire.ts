@@ -4,7 +4,8 @@
  * contract: add fields, never change or remove them.
  */
 import type { Agent, Labels, StatusEvent } from './agent';
-import type { AgentStatus, EventCause, ExhaustReason } from './status';
+import type { AgentStatus, EventCause, ExhaustReason, RecoverySource } from './status';
+import type { Usage } from './usage';
 
 export interface WireAgent {
   id: string;
@@ -17,7 +18,13 @@ export interface WireAgent {
   exhaust_reason: ExhaustReason | null;
   labels: Labels;
   created_at: string;
+  recovery_source: RecoverySource | null;
+  exhaust_excerpt: string | null;
+  usage: WireUsage;
 }
+
+/** Usage windows on the wire: `{"five_hour": {"used_percent": 42, "resets_at": "…Z" | null}}`. */
+export type WireUsage = Record<string, { used_percent: number; resets_at: string | null }>;
 
 export interface WireEvent {
   id: number;
@@ -70,7 +77,26 @@ export function toWireAgent(agent: Agent): WireAgent {
     exhaust_reason: agent.exhaustReason,
     labels: agent.labels,
     created_at: toRfc3339(agent.createdAt),
+    recovery_source: agent.recoverySource,
+    exhaust_excerpt: agent.exhaustExcerpt,
+    usage: toWireUsage(agent.usage),
   };
+}
+
+export function toWireUsage(usage: Usage): WireUsage {
+  const wire: WireUsage = {};
+  for (const [name, window] of Object.entries(usage)) {
+    wire[name] = { used_percent: window.usedPercent, resets_at: optionalTime(window.resetsAt) };
+  }
+  return wire;
+}
+
+export function fromWireUsage(wire: WireUsage | undefined): Usage {
+  const usage: Record<string, { usedPercent: number; resetsAt: number | null }> = {};
+  for (const [name, window] of Object.entries(wire ?? {})) {
+    usage[name] = { usedPercent: window.used_percent, resetsAt: window.resets_at === null ? null : Date.parse(window.resets_at) };
+  }
+  return usage;
 }
 
 export function toWireEvent(event: StatusEvent): WireEvent {
@@ -99,6 +125,9 @@ export function fromWireAgent(wire: WireAgent): Agent {
     recoveryAt: time(wire.recovery_at),
     exhaustReason: wire.exhaust_reason,
     createdAt: Date.parse(wire.created_at),
+    recoverySource: wire.recovery_source ?? null,
+    exhaustExcerpt: wire.exhaust_excerpt ?? null,
+    usage: fromWireUsage(wire.usage),
   };
 }
 

@@ -27,6 +27,8 @@ export interface FleetCoreDeps {
 /** The running core: store, service, sweeper and agent port, owned together. */
 export interface FleetCore extends Disposable {
   readonly config: FleetConfig;
+  /** The clock every part of the core reads. */
+  readonly clock: Clock;
   readonly db: SqliteDatabase;
   readonly service: FleetService;
   readonly sweeper: Sweeper;
@@ -84,7 +86,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       await port.close();
       owned.dispose();
     };
-    return { config, db, service, sweeper, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
+    return { config, clock, db, service, sweeper, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
   } catch (error) {
     owned.dispose();
     throw error;

@@ -4,7 +4,8 @@ import type { Disposable } from '../../shared/disposable';
 import { Emitter, type Event } from '../../shared/emitter';
 import { AgentNotFoundError, InvalidTransitionError } from '../../shared/errors';
 import { applyOperation, type StatusOperation } from '../../shared/state-machine';
-import { AGENT_STATUSES, type AgentStatus, type EventCause, type ExhaustReason, type SlotType } from '../../shared/status';
+import { AGENT_STATUSES, type AgentStatus, type EventCause, type ExhaustReason, type RecoverySource, type SlotType } from '../../shared/status';
+import { EMPTY_USAGE, sameUsage, type Usage } from '../../shared/usage';
 import { AgentRepository } from './store/agent-repository';
 import { EventRepository } from './store/event-repository';
 import type { SqliteDatabase } from './store/open-database';
@@ -14,6 +15,19 @@ import type { TimeoutHost } from './push-batcher';
 export interface AgentProfile {
   readonly name?: string | undefined;
   readonly labels?: Labels | undefined;
+  /** Replaces the agent's usage windows when given. */
+  readonly usage?: Usage | undefined;
+}
+
+/** An exhaustion as reported: the reason, and what is known of when it ends. */
+export interface ExhaustionReport {
+  readonly reason: ExhaustReason;
+  /** Epoch ms; absent or null means the default recovery delay. */
+  readonly recoveryAt?: number | null | undefined;
+  /** Where `recoveryAt` came from (ignored without one: then it is `default`). */
+  readonly source?: Exclude<RecoverySource, 'default'> | undefined;
+  /** The limit text that said so, if any. */
+  readonly excerpt?: string | null | undefined;
 }
 
 export interface FleetServiceOptions {
@@ -40,6 +54,7 @@ interface Move {
   /** Register the agent when unknown (agent calls) or refuse with not_found (operator calls). */
   readonly register: boolean;
   readonly profile?: AgentProfile | undefined;
+  readonly exhaustion?: ExhaustionReport | undefined;
 }
 
 /**
@@ -53,6 +68,8 @@ export class FleetService implements Disposable {
   private readonly changeEmitter = new Emitter<readonly AgentChange[]>();
   /** Heartbeats answered but not yet written, by agent: the agent as it will be. */
   private pendingBeats = new Map<string, Agent>();
+  /** Agents among the pending beats whose usage windows moved too (written with their time). */
+  private pendingUsage = new Set<string>();
   /**
    * Committed agents the heartbeat path has seen, so a steady stream of beats
    * reads no rows. Every other write drops its agent from here (a rolled-back
@@ -86,10 +103,13 @@ export class FleetService implements Disposable {
       const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
       if (known && sameProfile(known, profile)) {
         // The rules decide, as for every move: only a beat that moves nothing but the time
-        // waits (agents often resend the same name and labels); offline → idle commits now.
-        // Such a beat changes last_heartbeat alone, which is all the group commit writes.
-        const { agent: next, statusChanged, recorded } = applyOperation(known, { kind: 'heartbeat' }, this.clock.now(), this.options);
+        // (and the usage windows) waits (agents often resend the same name and labels);
+        // offline → idle commits now. The group commit writes last_heartbeat and usage.
+        const { agent: beat, statusChanged, recorded } = applyOperation(known, { kind: 'heartbeat' }, this.clock.now(), this.options);
         if (!statusChanged && !recorded) {
+          const usageMoved = profile?.usage !== undefined && !sameUsage(profile.usage, known.usage);
+          const next = usageMoved ? { ...beat, usage: profile.usage! } : beat;
+          if (usageMoved) this.pendingUsage.add(id);
           this.pendingBeats.set(id, next);
           this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
           return next;
@@ -129,7 +149,8 @@ export class FleetService implements Disposable {
     const result = this.db
       .transaction(() => {
         for (const agent of beats.values()) {
-          this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
+          if (this.pendingUsage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
+          else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
           changes.push({ type: 'upsert', agent, event: null });
         }
         return work(changes);
@@ -141,6 +162,7 @@ export class FleetService implements Disposable {
       const rewritten = new Set(changes.slice(beats.size).map((c) => (c.type === 'upsert' ? c.agent.id : c.agentId)));
       for (const [id, agent] of beats) if (!rewritten.has(id)) this.beatCache.set(id, agent);
       this.pendingBeats = new Map();
+      this.pendingUsage = new Set();
       if (this.beatTimer !== undefined) this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
       this.beatTimer = undefined;
     }
@@ -162,14 +184,14 @@ export class FleetService implements Disposable {
     return this.move(id, { op: { kind: 'idle' }, cause: 'agent', register: true, profile });
   }
 
-  /** The agent hit a quota, rate limit or billing error. `recoveryAt` defaults to now + the default recovery. */
-  reportExhausted(id: string, reason: ExhaustReason, recoveryAt?: number | null, profile?: AgentProfile): Agent {
-    return this.move(id, { op: { kind: 'exhausted', reason, recoveryAt }, cause: 'agent', register: true, profile });
+  /** The agent hit a quota, rate limit or billing error. Without a recovery time it is now + the default recovery. */
+  reportExhausted(id: string, report: ExhaustionReport, profile?: AgentProfile): Agent {
+    return this.move(id, { op: exhaustOp(report), cause: 'agent', register: true, profile, exhaustion: report });
   }
 
   /** The operator forces a known agent exhausted. */
-  forceExhaust(id: string, reason: ExhaustReason, recoveryAt?: number | null): Agent {
-    return this.move(id, { op: { kind: 'exhausted', reason, recoveryAt }, cause: 'operator', register: false });
+  forceExhaust(id: string, report: ExhaustionReport): Agent {
+    return this.move(id, { op: exhaustOp(report), cause: 'operator', register: false, exhaustion: report });
   }
 
   /** The operator brings a known agent back to idle. */
@@ -264,11 +286,12 @@ export class FleetService implements Disposable {
         if (!move.register) throw new AgentNotFoundError(id);
         agent = this.register(id, now, move.profile);
         registered = true;
-      } else if (move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined)) {
-        agent = { ...agent, name: move.profile.name ?? agent.name, labels: move.profile.labels ?? agent.labels };
+      } else if (move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined || move.profile.usage !== undefined)) {
+        const { name, labels, usage } = move.profile;
+        agent = { ...agent, name: name ?? agent.name, labels: labels ?? agent.labels, usage: usage ?? agent.usage };
       }
       try {
-        const change = this.write(agent, move.op, move.cause, now);
+        const change = this.write(agent, move.op, move.cause, now, move.exhaustion);
         changes.push(change);
         return change.agent;
       } catch (error) {
@@ -284,10 +307,19 @@ export class FleetService implements Disposable {
     return result;
   }
 
-  /** Applies `op` to `agent` and writes the row and, if it is history, the event. Inside a transaction. */
-  private write(agent: Agent, op: StatusOperation, cause: EventCause, now: number): AgentChange & { type: 'upsert' } {
+  /**
+   * Applies `op` to `agent` and writes the row and, if it is history, the event. Inside a transaction.
+   * The exhaustion's provenance (source, excerpt) follows the exhaustion the rules keep or clear.
+   */
+  private write(agent: Agent, op: StatusOperation, cause: EventCause, now: number, exhaustion?: ExhaustionReport): AgentChange & { type: 'upsert' } {
     const { agent: moved, statusChanged, recorded } = applyOperation(agent, op, now, this.options);
-    const next: Agent = statusChanged ? { ...moved, statusSince: now } : moved;
+    const provenance: Partial<Pick<Agent, 'recoverySource' | 'exhaustExcerpt'>> =
+      op.kind === 'exhausted'
+        ? { recoverySource: op.recoveryAt == null ? 'default' : (exhaustion?.source ?? 'given'), exhaustExcerpt: exhaustion?.excerpt ?? null }
+        : moved.exhaustedAt === null
+          ? { recoverySource: null, exhaustExcerpt: null }
+          : {};
+    const next: Agent = { ...moved, ...provenance, ...(statusChanged ? { statusSince: now } : {}) };
     this.beatCache.delete(next.id);
     this.agents.save(next);
     const event = recorded
@@ -308,6 +340,9 @@ export class FleetService implements Disposable {
       recoveryAt: null,
       exhaustReason: null,
       createdAt: now,
+      recoverySource: null,
+      exhaustExcerpt: null,
+      usage: profile?.usage ?? EMPTY_USAGE,
     };
     this.agents.save(agent);
     return agent;
@@ -320,7 +355,12 @@ function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | n
     case 'busy':
       return { slot_type: op.slotType };
     case 'exhausted':
-      return { reason: op.reason, recovery_at: next.recoveryAt === null ? null : new Date(next.recoveryAt).toISOString() };
+      return {
+        reason: op.reason,
+        recovery_at: next.recoveryAt === null ? null : new Date(next.recoveryAt).toISOString(),
+        recovery_source: next.recoverySource,
+        excerpt: next.exhaustExcerpt,
+      };
     case 'idle':
     case 'offline':
     case 'heartbeat':
@@ -328,7 +368,11 @@ function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | n
   }
 }
 
-/** Whether `profile` leaves the agent's name and labels as they are. */
+function exhaustOp(report: ExhaustionReport): StatusOperation {
+  return { kind: 'exhausted', reason: report.reason, recoveryAt: report.recoveryAt ?? null };
+}
+
+/** Whether `profile` leaves the agent's name and labels as they are (usage may move: it rides the group commit). */
 function sameProfile(agent: Agent, profile: AgentProfile | undefined): boolean {
   if (profile?.name !== undefined && profile.name !== agent.name) return false;
   if (profile?.labels === undefined) return true;

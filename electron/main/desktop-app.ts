@@ -8,6 +8,7 @@ import type { BrowserWindow } from 'electron';
 import { DisposableStore, toDisposable } from '../../shared/disposable';
 import type { FleetSettings } from '../../shared/fleet-api';
 import { loadConfig, pickConfigArgs } from '../core/config';
+import { readExhaustion } from '../core/exhaustion-report';
 import { readDesktopSettings, writeDesktopSettings, type DesktopSettings } from '../core/desktop-settings';
 import { startFleetCore, type FleetCore } from '../core/fleet-core';
 import { PushBatcher, type TimeoutHost } from '../core/push-batcher';
@@ -103,7 +104,8 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
       'agents:list': () => service.list(),
       'agents:get': (id) => service.get(id),
       'agents:history': (id, limit) => service.history(id, limit),
-      'agents:force-exhaust': ({ id, reason, recoveryAt }) => service.forceExhaust(id, reason, recoveryAt ?? null),
+      'agents:force-exhaust': ({ id, reason, recoveryAt, message, tz }) =>
+        service.forceExhaust(id, readExhaustion({ reason, recovery_at: recoveryAt, message, tz }, core.clock.now()).report),
       'agents:recover': (id) => service.recover(id),
       'agents:forget': (id) => service.forget(id),
       'settings:get': settings,

@@ -15,6 +15,9 @@ export function makeAgent(id: string, overrides: Partial<Agent> = {}): Agent {
     recoveryAt: null,
     exhaustReason: null,
     createdAt: T0,
+    recoverySource: null,
+    exhaustExcerpt: null,
+    usage: {},
     ...overrides,
   };
 }

@@ -8,8 +8,8 @@ import {
   heartbeatBodySchema,
   idleBodySchema,
 } from '../../../shared/http-schemas';
-import { recoveryFromHeaders } from '../../../shared/rate-limit-headers';
 import { toWireAgent, toWireEvent, type WireSettings } from '../../../shared/wire';
+import { readExhaustion } from '../exhaustion-report';
 import type { FleetService } from '../fleet-service';
 
 /** Who may call a route: any token (agent endpoints and reads) or the operator token only. */
@@ -60,10 +60,9 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/exhausted', access: 'agent', body: exhaustedBodySchema,
-    handle: (s, { id, body: { reason, recovery_at, headers, ...profile }, now }) => {
-      // An explicit time beats the headers; when neither gives one, the service's default applies.
-      const recoveryAt = recovery_at ?? (headers ? recoveryFromHeaders(headers, now) : null);
-      return agentReply(s.reportExhausted(id, reason, recoveryAt, profile));
+    handle: (s, { id, body: { name, labels, ...request }, now }) => {
+      const { report, usage } = readExhaustion(request, now);
+      return agentReply(s.reportExhausted(id, report, { name, labels, usage }));
     },
   }),
   route({ method: 'GET', path: '/v1/agents', access: 'agent', handle: (s) => ({ agents: s.list().map(toWireAgent) }) }),
@@ -77,7 +76,7 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/actions/exhaust', access: 'operator', body: exhaustActionBodySchema,
-    handle: (s, { id, body: { reason, recovery_at } }) => agentReply(s.forceExhaust(id, reason, recovery_at ?? null)),
+    handle: (s, { id, body, now }) => agentReply(s.forceExhaust(id, readExhaustion(body, now).report)),
   }),
   route({ method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: anyJson, handle: (s, { id }) => agentReply(s.recover(id)) }),
   route({ method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', handle: (s, { id }) => agentReply(s.forget(id)) }),

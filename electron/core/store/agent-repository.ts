@@ -1,5 +1,6 @@
 import type { Agent, Labels } from '../../../shared/agent';
-import type { AgentStatus, ExhaustReason } from '../../../shared/status';
+import type { AgentStatus, ExhaustReason, RecoverySource } from '../../../shared/status';
+import { EMPTY_USAGE, type Usage } from '../../../shared/usage';
 import type { SqliteDatabase } from './open-database';
 
 interface AgentRow {
@@ -13,10 +14,18 @@ interface AgentRow {
   recovery_at: number | null;
   exhaust_reason: ExhaustReason | null;
   created_at: number;
+  recovery_source: RecoverySource | null;
+  exhaust_excerpt: string | null;
+  usage: string;
 }
 
 const COLUMNS =
-  'id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at';
+  'id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at, recovery_source, exhaust_excerpt, usage';
+
+/** Most agents report no usage: share one parsed empty map rather than parse `{}` per row. */
+function parseUsage(text: string): Usage {
+  return text === '{}' ? EMPTY_USAGE : (JSON.parse(text) as Usage);
+}
 
 function toAgent(row: AgentRow): Agent {
   return {
@@ -30,6 +39,9 @@ function toAgent(row: AgentRow): Agent {
     recoveryAt: row.recovery_at,
     exhaustReason: row.exhaust_reason,
     createdAt: row.created_at,
+    recoverySource: row.recovery_source,
+    exhaustExcerpt: row.exhaust_excerpt,
+    usage: parseUsage(row.usage),
   };
 }
 
@@ -49,6 +61,9 @@ function toParams(agent: Agent) {
     recovery_at: agent.recoveryAt,
     exhaust_reason: agent.exhaustReason,
     created_at: agent.createdAt,
+    recovery_source: agent.recoverySource,
+    exhaust_excerpt: agent.exhaustExcerpt,
+    usage: JSON.stringify(agent.usage),
   };
 }
 
@@ -71,6 +86,7 @@ export class AgentRepository {
   private readonly recoveryDueStmt;
   private readonly countStmt;
   private readonly touchStmt;
+  private readonly touchUsageStmt;
   private readonly countByStatusStmt;
 
   constructor(db: SqliteDatabase) {
@@ -78,15 +94,18 @@ export class AgentRepository {
     this.listStmt = db.prepare<[], AgentRow>(`SELECT ${COLUMNS} FROM agents ORDER BY id`);
     this.upsertStmt = db.prepare<[ReturnType<typeof toParams>]>(
       `INSERT INTO agents (${COLUMNS})
-       VALUES (@id, @name, @labels, @status, @status_since, @last_heartbeat, @exhausted_at, @recovery_at, @exhaust_reason, @created_at)
+       VALUES (@id, @name, @labels, @status, @status_since, @last_heartbeat, @exhausted_at, @recovery_at, @exhaust_reason, @created_at,
+               @recovery_source, @exhaust_excerpt, @usage)
        ON CONFLICT (id) DO UPDATE SET
          name = excluded.name, labels = excluded.labels, status = excluded.status,
          status_since = excluded.status_since, last_heartbeat = excluded.last_heartbeat,
          exhausted_at = excluded.exhausted_at, recovery_at = excluded.recovery_at,
-         exhaust_reason = excluded.exhaust_reason`,
+         exhaust_reason = excluded.exhaust_reason, recovery_source = excluded.recovery_source,
+         exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage`,
     );
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
     this.touchStmt = db.prepare<[number, string]>('UPDATE agents SET last_heartbeat = ? WHERE id = ?');
+    this.touchUsageStmt = db.prepare<[number, string, string]>('UPDATE agents SET last_heartbeat = ?, usage = ? WHERE id = ?');
     this.heartbeatDueStmt = db.prepare<[number, number], AgentRow>(HEARTBEAT_DUE_SQL);
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
@@ -120,6 +139,11 @@ export class AgentRepository {
   /** Sets only the last heartbeat time (the group-committed heartbeat path). */
   touchHeartbeat(id: string, at: number): void {
     this.touchStmt.run(at, id);
+  }
+
+  /** Sets the last heartbeat time and the usage windows (a group-committed heartbeat that moved usage). */
+  touchHeartbeatAndUsage(id: string, at: number, usage: Usage): void {
+    this.touchUsageStmt.run(at, JSON.stringify(usage), id);
   }
 
   /** Deletes the agent and, by cascade, its history. Returns whether it existed. */

@@ -40,8 +40,13 @@ export class HttpTransport implements FleetApi {
     return res.ok ? { ok: true, value: res.value.events.map(fromWireEvent) } : res;
   }
 
-  forceExhaust({ id, reason, recoveryAt }: ForceExhaustRequest): Promise<Result<Agent>> {
-    const body = recoveryAt === undefined ? { reason } : { reason, recovery_at: new Date(recoveryAt).toISOString() };
+  forceExhaust({ id, reason, recoveryAt, message, tz }: ForceExhaustRequest): Promise<Result<Agent>> {
+    const body = {
+      reason,
+      ...(recoveryAt === undefined ? {} : { recovery_at: new Date(recoveryAt).toISOString() }),
+      ...(message === undefined ? {} : { message }),
+      ...(tz === undefined ? {} : { tz }),
+    };
     return this.agentCall('POST', `/v1/agents/${encodeURIComponent(id)}/actions/exhaust`, body);
   }
 

@@ -136,11 +136,11 @@ const commands = [
   }, (r) => r.service.reportIdle(i))),
   fc.tuple(id, reason, delay).map(([i, why, d]) => new Step(`exhausted(${i}, ${why}, ${d})`, (m) =>
     toExhausted(modelAgent(m, i, true)!, m.wall, why, d).status,
-  (r) => r.service.reportExhausted(i, why, d === null ? null : r.clock.now() + d))),
+  (r) => r.service.reportExhausted(i, { reason: why, recoveryAt: d === null ? null : r.clock.now() + d }))),
   fc.tuple(id, reason, delay).map(([i, why, d]) => new Step(`forceExhaust(${i}, ${why}, ${d})`, (m) => {
     const a = modelAgent(m, i, false);
     return a ? toExhausted(a, m.wall, why, d).status : notFound(i);
-  }, (r) => r.service.forceExhaust(i, why, d === null ? null : r.clock.now() + d))),
+  }, (r) => r.service.forceExhaust(i, { reason: why, recoveryAt: d === null ? null : r.clock.now() + d }))),
   id.map((i) => new Step(`recover(${i})`, (m) => {
     const a = modelAgent(m, i, false);
     if (!a) return notFound(i);

@@ -16,6 +16,7 @@ describe('FleetService', () => {
       expect(agent).toEqual({
         id: 'a1', name: 'Agent One', labels: { team: 'infra' }, status: 'idle', statusSince: t,
         lastHeartbeat: t, exhaustedAt: null, recoveryAt: null, exhaustReason: null, createdAt: t,
+        recoverySource: null, exhaustExcerpt: null, usage: {},
       });
       expect(fleet.service.get('a1')).toEqual(agent);
       expect(fleet.service.history('a1')).toEqual([]);
@@ -28,13 +29,13 @@ describe('FleetService', () => {
 
     it('busy and exhausted reports register an unknown agent, then move it', () => {
       expect(fleet.service.reportBusy('b', 'on_call').status).toBe('on_call');
-      expect(fleet.service.reportExhausted('c', 'billing').status).toBe('exhausted');
+      expect(fleet.service.reportExhausted('c', { reason: 'billing' }).status).toBe('exhausted');
       expect(fleet.service.history('b').map((e) => [e.from, e.to])).toEqual([['idle', 'on_call']]);
     });
 
     it('operator actions on an unknown agent are not_found and register nothing', () => {
       expect(() => fleet.service.recover('ghost')).toThrow(AgentNotFoundError);
-      expect(() => fleet.service.forceExhaust('ghost', 'billing')).toThrow(AgentNotFoundError);
+      expect(() => fleet.service.forceExhaust('ghost', { reason: 'billing' })).toThrow(AgentNotFoundError);
       expect(() => fleet.service.forget('ghost')).toThrow(AgentNotFoundError);
       expect(fleet.service.list()).toEqual([]);
       expect(fleet.batches).toEqual([]);
@@ -78,9 +79,9 @@ describe('FleetService', () => {
 
     it('exhausted: explicit recovery time, default recovery, detail records both', () => {
       const t = fleet.clock.now();
-      fleet.service.reportExhausted('a1', 'rate_limit', t + 60_000);
+      fleet.service.reportExhausted('a1', { reason: 'rate_limit', recoveryAt: t + 60_000 });
       expect(fleet.service.get('a1')).toMatchObject({ status: 'exhausted', exhaustedAt: t, recoveryAt: t + 60_000, exhaustReason: 'rate_limit' });
-      fleet.service.forceExhaust('a1', 'billing');
+      fleet.service.forceExhaust('a1', { reason: 'billing' });
       expect(fleet.service.get('a1').recoveryAt).toBe(t + DEFAULT_RECOVERY_MS);
       const [latest, first] = fleet.service.history('a1');
       expect(latest).toMatchObject({ from: 'exhausted', to: 'exhausted', cause: 'operator', detail: { reason: 'billing', recovery_at: new Date(t + DEFAULT_RECOVERY_MS).toISOString() } });
@@ -88,16 +89,16 @@ describe('FleetService', () => {
     });
 
     it('statusSince moves only when the status does', () => {
-      fleet.service.reportExhausted('a1', 'rate_limit');
+      fleet.service.reportExhausted('a1', { reason: 'rate_limit' });
       const since = fleet.service.get('a1').statusSince;
       fleet.clock.advance(1000);
-      fleet.service.forceExhaust('a1', 'billing');
+      fleet.service.forceExhaust('a1', { reason: 'billing' });
       fleet.service.recordHeartbeat('a1');
       expect(fleet.service.get('a1').statusSince).toBe(since);
     });
 
     it('operator recover brings an exhausted agent to idle with cause operator', () => {
-      fleet.service.reportExhausted('a1', 'billing');
+      fleet.service.reportExhausted('a1', { reason: 'billing' });
       const agent = fleet.service.recover('a1');
       expect(agent).toMatchObject({ status: 'idle', exhaustReason: null, recoveryAt: null, exhaustedAt: null });
       expect(fleet.service.history('a1')[0]).toMatchObject({ from: 'exhausted', to: 'idle', cause: 'operator' });
@@ -193,7 +194,7 @@ describe('FleetService', () => {
     });
 
     it('a null cutoff (grace) skips timeouts but still recovers', () => {
-      fleet.service.reportExhausted('ex', 'rate_limit', fleet.clock.now() + 1000);
+      fleet.service.reportExhausted('ex', { reason: 'rate_limit', recoveryAt: fleet.clock.now() + 1000 });
       fleet.service.recordHeartbeat('silent');
       fleet.clock.advance(TIMEOUT_MS * 10);
       expect(fleet.service.sweep(null)).toEqual({ wentOffline: 0, recovered: 1 });
@@ -202,7 +203,7 @@ describe('FleetService', () => {
     });
 
     it('timeouts run before recoveries: a silent exhausted agent goes offline, not idle', () => {
-      fleet.service.reportExhausted('ex', 'rate_limit', fleet.clock.now() + 1000);
+      fleet.service.reportExhausted('ex', { reason: 'rate_limit', recoveryAt: fleet.clock.now() + 1000 });
       fleet.clock.advance(TIMEOUT_MS + 1);
       fleet.service.sweep(fleet.clock.now() - TIMEOUT_MS);
       expect(fleet.service.get('ex').status).toBe('offline');

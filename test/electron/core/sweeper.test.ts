@@ -44,7 +44,7 @@ describe('Sweeper', () => {
   it('an exhausted agent comes back at its recovery time, within one interval', () => {
     s.sweeper.start();
     const recoveryAt = s.clock.now() + 10_500;
-    s.service.reportExhausted('a1', 'rate_limit', recoveryAt);
+    s.service.reportExhausted('a1', { reason: 'rate_limit', recoveryAt: recoveryAt });
     // keep it beating so the timeout does not interfere
     for (let i = 0; i < 10; i++) {
       s.timers.advance(INTERVAL);
@@ -119,7 +119,7 @@ describe('Sweeper', () => {
 
     it('overdue recoveries apply at once after a suspend, without grace', () => {
       s.sweeper.start();
-      s.service.reportExhausted('a1', 'rate_limit', s.clock.now() + 5 * 60_000);
+      s.service.reportExhausted('a1', { reason: 'rate_limit', recoveryAt: s.clock.now() + 5 * 60_000 });
       s.clock.suspend(60 * 60_000);
       s.timers.advance(INTERVAL);
       expect(s.service.get('a1').status).toBe('idle');

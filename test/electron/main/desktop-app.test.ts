@@ -194,12 +194,12 @@ describe('desktop shell (mocked electron)', () => {
 
     it('one exhausted agent is named; the setting turns notifications off', async () => {
       const { core } = await start();
-      core.service.reportExhausted('solo', 'billing', null);
+      core.service.reportExhausted('solo', { reason: 'billing', recoveryAt: null });
       timers.runAll();
       expect(electron.Notification.shown).toHaveLength(1);
       expect(electron.Notification.shown[0]!.title).toBe('solo is exhausted');
       await invoke('settings:update', frameEvent(), { notifications: false });
-      core.service.reportExhausted('second', 'rate_limit', null);
+      core.service.reportExhausted('second', { reason: 'rate_limit', recoveryAt: null });
       timers.runAll();
       expect(electron.Notification.shown).toHaveLength(1);
     });

@@ -27,7 +27,7 @@ describe('openDatabase', () => {
     const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     expect(columns.all('agents')).toEqual([
       'id', 'name', 'labels', 'status', 'status_since', 'last_heartbeat',
-      'exhausted_at', 'recovery_at', 'exhaust_reason', 'created_at',
+      'exhausted_at', 'recovery_at', 'exhaust_reason', 'created_at', 'recovery_source', 'exhaust_excerpt', 'usage',
     ]);
     expect(columns.all('status_events')).toEqual(['id', 'agent_id', 'from_status', 'to_status', 'cause', 'at', 'detail']);
     db.close();
