@@ -270,9 +270,9 @@ function nextMidnight(now: number, zone: string): number | null {
   return instantOf({ ...addDays(today, 1), hour: 0, minute: 0, second: 0 }, zone);
 }
 
-/** Whitespace collapsed, as the excerpt shows text. */
+/** Whitespace collapsed, as the excerpt shows text, without a terminal's leading marks (`⎿`, `■`, `✕ [`). */
 function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s+/g, ' ').trim().replace(/^[^\p{L}\p{N}]+(?=[\p{L}\p{N}])/u, '');
 }
 
 /** The limit line (through the line its time came from), cut to the limit around the phrase. */

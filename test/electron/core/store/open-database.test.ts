@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_DUE_SQL, RECOVERY_DUE_SQL } from '../../../../electron/core/store/agent-repository';
+import { AgentRepository, HEARTBEAT_DUE_SQL, RECOVERY_DUE_SQL } from '../../../../electron/core/store/agent-repository';
 import { MIGRATIONS } from '../../../../electron/core/store/migrations';
 import { migrate, openDatabase } from '../../../../electron/core/store/open-database';
 import { StoreError } from '../../../../electron/core/store/store-error';
@@ -98,6 +98,23 @@ describe('openDatabase', () => {
     expect(plan(HEARTBEAT_DUE_SQL)).toMatch(/SEARCH agents USING INDEX agents_heartbeat_due \(last_heartbeat<\?\)/);
     expect(plan(RECOVERY_DUE_SQL)).toMatch(/SEARCH agents USING INDEX agents_recovery_due \(recovery_at<\?\)/);
     expect(plan(HEARTBEAT_DUE_SQL) + plan(RECOVERY_DUE_SQL)).not.toMatch(/SCAN/);
+    db.close();
+  });
+});
+
+describe('migration 002 (limit facts)', () => {
+  it('an existing database gains recovery_source, exhaust_excerpt and usage; its agents read back unchanged', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.prepare(
+      `INSERT INTO agents (id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at)
+       VALUES ('old', 'Old', '{}', 'exhausted', 1, 1, 1, 100, 'billing', 1)`,
+    ).run();
+    migrate(db, MIGRATIONS);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(new AgentRepository(db).get('old')).toMatchObject({
+      status: 'exhausted', recoveryAt: 100, exhaustReason: 'billing', recoverySource: null, exhaustExcerpt: null, usage: {},
+    });
     db.close();
   });
 });
