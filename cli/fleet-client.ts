@@ -22,6 +22,25 @@ export interface FleetClientOptions {
 export interface AgentProfile {
   readonly name?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** The agent's quota windows (heartbeats only). */
+  readonly usage?: UsageReport;
+}
+
+/** Usage windows as the port takes them: `{five_hour: {used_percent: 42, resets_at: epoch seconds | RFC 3339 | null}}`. */
+export type UsageReport = Readonly<Record<string, { readonly used_percent: number; readonly resets_at?: number | string | null }>>;
+
+export interface ExhaustedReport {
+  /** Left out, the port infers it from the message (billing where it says billing, else rate_limit). */
+  readonly reason?: ExhaustReason;
+  readonly recoveryAt?: string | Date;
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  /** The limit message the agent printed, up to 16 KiB. */
+  readonly message?: string;
+  /** The provider's error body, any JSON. */
+  readonly error?: unknown;
+  /** The IANA zone to read the message's clock times in. */
+  readonly tz?: string;
+  readonly usage?: UsageReport;
 }
 
 /** The port answered with an error: `code` is its stable error code (`invalid_transition`, …). */
@@ -72,15 +91,20 @@ export class FleetClient {
     return (await this.agentPost(id, 'idle')).agent;
   }
 
-  /** Quota, rate-limit or billing error; pass the provider's response headers to let the port work out when it resets. */
-  async exhausted(
-    id: string,
-    report: { reason: ExhaustReason; recoveryAt?: string | Date; headers?: Readonly<Record<string, string | readonly string[]>> },
-  ): Promise<WireAgent> {
+  /**
+   * Quota, rate-limit or billing error. Pass what the agent saw — the
+   * provider's response headers, the limit message it printed, the provider's
+   * error body — and the port works out the reason and when it resets.
+   */
+  async exhausted(id: string, report: ExhaustedReport = {}): Promise<WireAgent> {
     const body = {
-      reason: report.reason,
+      ...(report.reason !== undefined ? { reason: report.reason } : {}),
       ...(report.recoveryAt !== undefined ? { recovery_at: new Date(report.recoveryAt).toISOString() } : {}),
       ...(report.headers ? { headers: report.headers } : {}),
+      ...(report.message !== undefined ? { message: report.message } : {}),
+      ...(report.error !== undefined ? { error: report.error } : {}),
+      ...(report.tz !== undefined ? { tz: report.tz } : {}),
+      ...(report.usage ? { usage: report.usage } : {}),
     };
     return (await this.agentPost(id, 'exhausted', body)).agent;
   }

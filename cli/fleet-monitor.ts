@@ -1,6 +1,7 @@
 /**
  * `fleet-monitor agent heartbeat|busy|idle|exhausted …`: report an agent's
- * state to Fleet Monitor from a shell script or a process supervisor.
+ * state to Fleet Monitor from a shell script or a process supervisor; and
+ * `fleet-monitor parse-limit`, to see what a limit message will be read as.
  * Exit codes: 0 done, 1 the request failed, 2 usage error.
  */
 import fs from 'node:fs';
@@ -8,17 +9,27 @@ import { parseArgs } from 'node:util';
 import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
+import { describeLimit } from './parse-limit-command';
+import { isIanaZone, localZone } from '../shared/zoned-time';
 
 export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
+       fleet-monitor parse-limit <text | -> [--tz ZONE] [--json]
 
 Commands:
   heartbeat <id> [--name N] [--label key=value]... [--every 30s]
                  record a heartbeat; with --every, keep beating until stopped
   busy <id> [--slot work|on_call]   the agent was woken by a slot (default work)
   idle <id>                         the agent's task ended
-  exhausted <id> --reason rate_limit|billing [--recovery-at RFC3339] [--headers-file F]
-                 quota or billing error; F holds the provider's response headers
-                 (as saved by curl -i / curl -D, or a JSON object)
+  exhausted <id> [--reason rate_limit|billing] [--recovery-at RFC3339] [--headers-file F]
+                 [--message TEXT | --message-file F] [--tz ZONE]
+                 quota or billing error. --headers-file: the provider's response
+                 headers (as saved by curl -i / curl -D, or a JSON object);
+                 --message: the limit message the agent printed (F of - is stdin),
+                 from which the port reads the reason and the reset time;
+                 --tz: the zone its clock times are in (default: this machine's)
+
+parse-limit <text | ->   print what the port would read from a limit message
+                 (- reads it from stdin): limit or not, reason, reset time, excerpt
 
 Options:
   --url URL      Fleet Monitor's agent port (FLEET_URL, default http://127.0.0.1:7421)
@@ -36,6 +47,10 @@ export interface CliIo {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Ends a `--every` loop (SIGINT/SIGTERM in the real CLI). */
   readonly signal?: AbortSignal;
+  /** All of standard input (for `-`). */
+  readonly readStdin?: () => Promise<string>;
+  /** The time now, epoch ms (parse-limit). */
+  readonly now?: () => number;
 }
 
 class UsageError extends Error {}
@@ -92,6 +107,9 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
         reason: { type: 'string' },
         'recovery-at': { type: 'string' },
         'headers-file': { type: 'string' },
+        message: { type: 'string' },
+        'message-file': { type: 'string' },
+        tz: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -104,8 +122,19 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
     io.stdout(USAGE);
     return 0;
   }
+  const tz = values.tz;
+  if (tz !== undefined && !isIanaZone(tz)) throw new UsageError(`--tz must be an IANA time-zone name, like Europe/Berlin (got '${tz}')`);
+  const readStdin = io.readStdin ?? readProcessStdin;
+  if (positionals[0] === 'parse-limit') {
+    const [, text, ...rest] = positionals;
+    if (text === undefined) throw new UsageError("'parse-limit' needs the text (or - to read it from stdin)");
+    if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}' (quote the text)`);
+    const input = text === '-' ? await readStdin() : text;
+    for (const line of describeLimit(input, { now: io.now?.() ?? Date.now(), tz, json: values.json })) io.stdout(line);
+    return 0;
+  }
   const [group, command, id, ...extra] = positionals;
-  if (group !== 'agent' || !command) throw new UsageError(`expected 'agent <command> <id>'; see --help`);
+  if (group !== 'agent' || !command) throw new UsageError(`expected 'agent <command> <id>' or 'parse-limit <text>'; see --help`);
   if (!id) throw new UsageError(`'agent ${command}' needs an agent id`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (!isValidAgentId(id)) throw new UsageError(`'${id}' is not a valid agent id (1–128 characters of A-Z a-z 0-9 . _ : @ -)`);
@@ -152,7 +181,7 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
       return 0;
     case 'exhausted': {
       const reason = values.reason;
-      if (reason !== 'rate_limit' && reason !== 'billing') throw new UsageError('--reason must be rate_limit or billing');
+      if (reason !== undefined && reason !== 'rate_limit' && reason !== 'billing') throw new UsageError('--reason must be rate_limit or billing');
       const recoveryAt = values['recovery-at'];
       if (recoveryAt !== undefined && Number.isNaN(Date.parse(recoveryAt))) throw new UsageError(`--recovery-at must be an RFC 3339 time (got '${recoveryAt}')`);
       let headers;
@@ -164,12 +193,36 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
           throw new UsageError(`cannot read headers from ${file}: ${error instanceof Error ? error.message : error}`);
         }
       }
-      print(await client.exhausted(id, { reason, ...(recoveryAt ? { recoveryAt } : {}), ...(headers ? { headers } : {}) }));
+      if (values.message !== undefined && values['message-file'] !== undefined) throw new UsageError('give --message or --message-file, not both');
+      let message = values.message;
+      const messageFile = values['message-file'];
+      if (messageFile !== undefined) {
+        try {
+          message = messageFile === '-' ? await readStdin() : fs.readFileSync(messageFile, 'utf8');
+        } catch (error) {
+          throw new UsageError(`cannot read the message from ${messageFile}: ${error instanceof Error ? error.message : error}`);
+        }
+      }
+      print(
+        await client.exhausted(id, {
+          ...(reason ? { reason } : {}),
+          ...(recoveryAt ? { recoveryAt } : {}),
+          ...(headers ? { headers } : {}),
+          ...(message !== undefined ? { message } : {}),
+          ...(tz !== undefined ? { tz } : message !== undefined ? { tz: localZone() } : {}),
+        }),
+      );
       return 0;
     }
     default:
       throw new UsageError(`unknown command 'agent ${command}'; see --help`);
   }
+}
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Entry when run as the `fleet-monitor` command. */

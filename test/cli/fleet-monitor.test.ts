@@ -16,7 +16,8 @@ afterEach(async () => {
   await f.stop();
 });
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}, extra: { sleep?: (ms: number, s: AbortSignal) => Promise<void>; signal?: AbortSignal } = {}) {
+type Extra = { sleep?: (ms: number, s: AbortSignal) => Promise<void>; signal?: AbortSignal; readStdin?: () => Promise<string>; now?: () => number };
+async function cli(args: string[], env: Record<string, string | undefined> = {}, extra: Extra = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runCli(args, { FLEET_URL: f.port.url, FLEET_AGENT_TOKEN: AGENT_TOKEN, ...env }, {
@@ -75,7 +76,7 @@ describe('fleet-monitor agent …', () => {
     [['agent', 'heartbeat'], {}, /needs an agent id/],
     [['status'], {}, /expected 'agent <command> <id>'/],
     [['agent', 'busy', 'a1', '--slot', 'night'], {}, /--slot must be work or on_call/],
-    [['agent', 'exhausted', 'a1'], {}, /--reason must be rate_limit or billing/],
+    [['agent', 'exhausted', 'a1', '--reason', 'tired'], {}, /--reason must be rate_limit or billing/],
     [['agent', 'exhausted', 'a1', '--reason', 'billing', '--recovery-at', 'soon'], {}, /--recovery-at must be an RFC 3339 time/],
     [['agent', 'exhausted', 'a1', '--reason', 'billing', '--headers-file', '/nonexistent/h.txt'], {}, /cannot read headers from/],
     [['agent', 'heartbeat', 'a1', '--every', '10ms'], {}, /--every must be a duration from 1s to 1h/],
@@ -117,6 +118,72 @@ describe('fleet-monitor agent …', () => {
     expect(run.stdout).toEqual(['loop: idle', 'loop: idle']);
     expect(run.stderr).toHaveLength(2);
     expect(run.stderr[0]).toMatch(/^fleet-monitor: cannot reach Fleet Monitor/);
+  });
+});
+
+describe('exhausted with the agent\'s message', () => {
+  const tempDir = useTempDir();
+
+  it('--message: the port reads reason and reset time; --tz names the zone of its clock times', async () => {
+    const run = await cli(['agent', 'exhausted', 'cx', '--message', "You've hit your usage limit. Upgrade to Pro, or try again at 3:28 PM.", '--tz', 'America/Chicago']);
+    // 15:28 in Chicago (UTC−6 in January) is 21:28Z; the fake clock says 2026-01-01T12:00Z.
+    expect(run).toEqual({ code: 0, stdout: ['cx: exhausted until 2026-01-01T21:28:00.000Z'], stderr: [] });
+    expect(f.service.get('cx')).toMatchObject({ exhaustReason: 'rate_limit', recoverySource: 'message' });
+  });
+
+  it('--message-file F, or - for stdin; no --reason needed for a billing text', async () => {
+    const file = path.join(tempDir(), 'out.txt');
+    fs.writeFileSync(file, 'Running task…\nAPI Error: Credit balance is too low\n');
+    expect((await cli(['agent', 'exhausted', 'f1', '--message-file', file])).code).toBe(0);
+    expect(f.service.get('f1')).toMatchObject({ exhaustReason: 'billing', exhaustExcerpt: 'API Error: Credit balance is too low' });
+    const run = await cli(['agent', 'exhausted', 'f2', '--message-file', '-', '--tz', 'UTC'], {}, { readStdin: async () => 'Please retry in 90s' });
+    expect(run.stdout).toEqual([`f2: exhausted until ${new Date(f.clock.now() + 90_000).toISOString()}`]);
+  });
+
+  it('refuses a bad --tz, both --message and --message-file, and a file it cannot read (exit 2, nothing sent)', async () => {
+    expect((await cli(['agent', 'exhausted', 'z', '--message', 'x', '--tz', 'Moon/Base'])).code).toBe(2);
+    expect((await cli(['agent', 'exhausted', 'z', '--message', 'x', '--message-file', 'y'])).code).toBe(2);
+    expect((await cli(['agent', 'exhausted', 'z', '--message-file', path.join(tempDir(), 'missing')])).code).toBe(2);
+    expect(f.service.count()).toBe(0);
+  });
+});
+
+describe('fleet-monitor parse-limit', () => {
+  const now = () => Date.UTC(2026, 8, 21, 10, 30);
+
+  it('prints the reason, the reset time (UTC, local, and how far) and the excerpt', async () => {
+    const run = await cli(['parse-limit', "You've hit your weekly limit · resets Sep 24, 9am (America/Los_Angeles)", '--tz', 'Europe/Berlin'], {}, { now });
+    expect(run).toEqual({
+      code: 0,
+      stdout: [
+        'limit: rate_limit',
+        'recovers: 2026-09-24T16:00:00.000Z (Thu, Sep 24, 6:00 PM Europe/Berlin, in 3 d 5 h 30 min)',
+        "excerpt: You've hit your weekly limit · resets Sep 24, 9am (America/Los_Angeles)",
+      ],
+      stderr: [],
+    });
+  });
+
+  it('says when a text is not a limit, and when a limit gives no time', async () => {
+    expect((await cli(['parse-limit', 'Context limit reached · /compact or /clear to continue'], {}, { now })).stdout).toEqual(['not a limit']);
+    expect((await cli(['parse-limit', 'Credit balance is too low', '--tz', 'UTC'], {}, { now })).stdout).toEqual([
+      'limit: billing',
+      'recovers: no time in the text (the port uses its default delay)',
+      'excerpt: Credit balance is too low',
+    ]);
+  });
+
+  it('--json, and - reads the text from stdin; it needs no token and sends nothing', async () => {
+    const run = await cli(['parse-limit', '-', '--json'], { FLEET_AGENT_TOKEN: undefined }, { now, readStdin: async () => '{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"retryDelay":"900ms"}]}}' });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout[0]!)).toEqual({ limit: true, reason: 'rate_limit', recovery_at: '2026-09-21T10:30:00.900Z', excerpt: 'rate limit error' });
+    expect(f.service.count()).toBe(0);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await cli(['parse-limit'])).code).toBe(2);
+    expect((await cli(['parse-limit', 'a', 'b'])).code).toBe(2);
+    expect((await cli(['parse-limit', 'a', '--tz', 'nowhere'])).code).toBe(2);
   });
 });
 
