@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
+import { MAX_MESSAGE_BYTES } from './limit-text';
 import { MAX_USAGE_WINDOWS, USAGE_WINDOW_NAME } from './usage';
 import { isIanaZone } from './zoned-time';
 
@@ -81,7 +82,6 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-export const MAX_MESSAGE_BYTES = 16 * 1024;
 /** What the agent printed or was told: its limit message, as text. */
 export const messageSchema = z
   .string({ error: 'message must be a string' })

@@ -47,6 +47,8 @@ export type LimitReading =
     };
 
 export const MAX_EXCERPT_LENGTH = 200;
+/** The longest limit message the port takes in a request, in UTF-8 bytes. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
 /** Terminal output can be long; the newest part is what matters. */
 const MAX_TEXT_LENGTH = 64 * 1024;
 /** Bounds on walking a JSON value: nodes visited, depth, embedded bodies parsed. */

@@ -114,6 +114,41 @@ describe('operator UI in Chromium', () => {
     expect(body.events[0]).toMatchObject({ to: 'idle', cause: 'operator' });
   });
 
+  it("an agent's limit message shows on its tile: where the time came from, its words, and its usage", async () => {
+    const message = 'Claude usage limit reached. Your limit will reset at 11:59pm (Etc/GMT-14).';
+    const usage = { five_hour: { used_percent: 100, resets_at: null }, seven_day: { used_percent: 35, resets_at: null } };
+    expect((await post(server, '/v1/agents/limit-bot/exhausted', { name: 'Limit bot', message, usage })).status).toBe(200);
+    const t = tile(page, 'limit-bot');
+    await page.locator('[data-agent-id="limit-bot"][data-status="exhausted"]').waitFor();
+    await t.getByText(/from the agent's message$/).waitFor();
+    expect(await t.locator('q').textContent()).toBe(message);
+    expect(await t.getByRole('meter', { name: '5h usage' }).getAttribute('aria-valuenow')).toBe('100');
+    await post(server, '/v1/agents/limit-bot/idle');
+    await page.locator('[data-agent-id="limit-bot"][data-status="idle"]').waitFor();
+    expect(await t.getByText(/from the agent's message$/).count()).toBe(0);
+    await fetch(`${server.url}/v1/agents/limit-bot`, { method: 'DELETE', headers: { authorization: `Bearer ${server.operatorToken}` } });
+    await t.waitFor({ state: 'detached' });
+  });
+
+  it('"Paste the agent\'s message" in the dialog fills it, and the port records the time from the message', async () => {
+    await tile(page, 'docs-bot').getByRole('button', { name: 'Force exhaust' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel("Paste the agent's message").fill('Quota exceeded for quota metric. Please retry in 45 minutes.');
+    await dialog.getByRole('status').getByText(/^Read as rate limit, resets /).waitFor();
+    const before = Date.now();
+    await dialog.getByRole('button', { name: 'Exhaust agent' }).click();
+    await page.locator('[data-agent-id="docs-bot"][data-status="exhausted"]').waitFor();
+    const res = await fetch(`${server.url}/v1/agents/docs-bot`, { headers: { authorization: `Bearer ${server.agentToken}` } });
+    const { agent } = (await res.json()) as { agent: { recovery_at: string; recovery_source: string; exhaust_reason: string; exhaust_excerpt: string } };
+    expect(agent).toMatchObject({ recovery_source: 'message', exhaust_reason: 'rate_limit' });
+    expect(agent.exhaust_excerpt).toContain('Please retry in 45 minutes');
+    const minutes = (Date.parse(agent.recovery_at) - before) / 60_000;
+    expect(minutes).toBeGreaterThan(44.9);
+    expect(minutes).toBeLessThan(45.5);
+    await tile(page, 'docs-bot').getByRole('button', { name: 'Recover' }).click();
+    await page.locator('[data-agent-id="docs-bot"][data-status="idle"]').waitFor();
+  });
+
   it('filters and search narrow the grid', async () => {
     await page.getByRole('button', { name: /^busy 1$/i }).click();
     await tile(page, 'build-bot').waitFor({ state: 'detached' });

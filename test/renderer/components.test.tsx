@@ -55,6 +55,43 @@ describe('AgentTile', () => {
     expect(screen.getByText('due')).toBeTruthy();
   });
 
+  it("an exhausted tile says where its recovery time came from, quotes the agent, and shows usage bars", () => {
+    const recoveryAt = T0 + 12_000 + 2 * 3_600_000;
+    applyDelta({
+      upserts: [
+        makeAgent('a1', {
+          status: 'exhausted', exhaustReason: 'rate_limit', recoveryAt, recoverySource: 'message',
+          exhaustExcerpt: "You've hit your session limit · resets 2pm",
+          usage: { five_hour: { usedPercent: 100, resetsAt: recoveryAt }, seven_day: { usedPercent: 41.6, resetsAt: null } },
+        }),
+      ],
+      removed: [],
+      reset: true,
+    });
+    renderWith(fakeApi(), <AgentTile id="a1" />);
+    const time = new Date(recoveryAt).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+    expect(screen.getByText(`resets ${time}, from the agent's message`)).toBeTruthy();
+    expect(screen.getByText("You've hit your session limit · resets 2pm").tagName).toBe('Q');
+    const meters = screen.getAllByRole('meter');
+    expect(meters.map((m) => [m.getAttribute('aria-label'), m.getAttribute('aria-valuenow')])).toEqual([['5h usage', '100'], ['7d usage', '42']]);
+    expect(meters[0]!.closest('li')!.className).toContain('usage-high');
+    expect(meters[1]!.closest('li')!.className).toContain('usage-ok');
+  });
+
+  it('a default recovery says so; a tile that is not exhausted shows no recovery line', () => {
+    applyDelta({
+      upserts: [
+        makeAgent('d', { status: 'exhausted', exhaustReason: 'billing', recoveryAt: T0 + 5 * 3_600_000, recoverySource: 'default' }),
+        makeAgent('i', { status: 'idle' }),
+      ],
+      removed: [],
+      reset: true,
+    });
+    renderWith(fakeApi(), <><AgentTile id="d" /><AgentTile id="i" /></>);
+    expect(screen.getByText(/, by default \(no time was given\)$/)).toBeTruthy();
+    expect(screen.getAllByText(/^resets /)).toHaveLength(1);
+  });
+
   it.each([
     ['idle', false],
     ['busy', true],
@@ -136,6 +173,33 @@ describe('AgentTile', () => {
   });
 });
 
+describe('DetailsPanel of an exhausted agent', () => {
+  it('shows reason, recovery and its source, the agent\'s words, usage, and the excerpt in the history', async () => {
+    const recoveryAt = T0 + 3 * 3_600_000;
+    const agent = makeAgent('a1', {
+      name: 'Coder', status: 'exhausted', exhaustReason: 'rate_limit', exhaustedAt: T0, recoveryAt, recoverySource: 'headers',
+      exhaustExcerpt: 'Rate limit reached for gpt-4o. Please try again in 3h.',
+      usage: { requests: { usedPercent: 80, resetsAt: recoveryAt } },
+    });
+    applyDelta({ upserts: [agent], removed: [], reset: true });
+    useFleetStore.setState({ selectedId: 'a1' });
+    const event = {
+      id: 1, agentId: 'a1', from: 'idle' as const, to: 'exhausted' as const, cause: 'agent' as const, at: T0,
+      detail: { reason: 'rate_limit', recovery_at: new Date(recoveryAt).toISOString(), recovery_source: 'headers', excerpt: agent.exhaustExcerpt },
+    };
+    renderWith(fakeApi({ history: async () => ({ ok: true, value: [event] }) }), <DetailsPanel />);
+    const panel = screen.getByRole('complementary', { name: 'Details of Coder' });
+    expect(within(panel).getByText(/, from the provider's headers$/)).toBeTruthy();
+    expect(within(panel).getByText('Rate limit reached for gpt-4o. Please try again in 3h.').tagName).toBe('Q');
+    const meter = within(panel).getByRole('meter', { name: 'requests usage' });
+    expect(meter.getAttribute('aria-valuenow')).toBe('80');
+    expect(meter.closest('li')!.className).toContain('usage-warn');
+    const history = await within(panel).findByRole('list', { name: 'History' });
+    expect(history.textContent).toContain("time from the provider's headers");
+    expect(history.textContent).toContain('“Rate limit reached for gpt-4o. Please try again in 3h.”');
+  });
+});
+
 describe('ExhaustDialog', () => {
   beforeEach(() => {
     applyDelta({ upserts: [makeAgent('a1', { name: 'Coder' })], removed: [], reset: true });
@@ -207,6 +271,48 @@ describe('ExhaustDialog', () => {
     expect(api.calls.forceExhaust).toHaveLength(0);
   });
 
+  it("pasting the agent's message fills reason and time; sent as pasted, the port reads the time from it", async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    const reset = new Date(Date.now() + 3 * 3_600_000);
+    reset.setSeconds(0, 0);
+    const clock = `${reset.getHours() % 12 || 12}:${String(reset.getMinutes()).padStart(2, '0')}${reset.getHours() < 12 ? 'am' : 'pm'}`;
+    // A billing text switches the reason; a later limit text with a time fills both.
+    fireEvent.change(screen.getByLabelText("Paste the agent's message"), { target: { value: 'Credit balance is too low' } });
+    expect((screen.getByLabelText('Billing') as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole('status').textContent).toBe('Read as billing, no reset time in it.');
+    const text = `You've hit your session limit · resets ${clock}`;
+    fireEvent.change(screen.getByLabelText("Paste the agent's message"), { target: { value: text } });
+    expect((screen.getByLabelText('Rate limit') as HTMLInputElement).checked).toBe(true);
+    expect(new Date((screen.getByLabelText('Custom recovery time') as HTMLInputElement).value).getTime()).toBe(reset.getTime());
+    expect(screen.getByRole('status').textContent).toMatch(/^Read as rate limit, resets /);
+    fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
+    await waitFor(() => expect(api.calls.forceExhaust).toHaveLength(1));
+    const [[request]] = api.calls.forceExhaust as [[Record<string, unknown>]];
+    expect(request).toMatchObject({ id: 'a1', reason: 'rate_limit', message: text });
+    expect(typeof request.tz).toBe('string');
+    expect(request).not.toHaveProperty('recoveryAt');
+  });
+
+  it('a time chosen after pasting is sent as given, with the message', async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    fireEvent.change(screen.getByLabelText("Paste the agent's message"), { target: { value: 'Please retry in 10 minutes' } });
+    fireEvent.click(screen.getByLabelText('in 1 hour'));
+    fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
+    await waitFor(() => expect(api.calls.forceExhaust).toHaveLength(1));
+    const [[request]] = api.calls.forceExhaust as [[{ recoveryAt: number; message: string }]];
+    expect(Math.abs(request.recoveryAt - (Date.now() + 3_600_000))).toBeLessThan(2000);
+    expect(request.message).toBe('Please retry in 10 minutes');
+  });
+
+  it('a text that is not a limit says so and leaves the choices alone', () => {
+    renderWith(fakeApi(), <ExhaustDialog />);
+    fireEvent.change(screen.getByLabelText("Paste the agent's message"), { target: { value: 'Context limit reached · /compact or /clear to continue' } });
+    expect(screen.getByRole('status').textContent).toBe('Not a limit message: choose the reason and time yourself.');
+    expect((screen.getByLabelText('in 5 hours') as HTMLInputElement).checked).toBe(true);
+  });
+
   it('a refusal stays in the dialog with the server message', async () => {
     const api = fakeApi({ forceExhaust: async () => ({ ok: false, error: { code: 'not_found', message: "Agent 'a1' not found" } }) });
     renderWith(api, <ExhaustDialog />);
@@ -247,8 +353,8 @@ describe('modal dialogs keep the keyboard', () => {
         const opener = screen.getByRole('button', { name: 'Force exhaust' });
         openWith(opener);
         const dialog = screen.getByRole('dialog', { name: 'Force exhaust Coder' });
-        const rateLimit = within(dialog).getByLabelText('Rate limit');
-        return { dialog, opener, initial: rateLimit, first: rateLimit, last: within(dialog).getByRole('button', { name: 'Exhaust agent' }) };
+        const paste = within(dialog).getByLabelText("Paste the agent's message");
+        return { dialog, opener, initial: paste, first: paste, last: within(dialog).getByRole('button', { name: 'Exhaust agent' }) };
       },
     ],
     [

@@ -4,7 +4,8 @@ import { useFleetStore } from '../store/fleet-store';
 import { AgentTile } from './agent-tile';
 
 const TILE_MIN_WIDTH = 240;
-const ROW_HEIGHT = 178;
+/** Room for an exhausted tile's recovery source, excerpt and usage bars. */
+const ROW_HEIGHT = 214;
 const GAP = 8;
 
 /**

@@ -1,10 +1,12 @@
 import { memo, type MouseEvent } from 'react';
 import { formatAgo, formatCountdown, formatDuration, humanize } from '../lib/format';
+import { describeRecovery } from '../lib/recovery';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { AgentActions } from './agent-actions';
 import { StatusBadge } from './status-badge';
+import { UsageBars } from './usage-bars';
 
 /** What a click on the tile leaves to the control it landed on. */
 const CONTROLS = 'button, a[href], input, select, textarea, label, [role="button"]';
@@ -20,6 +22,8 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
   const selected = useFleetStore((s) => s.selectedId === id);
   const now = useNow();
   if (!agent) return null;
+  const exhausted = agent.status === 'exhausted';
+  const recovery = exhausted ? describeRecovery(agent, now) : null;
 
   const open = () => useFleetStore.setState({ selectedId: id });
   const onClick = (event: MouseEvent<HTMLElement>) => {
@@ -45,7 +49,7 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
         <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>
         <dt>In status</dt>
         <dd>{formatDuration(now - agent.statusSince)}</dd>
-        {agent.status === 'exhausted' && (
+        {exhausted && (
           <>
             <dt>Reason</dt>
             <dd>{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</dd>
@@ -54,6 +58,17 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
           </>
         )}
       </dl>
+      {recovery && (
+        <p className="tile-line tile-source" title={recovery}>
+          {recovery}
+        </p>
+      )}
+      {exhausted && agent.exhaustExcerpt && (
+        <q className="tile-line tile-excerpt" title={agent.exhaustExcerpt}>
+          {agent.exhaustExcerpt}
+        </q>
+      )}
+      <UsageBars usage={agent.usage} now={now} compact />
       <AgentActions agent={agent} />
     </article>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { StatusEvent } from '../../../shared/agent';
-import { formatAgo, formatTime, humanize } from '../lib/format';
+import { formatAgo, formatCountdown, formatTime, humanize } from '../lib/format';
+import { describeRecovery } from '../lib/recovery';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
@@ -8,6 +9,7 @@ import { AgentActions } from './agent-actions';
 import { ForgetDialog } from './forget-dialog';
 import { StatusBadge } from './status-badge';
 import { TimelineBar } from './timeline-bar';
+import { UsageBars } from './usage-bars';
 import { useTransport } from './transport-context';
 
 const HISTORY_LIMIT = 200;
@@ -19,6 +21,9 @@ function describeDetail(event: StatusEvent): string {
   if (typeof d.slot_type === 'string') parts.push(`${humanize(d.slot_type)} slot`);
   if (typeof d.reason === 'string') parts.push(humanize(d.reason));
   if (typeof d.recovery_at === 'string') parts.push(`until ${formatTime(Date.parse(d.recovery_at))}`);
+  if (d.recovery_source === 'message') parts.push("time from the agent's message");
+  else if (d.recovery_source === 'headers') parts.push("time from the provider's headers");
+  if (typeof d.excerpt === 'string') parts.push(`“${d.excerpt}”`);
   return parts.join(', ');
 }
 
@@ -64,6 +69,17 @@ export function DetailsPanel() {
         <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>
         <dt>Registered</dt>
         <dd>{formatTime(agent.createdAt)}</dd>
+        {agent.status === 'exhausted' && (
+          <>
+            <dt>Reason</dt>
+            <dd>{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</dd>
+            <dt>Recovers</dt>
+            <dd>
+              {agent.recoveryAt === null ? 'by hand' : `${formatCountdown(agent.recoveryAt, now)} (${formatTime(agent.recoveryAt)})`}
+              {describeRecovery(agent, now) && <div className="muted">{describeRecovery(agent, now)}</div>}
+            </dd>
+          </>
+        )}
         {Object.keys(agent.labels).length > 0 && (
           <>
             <dt>Labels</dt>
@@ -77,6 +93,18 @@ export function DetailsPanel() {
           </>
         )}
       </dl>
+      {agent.status === 'exhausted' && agent.exhaustExcerpt && (
+        <figure className="excerpt-figure">
+          <figcaption className="muted">The agent said</figcaption>
+          <q className="excerpt">{agent.exhaustExcerpt}</q>
+        </figure>
+      )}
+      {Object.keys(agent.usage).length > 0 && (
+        <>
+          <h3>Usage</h3>
+          <UsageBars usage={agent.usage} now={now} />
+        </>
+      )}
       <AgentActions agent={agent} />
       <h3>Last 24 hours</h3>
       <TimelineBar events={events} status={agent.status} createdAt={agent.createdAt} now={now} />

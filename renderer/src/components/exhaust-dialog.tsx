@@ -1,6 +1,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Agent } from '../../../shared/agent';
+import { MAX_MESSAGE_BYTES, parseLimit, type LimitReading } from '../../../shared/limit-text';
 import type { ExhaustReason } from '../../../shared/status';
+import { localZone } from '../../../shared/zoned-time';
+import { humanize } from '../lib/format';
+import { formatResetClock } from '../lib/recovery';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { runAction } from './actions';
@@ -22,11 +26,20 @@ function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
+/** What the dialog says it read from a pasted message. */
+function describeReading(reading: LimitReading, now: number): string {
+  if (!reading.limit) return 'Not a limit message: choose the reason and time yourself.';
+  const when = reading.recoveryAt === null ? 'no reset time in it' : `resets ${formatResetClock(reading.recoveryAt, now)}`;
+  return `Read as ${humanize(reading.reason)}, ${when}.`;
+}
+
 /**
  * "Force exhaust": choose the reason (rate limit by default) and when the agent
  * comes back (in 5 hours by default; presets or a custom time), confirmed with
- * "Exhaust agent". Escape or Cancel closes; Enter confirms. Modal for the
- * keyboard too: Tab stays inside until it closes (useModal).
+ * "Exhaust agent"; or paste the agent's limit message, which fills both (read
+ * by the same parser the port uses) and is recorded with the exhaustion.
+ * Escape or Cancel closes; Enter confirms. Modal for the keyboard too: Tab
+ * stays inside until it closes (useModal).
  */
 export function ExhaustDialog() {
   const id = useFleetStore((s) => s.exhaustId);
@@ -45,21 +58,59 @@ function ExhaustForm({ agent }: { agent: Agent }) {
   // The app may have been open for hours: the custom time starts from now each time.
   const [custom, setCustom] = useState(() => toLocalInput(Date.now() + RECOVERY_PRESETS[DEFAULT_PRESET].ms));
   const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState('');
+  const [reading, setReading] = useState<LimitReading | null>(null);
+  // The custom time the message filled in: while it stands, the port reads the time from the message itself.
+  const [filled, setFilled] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDivElement>(null);
-  const first = useRef<HTMLInputElement>(null);
+  // Focus starts in the paste box: pasting the agent's message is the quickest way through.
+  const first = useRef<HTMLTextAreaElement>(null);
   const close = () => useFleetStore.setState({ exhaustId: null });
   useModal(dialog, close, first);
 
+  const paste = (text: string) => {
+    setMessage(text);
+    if (text.trim() === '') {
+      setReading(null);
+      setFilled(null);
+      return;
+    }
+    const now = Date.now();
+    const read = parseLimit(text, { now, tz: localZone() });
+    setReading(read);
+    if (!read.limit) return;
+    setReason(read.reason);
+    if (read.recoveryAt !== null) {
+      const value = toLocalInput(read.recoveryAt);
+      setCustom(value);
+      setPreset('custom');
+      setFilled(value);
+    }
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const pasted = message.trim() === '' ? undefined : message;
+    const fromMessage = pasted !== undefined && preset === 'custom' && filled === custom;
     const recoveryAt = preset === 'custom' ? new Date(custom).getTime() : Date.now() + RECOVERY_PRESETS[preset]!.ms;
-    if (!Number.isFinite(recoveryAt) || recoveryAt <= Date.now()) {
+    if (!fromMessage && (!Number.isFinite(recoveryAt) || recoveryAt <= Date.now())) {
       setError('Choose a recovery time in the future.');
       return;
     }
+    if (pasted !== undefined && new Blob([pasted]).size > MAX_MESSAGE_BYTES) {
+      setError('The message is longer than 16 KiB: paste the part with the limit.');
+      return;
+    }
     setBusy(true);
-    const ok = await runAction(() => api.forceExhaust({ id, reason, recoveryAt }));
+    const ok = await runAction(() =>
+      api.forceExhaust({
+        id,
+        reason,
+        ...(fromMessage ? {} : { recoveryAt }),
+        ...(pasted !== undefined ? { message: pasted, tz: localZone() } : {}),
+      }),
+    );
     setBusy(false);
     if (ok) close();
     else setError(useFleetStore.getState().notice);
@@ -70,10 +121,25 @@ function ExhaustForm({ agent }: { agent: Agent }) {
       <div ref={dialog} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog">
         <h2 id={titleId}>Force exhaust {displayName(agent)}</h2>
         <form onSubmit={(e) => void submit(e)}>
+          <div className="paste">
+            <label htmlFor={`${titleId}-message`}>Paste the agent's message</label>
+            <textarea
+              ref={first}
+              id={`${titleId}-message`}
+              value={message}
+              placeholder="You've hit your limit · resets 3:45pm (America/Los_Angeles)"
+              onChange={(e) => paste(e.target.value)}
+            />
+            {reading && (
+              <p className="paste-reading muted" role="status">
+                {describeReading(reading, Date.now())}
+              </p>
+            )}
+          </div>
           <fieldset>
             <legend>Reason</legend>
             <label>
-              <input ref={first} type="radio" name="reason" checked={reason === 'rate_limit'} onChange={() => setReason('rate_limit')} />
+              <input type="radio" name="reason" checked={reason === 'rate_limit'} onChange={() => setReason('rate_limit')} />
               Rate limit
             </label>
             <label>
