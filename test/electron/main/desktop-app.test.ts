@@ -116,6 +116,8 @@ describe('desktop shell (mocked electron)', () => {
       ['agents:recover', ['bad id!']],
       ['agents:force-exhaust', [{ id: 'a1', reason: 'tired' }]],
       ['agents:force-exhaust', [{ id: 'a1', reason: 'billing', recoveryAt: 'soon' }]],
+      ['agents:force-exhaust', [{ id: 'a1', reason: 'billing', tz: 'Nowhere/Land' }]],
+      ['agents:force-exhaust', [{ id: 'a1', reason: 'billing', message: 42 }]],
       ['agents:history', ['a1', 0]],
       ['settings:update', [{ notifications: 'yes' }]],
       ['settings:update', [{ theme: 'dark' }]],
@@ -128,6 +130,17 @@ describe('desktop shell (mocked electron)', () => {
       expect(result.ok).toBe(false);
       expect(!result.ok && result.error.code).toBe('bad_request');
       expect(JSON.stringify([core.service.list(), core.service.history('a1')])).toBe(before);
+    });
+
+    it("force-exhaust with the pasted message: the main side reads the time from it, as the port does", async () => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      const before = Date.now();
+      const result = await invoke('agents:force-exhaust', frameEvent(), { id: 'a1', reason: 'rate_limit', message: 'Please retry in 20 minutes.', tz: 'UTC' });
+      expect(result).toMatchObject({ ok: true, value: { status: 'exhausted', recoverySource: 'message', exhaustExcerpt: 'Please retry in 20 minutes.' } });
+      const recoveryAt = result.ok ? (result.value as { recoveryAt: number }).recoveryAt : 0;
+      expect(recoveryAt - before).toBeGreaterThanOrEqual(20 * 60_000);
+      expect(recoveryAt - Date.now()).toBeLessThanOrEqual(20 * 60_000);
     });
 
     it('a refused move is {ok:false} with the reference message, never a throw', async () => {

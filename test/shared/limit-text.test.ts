@@ -1,0 +1,85 @@
+/**
+ * The reading rules the corpus does not isolate: which line of a block wins,
+ * lines a terminal wrapped, excerpts, bounds, and the order of precedence
+ * between an error body's fields and its words.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_EXCERPT_LENGTH, parseLimit } from '../../shared/limit-text';
+
+const NOW = Date.UTC(2026, 8, 21, 10, 30); // Monday
+const read = (input: unknown, tz?: string) => parseLimit(input, { now: NOW, tz, defaultTz: 'UTC' });
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+describe('blocks of terminal output', () => {
+  it('a warning right above a real limit does not hide it, nor lend it its time', () => {
+    const r = read("You've used 90% of your session limit · resets 3pm\nYou've hit your session limit · resets 4pm");
+    expect(r).toMatchObject({ limit: true, reason: 'rate_limit', excerpt: "You've hit your session limit · resets 4pm" });
+    expect(r.limit && iso(r.recoveryAt)).toBe('2026-09-21T16:00:00.000Z');
+  });
+
+  it('the newest limit line wins', () => {
+    const r = read("You've hit your limit · resets 1pm\n…later…\nYou've hit your limit · resets 2pm");
+    expect(r.limit && iso(r.recoveryAt)).toBe('2026-09-21T14:00:00.000Z');
+  });
+
+  it('a reset time on a line after the limit line belongs to it; the excerpt spans both', () => {
+    const r = read('✕ You exceeded your current quota, please check your plan and billing details.\n  Please retry in 20s.');
+    expect(r).toMatchObject({ limit: true, reason: 'rate_limit', excerpt: 'You exceeded your current quota, please check your plan and billing details. Please retry in 20s.' });
+  });
+
+  it('a set-aside phrase a terminal wrapped over two lines is still set aside', () => {
+    expect(read('API Error: Server is temporarily limiting requests (not your usage\n     limit) · Rate limited')).toEqual({ limit: false });
+  });
+
+  it('a time after an unrelated word is no reset time', () => {
+    const r = read("You've hit your limit.\nBuild finished at 3:45pm");
+    expect(r).toMatchObject({ limit: true, recoveryAt: null });
+  });
+});
+
+describe('error bodies', () => {
+  it('an overload code wins over any words', () => {
+    expect(read({ type: 'error', error: { type: 'overloaded_error', message: 'rate limit' } })).toEqual({ limit: false });
+  });
+
+  it('a named billing code wins over rate-limit words', () => {
+    expect(read({ error: { code: 'insufficient_quota', message: 'Rate limit reached' } })).toMatchObject({ reason: 'billing' });
+  });
+
+  it("a body's reset field wins over a time in its words", () => {
+    const r = read({ error: { type: 'usage_limit_reached', message: 'try again in 2 hours', resets_in_seconds: 600 } });
+    expect(r.limit && r.recoveryAt).toBe(NOW + 600_000);
+  });
+
+  it('reads a body nested as the text of a message (as Gemini CLI prints it)', () => {
+    const inner = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ retryDelay: '26s' }] } });
+    const r = read({ error: { message: inner } });
+    expect(r).toMatchObject({ limit: true, reason: 'rate_limit', recoveryAt: NOW + 26_000 });
+  });
+
+  it('a body embedded in a line of text is read for its fields', () => {
+    const r = read('API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"slow down"},"retry_after":30}');
+    expect(r).toMatchObject({ limit: true, reason: 'rate_limit', recoveryAt: NOW + 30_000 });
+  });
+});
+
+describe('bounds', () => {
+  it('an excerpt is at most 200 characters and centred on the phrase', () => {
+    const r = read(`${'x'.repeat(500)} You've hit your limit · resets 3pm ${'y'.repeat(500)}`);
+    expect(r.limit && r.excerpt.length).toBeLessThanOrEqual(MAX_EXCERPT_LENGTH);
+    expect(r.limit && r.excerpt).toContain("You've hit your limit · resets 3pm");
+  });
+
+  it('reads the newest 64 KiB of a long output, and deep JSON without overflowing', () => {
+    const long = `${'noise\n'.repeat(100_000)}You've hit your limit · resets 3pm`;
+    expect(read(long)).toMatchObject({ limit: true });
+    let deep: unknown = { error: { type: 'rate_limit_error' } };
+    for (let i = 0; i < 10_000; i++) deep = { nested: deep };
+    expect(() => read(deep)).not.toThrow();
+    expect(() => read('{'.repeat(100_000))).not.toThrow();
+  });
+
+  it('not text nor JSON object: not a limit', () => {
+    for (const value of [undefined, null, 42, true]) expect(read(value)).toEqual({ limit: false });
+  });
+});
