@@ -10,6 +10,7 @@ import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type 
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
 import { describeLimit } from './parse-limit-command';
+import { parseRfc3339 } from '../shared/date-formats';
 import { isIanaZone, localZone } from '../shared/zoned-time';
 
 export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
@@ -183,7 +184,8 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
       const reason = values.reason;
       if (reason !== undefined && reason !== 'rate_limit' && reason !== 'billing') throw new UsageError('--reason must be rate_limit or billing');
       const recoveryAt = values['recovery-at'];
-      if (recoveryAt !== undefined && Number.isNaN(Date.parse(recoveryAt))) throw new UsageError(`--recovery-at must be an RFC 3339 time (got '${recoveryAt}')`);
+      // The port's own reading of RFC 3339: a time without an offset is refused here, not after a round trip.
+      if (recoveryAt !== undefined && parseRfc3339(recoveryAt) === null) throw new UsageError(`--recovery-at must be an RFC 3339 time (got '${recoveryAt}')`);
       let headers;
       const file = values['headers-file'];
       if (file !== undefined) {

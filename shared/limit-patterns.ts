@@ -64,8 +64,13 @@ export const RATE_LIMIT: readonly RegExp[] = [
   /\bthrottl(?:ed|ing)\b/,
 ];
 
-/** Gemini's per-day quotas reset at midnight Pacific time (its documented reset). */
-export const DAILY_QUOTA = /\bdaily (?:quota|limit)\b|\bper[ _-]?day\b|perday/;
+/**
+ * Gemini's per-day quotas reset at midnight Pacific time (its documented
+ * reset): "exhausted your daily quota", quota ids like
+ * `GenerateRequestsPerDayPerProjectPerModel`, or "per day" from Google's API.
+ * Another provider's "requests per day" says nothing of when it resets.
+ */
+export const DAILY_QUOTA = /\bdaily quota\b|perday|per[ _-]day\b.*\b(?:gemini|generativelanguage|google)|\b(?:gemini|generativelanguage|google).*per[ _-]day\b/;
 export const DAILY_QUOTA_ZONE = 'America/Los_Angeles';
 
 /** Words after which a delay follows: "try again in 4 days", "Please retry in 34s", "resets in 2h". */

@@ -155,7 +155,7 @@ export function parseLimit(input: unknown, options: LimitParseOptions): LimitRea
   }
 
   const reason = decideReason(chosen?.verdict ?? null, codeVerdict, structured.named, recoveryAt !== null);
-  const excerpt = chosen ? excerptOf(lines, lines.indexOf(chosen), Math.max(timeLine, lines.indexOf(chosen))) : codeExcerpt(structured);
+  const excerpt = chosen ? excerptOf(lines, lines.indexOf(chosen), Math.max(timeLine, lines.indexOf(chosen))) : codeExcerpt(structured, reason);
   return { limit: true, reason, recoveryAt, excerpt };
 }
 
@@ -292,9 +292,9 @@ function cutSurrogates(text: string): string {
   return text.replace(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/g, '');
 }
 
-function codeExcerpt(structured: Structured): string {
+function codeExcerpt(structured: Structured, reason: ExhaustReason): string {
   const text = structured.texts.map(collapse).find((t) => t.length > 0);
-  const excerpt = text ?? (structured.named.has('billing') ? 'billing error' : 'rate limit error');
+  const excerpt = text ?? (reason === 'billing' ? 'billing error' : 'rate limit error');
   return cutSurrogates(excerpt.slice(0, MAX_EXCERPT_LENGTH)).trim();
 }
 

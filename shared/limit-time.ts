@@ -108,6 +108,8 @@ interface Moment {
   minute?: number;
   second?: number;
   zone?: string;
+  /** A zone was named in parentheses that we cannot read: the moment cannot be placed. */
+  unknownZone?: boolean;
   /** A timestamp that already names its instant (RFC 3339 with an offset). */
   instant?: number;
 }
@@ -198,11 +200,11 @@ function readPiece(rest: string, moment: Moment): { length: number; meaningful: 
   if (moment.zone === undefined && (moment.hour !== undefined || moment.month !== undefined)) {
     if ((m = PIECES.parenZone.exec(body))) {
       const zone = zoneName(m[1]!);
-      if (zone) {
-        moment.zone = zone;
-        return took(m[0].length);
-      }
-      return null;
+      if (zone) moment.zone = zone;
+      // Only what is shaped like a zone (`Area/City`, `AEST`) is an unknown zone; "(in 2 hours)" is no zone at all.
+      else if (/^(?:[A-Za-z_]+\/[A-Za-z0-9_/+-]+|[A-Z]{2,5})$/.test(m[1]!.trim())) moment.unknownZone = true;
+      else return null;
+      return took(m[0].length);
     }
     if ((m = PIECES.bareZone.exec(body))) {
       const zone = zoneName(m[0]);
@@ -224,6 +226,8 @@ function readPiece(rest: string, moment: Moment): { length: number; meaningful: 
 /** The instant a moment names, as the next occurrence after `now` where it leaves the date open. */
 function resolveMoment(moment: Moment, now: number, zone: string): number | null {
   if (moment.instant !== undefined) return moment.instant;
+  // "resets 3pm (AEST)": a zone was named; reading the time in another would be a guess.
+  if (moment.unknownZone) return null;
   const z = moment.zone ?? zone;
   const today = wallTimeAt(now, z);
   const time = { hour: moment.hour ?? 0, minute: moment.minute ?? 0, second: moment.second ?? 0 };

@@ -84,6 +84,11 @@ const RESET_PARSERS: Readonly<Record<string, Parser>> = {
 const UNIFIED_RESET = /^anthropic-ratelimit-unified-(.+)-reset$/;
 const REPRESENTATIVE_CLAIM = 'anthropic-ratelimit-unified-representative-claim';
 
+/** A claim and a header window name the same window: `seven_day_opus` is the `7d_opus` window. */
+function claimKey(name: string): string {
+  return unifiedWindowName(name).replace(/^5h(?=_)/, 'five_hour').replace(/^7d(?=_)/, 'seven_day');
+}
+
 function nullOr(value: number | null, then: (v: number) => number): number | null {
   return value === null ? null : then(value);
 }
@@ -109,13 +114,13 @@ export function recoveryFromHeaders(headers: ResponseHeaders, now: number): numb
       const at = nullOr(parseSeconds(value), (s) => now + s / 1000);
       if (usable(at)) retryAfterMs = at;
     } else if (name === REPRESENTATIVE_CLAIM) {
-      claim = unifiedWindowName(value);
+      claim = claimKey(value);
     } else {
       const unified = UNIFIED_RESET.exec(name);
       const parser = Object.hasOwn(RESET_PARSERS, name) ? RESET_PARSERS[name] : unified ? parseEpochSeconds : undefined;
       const at = parser ? parser(value, now) : null;
       if (!usable(at)) continue;
-      if (unified) unifiedResets.set(unifiedWindowName(unified[1]!), at);
+      if (unified) unifiedResets.set(claimKey(unified[1]!), at);
       latestReset = latestReset === null ? at : Math.max(latestReset, at);
     }
   }

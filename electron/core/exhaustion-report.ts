@@ -24,12 +24,17 @@ export interface ExhaustionRequest {
 
 export interface ReadExhaustion {
   readonly report: ExhaustionReport;
-  /** The usage windows the body and the headers give (the body's win), or undefined when neither gives any. */
+  /**
+   * The agent's usage windows after the report, given those it had: the
+   * body's `usage` replaces them (with the headers' other windows added); the
+   * headers alone update the windows they name and keep the rest. Undefined
+   * when neither says anything of usage.
+   */
   readonly usage: Usage | undefined;
 }
 
-/** Reads an exhaustion request at time `now`. */
-export function readExhaustion(request: ExhaustionRequest, now: number): ReadExhaustion {
+/** Reads an exhaustion request at time `now`, for an agent whose usage windows are `current`. */
+export function readExhaustion(request: ExhaustionRequest, now: number, current?: Usage): ReadExhaustion {
   const texts: unknown[] = [];
   if (request.message !== undefined) texts.push(request.message);
   if (request.error !== undefined) texts.push(request.error);
@@ -47,16 +52,20 @@ export function readExhaustion(request: ExhaustionRequest, now: number): ReadExh
   const reason = request.reason ?? (limits.some((reading) => reading.reason === 'billing') ? 'billing' : 'rate_limit');
   return {
     report: { reason, ...recovery, excerpt: limits[0]?.excerpt ?? null },
-    usage: mergeUsage(request.usage, request.headers ? usageFromHeaders(request.headers) : undefined),
+    usage: usageAfter(request.usage, request.headers ? usageFromHeaders(request.headers) : {}, current),
   };
 }
 
-/** The body's windows, then the headers' others, up to the bound. */
-function mergeUsage(body: Usage | undefined, headers: Usage | undefined): Usage | undefined {
-  const fromHeaders = Object.entries(headers ?? {});
-  if (body === undefined && fromHeaders.length === 0) return undefined;
-  const merged: Record<string, Usage[string]> = { ...body };
-  for (const [name, window] of fromHeaders) {
+function usageAfter(body: Usage | undefined, headers: Usage, current: Usage | undefined): Usage | undefined {
+  if (body !== undefined) return mergeUsage(body, headers);
+  if (Object.keys(headers).length === 0) return undefined;
+  return mergeUsage(headers, current ?? {});
+}
+
+/** The windows of `first`, then those of `rest` it lacks, up to the bound. */
+function mergeUsage(first: Usage, rest: Usage): Usage {
+  const merged: Record<string, Usage[string]> = { ...first };
+  for (const [name, window] of Object.entries(rest)) {
     if (Object.keys(merged).length >= MAX_USAGE_WINDOWS) break;
     merged[name] ??= window;
   }

@@ -83,3 +83,22 @@ describe('bounds', () => {
     for (const value of [undefined, null, 42, true]) expect(read(value)).toEqual({ limit: false });
   });
 });
+
+describe('zones and windows the reader cannot place', () => {
+  it('a clock time with a zone it cannot read gives no time rather than a guess', () => {
+    expect(read("You've hit your limit · resets 3pm (AEST)", 'UTC')).toMatchObject({ limit: true, recoveryAt: null });
+    expect(read("You've hit your limit · resets 3pm (Mars/Base)", 'UTC')).toMatchObject({ limit: true, recoveryAt: null });
+    // A parenthesis that is no zone is no reason to drop the time.
+    const r = read("You've hit your limit · resets 3pm (in about 4 hours)", 'UTC');
+    expect(r.limit && iso(r.recoveryAt)).toBe('2026-09-21T15:00:00.000Z');
+  });
+
+  it("midnight Pacific is Gemini's daily reset, not every provider's per-day limit", () => {
+    expect(read('Quota exceeded for quota metric generativelanguage.googleapis.com/generate_requests_per_model_per_day')).toMatchObject({ limit: true, recoveryAt: Date.UTC(2026, 8, 22, 7) });
+    expect(read('Rate limit reached for gpt-4o on requests per day (RPD): Limit 10000. Try again later.')).toMatchObject({ limit: true, recoveryAt: null });
+  });
+
+  it('an HTTP 402 alone is billing, and its excerpt says so', () => {
+    expect(read({ error: { code: 402 } })).toEqual({ limit: true, reason: 'billing', recoveryAt: null, excerpt: 'billing error' });
+  });
+});

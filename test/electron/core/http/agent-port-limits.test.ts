@@ -265,3 +265,27 @@ describe('usage on group-committed heartbeats', () => {
     expect(g.batches.at(-1)?.[0]).toMatchObject({ type: 'upsert', agent: { id: 'a', usage: { five_hour: { usedPercent: 61 } } } });
   });
 });
+
+describe('usage windows from headers alone', () => {
+  it('update the windows they name and keep the others', async () => {
+    await f.call({ method: 'POST', path: '/v1/agents/k/heartbeat', body: { usage: { five_hour: { used_percent: 80 }, seven_day: { used_percent: 30 } } } });
+    const res = await exhaust('k', { headers: { 'anthropic-ratelimit-unified-5h-utilization': '1', 'anthropic-ratelimit-unified-5h-reset': String(Date.UTC(2026, 0, 1, 14) / 1000) } });
+    expect(res.json.agent.usage).toEqual({
+      five_hour: { used_percent: 100, resets_at: '2026-01-01T14:00:00.000Z' },
+      seven_day: { used_percent: 30, resets_at: null },
+    });
+  });
+
+  it('a claim names a window such as seven_day_opus by its header name 7d_opus', async () => {
+    const t0 = Date.UTC(2026, 0, 1, 12) / 1000;
+    const res = await exhaust('o', {
+      headers: {
+        'anthropic-ratelimit-unified-5h-reset': String(t0 + 3600),
+        'anthropic-ratelimit-unified-7d_opus-reset': String(t0 + 7200),
+        'anthropic-ratelimit-unified-7d-reset': String(t0 + 86_400),
+        'anthropic-ratelimit-unified-representative-claim': 'seven_day_opus',
+      },
+    });
+    expect(res.json.agent.recovery_at).toBe(new Date((t0 + 7200) * 1000).toISOString());
+  });
+});
