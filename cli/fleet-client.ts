@@ -86,9 +86,23 @@ export class FleetClient {
     return (await this.agentPost(id, 'busy', { slot_type: slotType })).agent;
   }
 
-  /** The task ended: back to idle. */
-  async idle(id: string): Promise<WireAgent> {
-    return (await this.agentPost(id, 'idle')).agent;
+  /** The task ended: back to idle. `exitCode` (a wrapped command's) goes into the event's detail. */
+  async idle(id: string, options: { exitCode?: number } = {}): Promise<WireAgent> {
+    return (await this.agentPost(id, 'idle', options.exitCode === undefined ? undefined : { exit_code: options.exitCode })).agent;
+  }
+
+  /** A clean shutdown: offline now (a no-op when already offline). */
+  async offline(id: string, options: { exitCode?: number } = {}): Promise<WireAgent> {
+    return (await this.agentPost(id, 'offline', options.exitCode === undefined ? undefined : { exit_code: options.exitCode })).agent;
+  }
+
+  /**
+   * Forwards a hook payload exactly as Claude Code or Codex produced it to
+   * `POST /v1/hooks/{source}`; the port answers `{}` whatever the rules allowed.
+   */
+  async hook(source: 'claude-code' | 'codex', payload: unknown, options: { agent?: string; tz?: string } = {}): Promise<void> {
+    const query = new URLSearchParams({ ...(options.agent ? { agent: options.agent } : {}), ...(options.tz ? { tz: options.tz } : {}) }).toString();
+    await this.request('POST', `/v1/hooks/${source}${query ? `?${query}` : ''}`, payload);
   }
 
   /**

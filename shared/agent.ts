@@ -3,11 +3,21 @@
  * Times are epoch milliseconds (UTC); the HTTP port renders them as RFC 3339.
  */
 import type { StatusFields } from './state-machine';
-import type { AgentStatus, EventCause, RecoverySource } from './status';
+import type { AgentStatus, EventCause, RecoverySource, WaitingKind } from './status';
 import type { Usage } from './usage';
 
 /** Free-form key/value tags an agent reports about itself, e.g. `{team: "infra"}`. */
 export type Labels = Readonly<Record<string, string>>;
+
+/** The agent waits for its operator: since when, for what, and what it said. Not a status: the rules stay the reference's. */
+export interface Waiting {
+  readonly kind: WaitingKind;
+  readonly message: string;
+  readonly since: number;
+}
+
+/** The longest waiting message kept. */
+export const MAX_WAITING_MESSAGE = 500;
 
 /** One agent of the fleet. */
 export interface Agent extends StatusFields {
@@ -22,6 +32,8 @@ export interface Agent extends StatusFields {
   readonly exhaustExcerpt: string | null;
   /** The agent's quota windows as it last reported them. */
   readonly usage: Usage;
+  /** Set while the agent waits for its operator; cleared by any status move and by work. */
+  readonly waiting: Waiting | null;
 }
 
 /** One recorded move in an agent's history. */

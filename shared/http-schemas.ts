@@ -95,7 +95,48 @@ export const busyBodySchema = profileSchema.extend({
   slot_type: z.enum(SLOT_TYPES, { error: `slot_type must be one of ${SLOT_TYPES.join(', ')}` }),
 });
 
-export const idleBodySchema = profileSchema;
+/** A wrapped command's exit code, recorded in the event's detail. */
+const exitCodeSchema = z.number({ error: 'exit_code must be an integer' }).int({ error: 'exit_code must be an integer' }).min(-2147483648).max(4294967295);
+
+export const idleBodySchema = profileSchema.extend({
+  exit_code: exitCodeSchema.optional(),
+});
+
+export const offlineBodySchema = z.object({
+  exit_code: exitCodeSchema.optional(),
+});
+
+/** Session ids and the like in hook payloads: a bounded string. */
+const hookId = z.string().min(1).max(256);
+
+/**
+ * A hook payload as Claude Code (or Codex's hooks) sends it: `hook_event_name`,
+ * `session_id`, `cwd`, and the event's own fields, which are kept as they come.
+ */
+export const claudeHookBodySchema = z.looseObject({
+  hook_event_name: z.string({ error: 'hook_event_name must be a string' }).min(1).max(128),
+  session_id: hookId.optional(),
+  cwd: z.string().max(4096).optional(),
+});
+
+/** Codex's `notify` payload after a turn. */
+export const codexNotifyBodySchema = z.looseObject({
+  type: z.string().min(1).max(128),
+  'thread-id': hookId.optional(),
+  cwd: z.string().max(4096).optional(),
+  'last-assistant-message': z.string().nullable().optional(),
+});
+
+/** What `POST /v1/hooks/codex` takes: a notify payload, or a Claude-shaped hook payload. */
+export const codexHookBodySchema = z.union([claudeHookBodySchema, codexNotifyBodySchema], {
+  error: 'expected a Codex notify payload (type, thread-id) or a hook payload (hook_event_name, session_id)',
+});
+
+/** The hook endpoints' query: the agent id to use instead of the session's, and the zone of reset times. */
+export const hookQuerySchema = z.object({
+  agent: agentIdSchema.optional(),
+  tz: tzSchema.optional(),
+});
 
 /** Provider response headers as the agent saw them; a header may repeat. */
 export const responseHeadersSchema = z.record(
@@ -135,6 +176,8 @@ export const eventsLimitSchema = z.coerce
 
 export type HeartbeatBody = z.infer<typeof heartbeatBodySchema>;
 export type BusyBody = z.infer<typeof busyBodySchema>;
+export type ClaudeHookBody = z.infer<typeof claudeHookBodySchema>;
+export type CodexHookBody = z.infer<typeof codexHookBodySchema>;
 export type ExhaustedBody = z.infer<typeof exhaustedBodySchema>;
 export type ExhaustActionBody = z.infer<typeof exhaustActionBodySchema>;
 

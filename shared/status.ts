@@ -19,6 +19,13 @@ export type ExhaustReason = (typeof EXHAUST_REASONS)[number];
 export const RECOVERY_SOURCES = ['given', 'headers', 'message', 'default'] as const;
 export type RecoverySource = (typeof RECOVERY_SOURCES)[number];
 
+/**
+ * What an agent is waiting for from its operator (orthogonal to its status):
+ * a permission prompt, any input, or an answer to a question it asked.
+ */
+export const WAITING_KINDS = ['permission', 'input', 'question'] as const;
+export type WaitingKind = (typeof WAITING_KINDS)[number];
+
 /** The kind of slot that wakes an idle agent. */
 export const SLOT_TYPES = ['work', 'on_call'] as const;
 export type SlotType = (typeof SLOT_TYPES)[number];

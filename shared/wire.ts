@@ -4,7 +4,7 @@
  * contract: add fields, never change or remove them.
  */
 import type { Agent, Labels, StatusEvent } from './agent';
-import type { AgentStatus, EventCause, ExhaustReason, RecoverySource } from './status';
+import type { AgentStatus, EventCause, ExhaustReason, RecoverySource, WaitingKind } from './status';
 import type { Usage } from './usage';
 
 export interface WireAgent {
@@ -21,6 +21,13 @@ export interface WireAgent {
   recovery_source: RecoverySource | null;
   exhaust_excerpt: string | null;
   usage: WireUsage;
+  waiting: WireWaiting | null;
+}
+
+export interface WireWaiting {
+  kind: WaitingKind;
+  message: string;
+  since: string;
 }
 
 /** Usage windows on the wire: `{"five_hour": {"used_percent": 42, "resets_at": "…Z" | null}}`. */
@@ -80,6 +87,7 @@ export function toWireAgent(agent: Agent): WireAgent {
     recovery_source: agent.recoverySource,
     exhaust_excerpt: agent.exhaustExcerpt,
     usage: toWireUsage(agent.usage),
+    waiting: agent.waiting === null ? null : { kind: agent.waiting.kind, message: agent.waiting.message, since: toRfc3339(agent.waiting.since) },
   };
 }
 
@@ -128,6 +136,7 @@ export function fromWireAgent(wire: WireAgent): Agent {
     recoverySource: wire.recovery_source ?? null,
     exhaustExcerpt: wire.exhaust_excerpt ?? null,
     usage: fromWireUsage(wire.usage),
+    waiting: wire.waiting ? { kind: wire.waiting.kind, message: wire.waiting.message, since: Date.parse(wire.waiting.since) } : null,
   };
 }
 

@@ -1,10 +1,18 @@
-import type { Agent, AgentChange, Labels, StatusEvent } from '../../shared/agent';
+import { MAX_WAITING_MESSAGE, type Agent, type AgentChange, type Labels, type StatusEvent, type Waiting } from '../../shared/agent';
 import type { Clock } from '../../shared/clock';
 import type { Disposable } from '../../shared/disposable';
 import { Emitter, type Event } from '../../shared/emitter';
 import { AgentNotFoundError, InvalidTransitionError } from '../../shared/errors';
-import { applyOperation, type StatusOperation } from '../../shared/state-machine';
-import { AGENT_STATUSES, type AgentStatus, type EventCause, type ExhaustReason, type RecoverySource, type SlotType } from '../../shared/status';
+import { applyOperation, canApply, type StatusOperation } from '../../shared/state-machine';
+import {
+  AGENT_STATUSES,
+  type AgentStatus,
+  type EventCause,
+  type ExhaustReason,
+  type RecoverySource,
+  type SlotType,
+  type WaitingKind,
+} from '../../shared/status';
 import { EMPTY_USAGE, sameUsage, type Usage } from '../../shared/usage';
 import { AgentRepository } from './store/agent-repository';
 import { EventRepository } from './store/event-repository';
@@ -42,6 +50,23 @@ export interface FleetServiceOptions {
   readonly heartbeatBatching?: { readonly timers: TimeoutHost; readonly intervalMs: number };
 }
 
+/**
+ * What an agent's own tooling reports (a Claude Code hook, a wrapped command):
+ * a move it wants where the rules — and `from` — allow it, else a heartbeat;
+ * and whether the agent now waits for its operator.
+ */
+export interface ActivityReport {
+  readonly op: StatusOperation;
+  /** The statuses the move is wanted from; default: wherever the rules allow it. */
+  readonly from?: readonly AgentStatus[] | undefined;
+  /** Sets (an object), clears (null) or leaves (undefined) the waiting fact. */
+  readonly waiting?: { readonly kind: WaitingKind; readonly message: string } | null | undefined;
+  readonly profile?: AgentProfile | undefined;
+  readonly exhaustion?: ExhaustionReport | undefined;
+  /** Further facts for the event's detail (a wrapped command's exit code). */
+  readonly detail?: Readonly<Record<string, unknown>> | undefined;
+}
+
 /** What one sweep did. */
 export interface SweepResult {
   readonly wentOffline: number;
@@ -55,6 +80,10 @@ interface Move {
   readonly register: boolean;
   readonly profile?: AgentProfile | undefined;
   readonly exhaustion?: ExhaustionReport | undefined;
+  /** Picks the move from the agent as it is (activity reports); else `op` is the move. */
+  readonly resolve?: ((agent: Agent) => StatusOperation) | undefined;
+  readonly waiting?: ActivityReport['waiting'];
+  readonly detail?: ActivityReport['detail'];
 }
 
 /**
@@ -179,14 +208,44 @@ export class FleetService implements Disposable {
    * The agent reports its task ended. From an unknown agent this is simply its
    * registration (it starts idle), not a refused idle → idle move.
    */
-  reportIdle(id: string, profile?: AgentProfile): Agent {
+  reportIdle(id: string, profile?: AgentProfile, detail?: Readonly<Record<string, unknown>>): Agent {
     if (!this.agents.get(id)) return this.recordHeartbeat(id, profile);
-    return this.move(id, { op: { kind: 'idle' }, cause: 'agent', register: true, profile });
+    return this.move(id, { op: { kind: 'idle' }, cause: 'agent', register: true, profile, detail });
   }
 
   /** The agent hit a quota, rate limit or billing error. Without a recovery time it is now + the default recovery. */
   reportExhausted(id: string, report: ExhaustionReport, profile?: AgentProfile): Agent {
     return this.move(id, { op: exhaustOp(report), cause: 'agent', register: true, profile, exhaustion: report });
+  }
+
+  /**
+   * The agent's tooling reports activity: the wanted move where it is allowed,
+   * else a heartbeat (never a refusal), and the waiting fact. A report that
+   * comes down to a plain heartbeat rides the group commit like any other.
+   */
+  reportActivity(id: string, report: ActivityReport): Agent {
+    const resolve = (agent: Agent): StatusOperation => {
+      const allowed = canApply(agent.status, report.op.kind) && (report.from?.includes(agent.status) ?? true);
+      return allowed ? report.op : { kind: 'heartbeat' };
+    };
+    const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
+    const waitingStays = report.waiting === undefined || (report.waiting === null && known?.waiting === null);
+    if (known && resolve(known).kind === 'heartbeat' && waitingStays && !report.detail) return this.recordHeartbeat(id, report.profile);
+    return this.move(id, {
+      op: report.op,
+      resolve,
+      cause: 'agent',
+      register: true,
+      profile: report.profile,
+      exhaustion: report.exhaustion,
+      waiting: report.waiting,
+      detail: report.detail,
+    });
+  }
+
+  /** The agent shuts down cleanly: offline now (a no-op when offline). */
+  reportOffline(id: string, detail?: Readonly<Record<string, unknown>>): Agent {
+    return this.move(id, { op: { kind: 'offline' }, cause: 'agent', register: true, detail });
   }
 
   /** The operator forces a known agent exhausted. */
@@ -228,6 +287,11 @@ export class FleetService implements Disposable {
   countByStatus(): Record<AgentStatus, number> {
     const found = this.agents.countByStatus();
     return Object.fromEntries(AGENT_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<AgentStatus, number>;
+  }
+
+  /** The agent, or undefined when there is none. */
+  find(id: string): Agent | undefined {
+    return this.pendingBeats.get(id) ?? this.agents.get(id);
   }
 
   /** The agent, or throws {@link AgentNotFoundError}. */
@@ -291,7 +355,7 @@ export class FleetService implements Disposable {
         agent = { ...agent, name: name ?? agent.name, labels: labels ?? agent.labels, usage: usage ?? agent.usage };
       }
       try {
-        const change = this.write(agent, move.op, move.cause, now, move.exhaustion);
+        const change = this.write(agent, move.resolve ? move.resolve(agent) : move.op, move.cause, now, move);
         changes.push(change);
         return change.agent;
       } catch (error) {
@@ -311,7 +375,14 @@ export class FleetService implements Disposable {
    * Applies `op` to `agent` and writes the row and, if it is history, the event. Inside a transaction.
    * The exhaustion's provenance (source, excerpt) follows the exhaustion the rules keep or clear.
    */
-  private write(agent: Agent, op: StatusOperation, cause: EventCause, now: number, exhaustion?: ExhaustionReport): AgentChange & { type: 'upsert' } {
+  private write(
+    agent: Agent,
+    op: StatusOperation,
+    cause: EventCause,
+    now: number,
+    facts: Pick<Move, 'exhaustion' | 'waiting' | 'detail'> = {},
+  ): AgentChange & { type: 'upsert' } {
+    const { exhaustion } = facts;
     const { agent: moved, statusChanged, recorded } = applyOperation(agent, op, now, this.options);
     const provenance: Partial<Pick<Agent, 'recoverySource' | 'exhaustExcerpt'>> =
       op.kind === 'exhausted'
@@ -319,11 +390,16 @@ export class FleetService implements Disposable {
         : moved.exhaustedAt === null
           ? { recoverySource: null, exhaustExcerpt: null }
           : {};
-    const next: Agent = { ...moved, ...provenance, ...(statusChanged ? { statusSince: now } : {}) };
+    const next: Agent = {
+      ...moved,
+      ...provenance,
+      waiting: nextWaiting(statusChanged ? null : agent.waiting, facts.waiting, now),
+      ...(statusChanged ? { statusSince: now } : {}),
+    };
     this.beatCache.delete(next.id);
     this.agents.save(next);
     const event = recorded
-      ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: detailOf(op, next) })
+      ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: withFacts(detailOf(op, next), facts.detail) })
       : null;
     return { type: 'upsert', agent: next, event };
   }
@@ -343,6 +419,7 @@ export class FleetService implements Disposable {
       recoverySource: null,
       exhaustExcerpt: null,
       usage: profile?.usage ?? EMPTY_USAGE,
+      waiting: null,
     };
     this.agents.save(agent);
     return agent;
@@ -366,6 +443,18 @@ function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | n
     case 'heartbeat':
       return null;
   }
+}
+
+/** The waiting fact after a write: `kept` (null after a status move), then what the report says; the same kind keeps its `since`. */
+function nextWaiting(kept: Waiting | null, wanted: ActivityReport['waiting'], now: number): Waiting | null {
+  if (wanted === undefined) return kept;
+  if (wanted === null) return null;
+  const message = wanted.message.slice(0, MAX_WAITING_MESSAGE);
+  return { kind: wanted.kind, message, since: kept?.kind === wanted.kind ? kept.since : now };
+}
+
+function withFacts(detail: Record<string, unknown> | null, facts: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | null {
+  return facts === undefined ? detail : { ...detail, ...facts };
 }
 
 function exhaustOp(report: ExhaustionReport): StatusOperation {

@@ -18,6 +18,7 @@ export function makeAgent(id: string, overrides: Partial<Agent> = {}): Agent {
     recoverySource: null,
     exhaustExcerpt: null,
     usage: {},
+    waiting: null,
     ...overrides,
   };
 }

@@ -135,7 +135,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
 
     const id = route.path.includes('{id}') ? decodeId(match.groups?.id) : '';
     // Every body is read and checked (type, size, UTF-8), also on routes that take none.
-    const text = await readJsonText(req);
+    const text = await readJsonText(req, route.maxBodyBytes);
     const body = route.bodies?.parse(text);
     const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
     sendJson(res, 200, result);

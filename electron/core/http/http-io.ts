@@ -28,17 +28,17 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: error.toInfo() }, error.headers);
 }
 
-/** Reads the whole body, refusing it past {@link MAX_BODY_BYTES}. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads the whole body, refusing it past `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE));
+        reject(new HttpError('payload_too_large', `The body is over ${limit} bytes`, CLOSE));
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
@@ -62,21 +62,22 @@ function hasBody(req: IncomingMessage): boolean {
 /**
  * Reads a JSON body's text: undefined when there is none (or only
  * whitespace); 415 when it is not `application/json`; 413 past
- * {@link MAX_BODY_BYTES} (checked against Content-Length before reading, and
- * while reading); 400 for invalid UTF-8. Parsing is the route's
- * JsonBodyParser's, which remembers bodies it has seen.
+ * `limit` bytes, {@link MAX_BODY_BYTES} unless the route says otherwise
+ * (checked against Content-Length before reading, and while reading); 400 for
+ * invalid UTF-8. Parsing is the route's JsonBodyParser's, which remembers
+ * bodies it has seen.
  */
-export async function readJsonText(req: IncomingMessage): Promise<string | undefined> {
+export async function readJsonText(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | undefined> {
   if (!hasBody(req)) return undefined;
   const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     throw new HttpError('unsupported_media_type', 'The body must be application/json', CLOSE);
   }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-    throw new HttpError('payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes`, CLOSE);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new HttpError('payload_too_large', `The body is over ${limit} bytes`, CLOSE);
   }
-  const body = await readBody(req);
+  const body = await readBody(req, limit);
   if (!isUtf8(body)) throw new HttpError('bad_request', 'The body is not valid UTF-8');
   const text = body.toString('utf8');
   return text.trim() === '' ? undefined : text;

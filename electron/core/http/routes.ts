@@ -2,6 +2,9 @@ import type { Agent } from '../../../shared/agent';
 import { z, type ZodType } from 'zod';
 import {
   busyBodySchema,
+  claudeHookBodySchema,
+  codexHookBodySchema,
+  offlineBodySchema,
   eventsLimitSchema,
   exhaustActionBodySchema,
   exhaustedBodySchema,
@@ -10,6 +13,7 @@ import {
 } from '../../../shared/http-schemas';
 import { toWireAgent, toWireEvent, type WireSettings } from '../../../shared/wire';
 import { readExhaustion } from '../exhaustion-report';
+import { handleHook } from '../hooks/hook-handler';
 import type { FleetService } from '../fleet-service';
 
 /** Who may call a route: any token (agent endpoints and reads) or the operator token only. */
@@ -33,6 +37,8 @@ export interface Route<B = unknown> {
   readonly access: Access;
   /** The schema of the route's JSON body; absent when it reads none. No body validates as `{}`. */
   readonly body?: ZodType<B>;
+  /** Largest body the route takes, when not the port's usual 64 KiB. */
+  readonly maxBodyBytes?: number;
   readonly handle: (service: FleetService, ctx: RouteContext<B>) => unknown;
 }
 
@@ -43,6 +49,10 @@ const route = <B>(r: Route<B>): Route => r as Route;
 const anyJson = z.unknown();
 
 const agentReply = (agent: Agent) => ({ agent: toWireAgent(agent) });
+const exitDetail = (exitCode: number | undefined) => (exitCode === undefined ? undefined : { exit_code: exitCode });
+
+/** Hook payloads carry tool input and output (a file's contents): room for them. */
+export const HOOK_BODY_BYTES = 1024 * 1024;
 
 /** Every JSON route of the agent port (the stream and health check are served by the port itself). */
 export const ROUTES: readonly Route[] = [
@@ -56,12 +66,25 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/idle', access: 'agent', body: idleBodySchema,
-    handle: (s, { id, body }) => agentReply(s.reportIdle(id, body)),
+    handle: (s, { id, body: { exit_code, ...profile } }) => agentReply(s.reportIdle(id, profile, exitDetail(exit_code))),
+  }),
+  route({
+    method: 'POST', path: '/v1/agents/{id}/offline', access: 'agent', body: offlineBodySchema,
+    handle: (s, { id, body: { exit_code } }) => agentReply(s.reportOffline(id, exitDetail(exit_code))),
+  }),
+  // The agents' own hooks, as they send them; tool payloads can be large (a file read), so up to 1 MiB.
+  route({
+    method: 'POST', path: '/v1/hooks/claude-code', access: 'agent', body: claudeHookBodySchema, maxBodyBytes: HOOK_BODY_BYTES,
+    handle: (s, { body, query, now }) => handleHook(s, 'claude-code', body, query, now),
+  }),
+  route({
+    method: 'POST', path: '/v1/hooks/codex', access: 'agent', body: codexHookBodySchema, maxBodyBytes: HOOK_BODY_BYTES,
+    handle: (s, { body, query, now }) => handleHook(s, 'codex', body, query, now),
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/exhausted', access: 'agent', body: exhaustedBodySchema,
     handle: (s, { id, body: { name, labels, ...request }, now }) => {
-      const { report, usage } = readExhaustion(request, now);
+      const { report, usage } = readExhaustion(request, now, s.find(id)?.usage);
       return agentReply(s.reportExhausted(id, report, { name, labels, usage }));
     },
   }),

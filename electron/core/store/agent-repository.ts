@@ -1,4 +1,4 @@
-import type { Agent, Labels } from '../../../shared/agent';
+import type { Agent, Labels, Waiting } from '../../../shared/agent';
 import type { AgentStatus, ExhaustReason, RecoverySource } from '../../../shared/status';
 import { EMPTY_USAGE, type Usage } from '../../../shared/usage';
 import type { SqliteDatabase } from './open-database';
@@ -17,10 +17,11 @@ interface AgentRow {
   recovery_source: RecoverySource | null;
   exhaust_excerpt: string | null;
   usage: string;
+  waiting: string | null;
 }
 
 const COLUMNS =
-  'id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at, recovery_source, exhaust_excerpt, usage';
+  'id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at, recovery_source, exhaust_excerpt, usage, waiting';
 
 /** Most agents report no usage: share one parsed empty map rather than parse `{}` per row. */
 function parseUsage(text: string): Usage {
@@ -42,6 +43,7 @@ function toAgent(row: AgentRow): Agent {
     recoverySource: row.recovery_source,
     exhaustExcerpt: row.exhaust_excerpt,
     usage: parseUsage(row.usage),
+    waiting: row.waiting === null ? null : (JSON.parse(row.waiting) as Waiting),
   };
 }
 
@@ -64,6 +66,7 @@ function toParams(agent: Agent) {
     recovery_source: agent.recoverySource,
     exhaust_excerpt: agent.exhaustExcerpt,
     usage: JSON.stringify(agent.usage),
+    waiting: agent.waiting === null ? null : JSON.stringify(agent.waiting),
   };
 }
 
@@ -95,13 +98,13 @@ export class AgentRepository {
     this.upsertStmt = db.prepare<[ReturnType<typeof toParams>]>(
       `INSERT INTO agents (${COLUMNS})
        VALUES (@id, @name, @labels, @status, @status_since, @last_heartbeat, @exhausted_at, @recovery_at, @exhaust_reason, @created_at,
-               @recovery_source, @exhaust_excerpt, @usage)
+               @recovery_source, @exhaust_excerpt, @usage, @waiting)
        ON CONFLICT (id) DO UPDATE SET
          name = excluded.name, labels = excluded.labels, status = excluded.status,
          status_since = excluded.status_since, last_heartbeat = excluded.last_heartbeat,
          exhausted_at = excluded.exhausted_at, recovery_at = excluded.recovery_at,
          exhaust_reason = excluded.exhaust_reason, recovery_source = excluded.recovery_source,
-         exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage`,
+         exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage, waiting = excluded.waiting`,
     );
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
     this.touchStmt = db.prepare<[number, string]>('UPDATE agents SET last_heartbeat = ? WHERE id = ?');

@@ -16,7 +16,7 @@ describe('FleetService', () => {
       expect(agent).toEqual({
         id: 'a1', name: 'Agent One', labels: { team: 'infra' }, status: 'idle', statusSince: t,
         lastHeartbeat: t, exhaustedAt: null, recoveryAt: null, exhaustReason: null, createdAt: t,
-        recoverySource: null, exhaustExcerpt: null, usage: {},
+        recoverySource: null, exhaustExcerpt: null, usage: {}, waiting: null,
       });
       expect(fleet.service.get('a1')).toEqual(agent);
       expect(fleet.service.history('a1')).toEqual([]);

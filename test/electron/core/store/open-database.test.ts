@@ -27,7 +27,7 @@ describe('openDatabase', () => {
     const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     expect(columns.all('agents')).toEqual([
       'id', 'name', 'labels', 'status', 'status_since', 'last_heartbeat',
-      'exhausted_at', 'recovery_at', 'exhaust_reason', 'created_at', 'recovery_source', 'exhaust_excerpt', 'usage',
+      'exhausted_at', 'recovery_at', 'exhaust_reason', 'created_at', 'recovery_source', 'exhaust_excerpt', 'usage', 'waiting',
     ]);
     expect(columns.all('status_events')).toEqual(['id', 'agent_id', 'from_status', 'to_status', 'cause', 'at', 'detail']);
     db.close();
@@ -111,9 +111,9 @@ describe('migration 002 (limit facts)', () => {
        VALUES ('old', 'Old', '{}', 'exhausted', 1, 1, 1, 100, 'billing', 1)`,
     ).run();
     migrate(db, MIGRATIONS);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(new AgentRepository(db).get('old')).toMatchObject({
-      status: 'exhausted', recoveryAt: 100, exhaustReason: 'billing', recoverySource: null, exhaustExcerpt: null, usage: {},
+      status: 'exhausted', recoveryAt: 100, exhaustReason: 'billing', recoverySource: null, exhaustExcerpt: null, usage: {}, waiting: null,
     });
     db.close();
   });

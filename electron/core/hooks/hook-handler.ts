@@ -1,0 +1,45 @@
+/**
+ * `POST /v1/hooks/claude-code` and `POST /v1/hooks/codex`: the payloads those
+ * agents already send, taken as they come. The agent is `?agent=` or the one
+ * derived from the session; its name and `project` label come from the
+ * session's working directory. The answer is always `{}`: Claude Code shows
+ * the user an error notice for anything else, and a refused move is never
+ * asked for (the table picks an allowed one).
+ */
+import type { Labels } from '../../../shared/agent';
+import { agentIdForSession, projectOf, type HookSource } from '../../../shared/hook-agent';
+import { hookQuerySchema, MAX_LABELS, type ClaudeHookBody, type CodexHookBody } from '../../../shared/http-schemas';
+import type { FleetService } from '../fleet-service';
+import { HttpError } from '../http/http-error';
+import { reportForCodexTurn, reportForHook, type HookPayload } from './hook-report';
+
+/** Handles one hook payload from `source`; returns the (empty) answer. */
+export function handleHook(service: FleetService, source: HookSource, body: ClaudeHookBody | CodexHookBody, query: URLSearchParams, now: number): Record<string, never> {
+  const { agent, tz } = hookQuerySchema.parse({ agent: query.get('agent') ?? undefined, tz: query.get('tz') ?? undefined });
+  const fields = body as { session_id?: unknown; 'thread-id'?: unknown; cwd?: unknown };
+  const session = typeof fields.session_id === 'string' ? fields.session_id : typeof fields['thread-id'] === 'string' ? fields['thread-id'] : undefined;
+  if (agent === undefined && session === undefined) {
+    throw new HttpError('bad_request', source === 'codex' ? 'thread-id (or session_id) is required, or ?agent=' : 'session_id is required, or ?agent=');
+  }
+  const id = agent ?? agentIdForSession(source, session!);
+  const known = service.find(id);
+  const project = projectOf(typeof fields.cwd === 'string' ? fields.cwd : undefined);
+  const labels = mergeLabels(known?.labels ?? {}, { source, ...(session ? { session } : {}), ...(project ? { project } : {}) });
+  const profile = { ...(known?.name || !project ? {} : { name: project }), ...(labels ? { labels } : {}) };
+
+  const report =
+    'hook_event_name' in body
+      ? reportForHook(body as HookPayload, now, tz)
+      : body.type === 'agent-turn-complete'
+        ? reportForCodexTurn(body['last-assistant-message'] ?? undefined, now, tz)
+        : { op: { kind: 'heartbeat' } as const };
+  service.reportActivity(id, { ...report, profile });
+  return {};
+}
+
+/** The agent's labels with ours set, or undefined when that changes nothing (or would pass the bound). */
+function mergeLabels(existing: Labels, ours: Record<string, string>): Labels | undefined {
+  if (Object.entries(ours).every(([k, v]) => existing[k] === v)) return undefined;
+  const merged = { ...existing, ...ours };
+  return Object.keys(merged).length <= MAX_LABELS ? merged : undefined;
+}
