@@ -9,18 +9,22 @@ import { parseArgs } from 'node:util';
 import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
+import { runHook, runStatusline } from './hook-command';
 import { describeLimit } from './parse-limit-command';
 import { parseRfc3339 } from '../shared/date-formats';
 import { isIanaZone, localZone } from '../shared/zoned-time';
 
 export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
        fleet-monitor parse-limit <text | -> [--tz ZONE] [--json]
+       fleet-monitor hook claude-code|codex [JSON] [--agent ID] [--tz ZONE]
+       fleet-monitor statusline [--agent ID]
 
 Commands:
   heartbeat <id> [--name N] [--label key=value]... [--every 30s]
                  record a heartbeat; with --every, keep beating until stopped
   busy <id> [--slot work|on_call]   the agent was woken by a slot (default work)
   idle <id>                         the agent's task ended
+  offline <id>                      a clean shutdown: offline now
   exhausted <id> [--reason rate_limit|billing] [--recovery-at RFC3339] [--headers-file F]
                  [--message TEXT | --message-file F] [--tz ZONE]
                  quota or billing error. --headers-file: the provider's response
@@ -31,6 +35,11 @@ Commands:
 
 parse-limit <text | ->   print what the port would read from a limit message
                  (- reads it from stdin): limit or not, reason, reset time, excerpt
+hook <agent> [JSON]      what Claude Code's and Codex's hooks run: forwards the
+                 payload (stdin, or the JSON argument) to the port; prints
+                 nothing and always exits 0, so it never fails the agent
+statusline       Claude Code's status-line command: forwards the session's
+                 rate_limits as usage and prints one line (within 300 ms)
 
 Options:
   --url URL      Fleet Monitor's agent port (FLEET_URL, default http://127.0.0.1:7421)
@@ -93,6 +102,10 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
 }
 
 async function run(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  // The agents' own commands parse their own arguments (a JSON payload, flags of their own).
+  const hookIo = { ...io, readStdin: io.readStdin ?? readProcessStdin };
+  if (argv[0] === 'hook') return runHook(argv.slice(1), env, hookIo);
+  if (argv[0] === 'statusline') return runStatusline(argv.slice(1), env, hookIo);
   let parsed;
   try {
     parsed = parseArgs({
@@ -179,6 +192,9 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
     }
     case 'idle':
       print(await client.idle(id));
+      return 0;
+    case 'offline':
+      print(await client.offline(id));
       return 0;
     case 'exhausted': {
       const reason = values.reason;
