@@ -149,6 +149,25 @@ describe('operator UI in Chromium', () => {
     await page.locator('[data-agent-id="docs-bot"][data-status="idle"]').waitFor();
   });
 
+  it('a Claude Code session connected by its hooks: busy, then "Needs you: permission" on the tile and in the header, cleared by work', async () => {
+    const session = { session_id: 'e2e-session-1', cwd: '/home/dev/src/payments-api', transcript_path: '/tmp/t.jsonl' };
+    const hook = (body: unknown) => post(server, '/v1/hooks/claude-code', body);
+    expect(await (await hook({ ...session, hook_event_name: 'UserPromptSubmit', prompt: 'go' })).json()).toEqual({});
+    const t = tile(page, 'cc-e2e-session-1');
+    await page.locator('[data-agent-id="cc-e2e-session-1"][data-status="busy"]').waitFor();
+    expect(await t.getByRole('button', { name: /payments-api/ }).count()).toBe(1);
+    await hook({ ...session, hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'npm test' } });
+    await t.getByText('Needs you: permission').waitFor();
+    await page.getByRole('button', { name: /^needs you 1$/i }).waitFor();
+    await hook({ ...session, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_response: {} });
+    await t.getByText('Needs you: permission').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /^needs you 0$/i }).waitFor();
+    await hook({ ...session, hook_event_name: 'SessionEnd', reason: 'exit' });
+    await page.locator('[data-agent-id="cc-e2e-session-1"][data-status="offline"]').waitFor();
+    await fetch(`${server.url}/v1/agents/cc-e2e-session-1`, { method: 'DELETE', headers: { authorization: `Bearer ${server.operatorToken}` } });
+    await t.waitFor({ state: 'detached' });
+  });
+
   it('filters and search narrow the grid', async () => {
     await page.getByRole('button', { name: /^busy 1$/i }).click();
     await tile(page, 'build-bot').waitFor({ state: 'detached' });

@@ -10,7 +10,7 @@ import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
 import { FleetHeader } from '../../renderer/src/components/fleet-header';
 import { TransportContext } from '../../renderer/src/components/transport-context';
 import { useNow } from '../../renderer/src/store/clock-store';
-import { applyDelta, resetFleetStore, useFleetStore } from '../../renderer/src/store/fleet-store';
+import { applyDelta, flushViewRefresh, resetFleetStore, useFleetStore } from '../../renderer/src/store/fleet-store';
 import type { StreamTrouble } from '../../renderer/src/transport/http-transport';
 import { fakeApi, makeAgent, T0 } from './fixtures';
 
@@ -428,6 +428,41 @@ describe('modal dialogs keep the keyboard', () => {
     await waitFor(() => expect(useFleetStore.getState().agents.has('a1')).toBe(false));
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(api.calls.forget).toEqual([['a1'], ['a1']]);
+  });
+});
+
+describe('agents waiting for their operator', () => {
+  const waiting = { kind: 'permission' as const, message: 'Bash: npm test', since: T0 };
+
+  it('a tile says "Needs you: permission" with what was asked; the details say it with the message', async () => {
+    applyDelta({ upserts: [makeAgent('w', { name: 'payments-api', status: 'busy', waiting })], removed: [], reset: true });
+    renderWith(fakeApi(), <AgentTile id="w" />);
+    const chip = screen.getByText('Needs you: permission');
+    expect(chip.closest('.needs-you')!.getAttribute('title')).toBe('Bash: npm test (for 12 s)');
+    expect(screen.getByRole('article').getAttribute('aria-label')).toBe('payments-api, busy, needs you: permission');
+    cleanup();
+    useFleetStore.setState({ selectedId: 'w' });
+    renderWith(fakeApi(), <DetailsPanel />);
+    await act(async () => {});
+    expect(screen.getByRole('status').textContent).toContain('Bash: npm test');
+  });
+
+  it('the header counts them; "Needs you" filters to them; they sort first', () => {
+    applyDelta({
+      upserts: [makeAgent('a', { status: 'exhausted' }), makeAgent('b', { status: 'idle', waiting }), makeAgent('c', { status: 'busy', waiting: { ...waiting, kind: 'input' } })],
+      removed: [],
+      reset: true,
+    });
+    renderWith(fakeApi(), <FleetHeader />);
+    expect(useFleetStore.getState().visibleIds).toEqual(['c', 'b', 'a']);
+    fireEvent.click(screen.getByRole('button', { name: /needs you 2/i }));
+    expect(useFleetStore.getState().visibleIds).toEqual(['c', 'b']);
+    act(() => {
+      applyDelta({ upserts: [makeAgent('b', { status: 'busy', waiting: null })], removed: [] });
+      flushViewRefresh();
+    });
+    expect(useFleetStore.getState().visibleIds).toEqual(['c']);
+    expect(screen.getByRole('button', { name: /needs you 1/i })).toBeTruthy();
   });
 });
 

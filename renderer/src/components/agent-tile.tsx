@@ -7,6 +7,7 @@ import { displayName } from '../store/view';
 import { AgentActions } from './agent-actions';
 import { StatusBadge } from './status-badge';
 import { UsageBars } from './usage-bars';
+import { WaitingChip } from './waiting-chip';
 
 /** What a click on the tile leaves to the control it landed on. */
 const CONTROLS = 'button, a[href], input, select, textarea, label, [role="button"]';
@@ -37,13 +38,16 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
       className={`tile tile-${agent.status}${selected ? ' selected' : ''}`}
       data-agent-id={agent.id}
       data-status={agent.status}
-      aria-label={`${displayName(agent)}, ${humanize(agent.status)}`}
+      aria-label={`${displayName(agent)}, ${humanize(agent.status)}${agent.waiting ? `, needs you: ${agent.waiting.kind}` : ''}`}
     >
       <button type="button" className="tile-open" onClick={open} title={`Open the history of ${agent.id}`}>
         <span className="tile-name">{displayName(agent)}</span>
         {agent.name && <span className="tile-id">{agent.id}</span>}
       </button>
-      <StatusBadge status={agent.status} />
+      <div className="tile-status">
+        <StatusBadge status={agent.status} />
+        {agent.waiting && <WaitingChip waiting={agent.waiting} now={now} />}
+      </div>
       <dl className="tile-facts">
         <dt>Heartbeat</dt>
         <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>

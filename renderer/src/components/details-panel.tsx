@@ -10,6 +10,7 @@ import { ForgetDialog } from './forget-dialog';
 import { StatusBadge } from './status-badge';
 import { TimelineBar } from './timeline-bar';
 import { UsageBars } from './usage-bars';
+import { WaitingChip } from './waiting-chip';
 import { useTransport } from './transport-context';
 
 const HISTORY_LIMIT = 200;
@@ -62,6 +63,12 @@ export function DetailsPanel() {
         </button>
       </header>
       <StatusBadge status={agent.status} />
+      {agent.waiting && (
+        <p className="waiting-detail" role="status">
+          <WaitingChip waiting={agent.waiting} now={now} /> <span>{agent.waiting.message}</span>{' '}
+          <span className="muted">since {formatTime(agent.waiting.since)}</span>
+        </p>
+      )}
       <dl className="facts">
         <dt>Id</dt>
         <dd>{agent.id}</dd>

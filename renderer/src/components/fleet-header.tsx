@@ -1,19 +1,20 @@
-import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { AGENT_STATUSES } from '../../../shared/status';
 import { humanize } from '../lib/format';
 import { setQuery, useFleetStore } from '../store/fleet-store';
-import { SORT_KEYS, type SortKey } from '../store/view';
+import { SORT_KEYS, type SortKey, type StatusFilter } from '../store/view';
 
 const SORT_LABELS: Record<SortKey, string> = { status: 'Status', name: 'Name', heartbeat: 'Last heartbeat' };
 
 /** Counts per status (each one a filter), text search and sort. */
 export function FleetHeader() {
   const counts = useFleetStore((s) => s.counts);
+  const waiting = useFleetStore((s) => s.waitingCount);
   const statusFilter = useFleetStore((s) => s.statusFilter);
   const search = useFleetStore((s) => s.search);
   const sort = useFleetStore((s) => s.sort);
   const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
 
-  const filterButton = (value: AgentStatus | 'all', label: string, count: number) => (
+  const filterButton = (value: StatusFilter, label: string, count: number) => (
     <button
       key={value}
       type="button"
@@ -30,6 +31,7 @@ export function FleetHeader() {
       <div className="counts" role="group" aria-label="Filter by status">
         {filterButton('all', 'All', total)}
         {AGENT_STATUSES.map((status) => filterButton(status, humanize(status), counts[status]))}
+        {filterButton('waiting', 'Needs you', waiting)}
       </div>
       <div className="query">
         <input

@@ -20,6 +20,8 @@ interface ViewSlice {
   /** Ids passing the filter and search, in display order. */
   visibleIds: readonly string[];
   counts: Readonly<Record<AgentStatus, number>>;
+  /** Agents waiting for their operator (a permission, input, an answer). */
+  waitingCount: number;
 }
 
 interface UiSlice extends ViewQuery {
@@ -42,6 +44,7 @@ export const initialState: FleetState = {
   agents: new Map(),
   visibleIds: [],
   counts: emptyCounts(),
+  waitingCount: 0,
   statusFilter: 'all',
   search: '',
   sort: 'status',
@@ -62,10 +65,13 @@ export const useFleetStore = create<FleetState>()(() => initialState);
  */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  const { visibleIds, counts } = computeView(state.agents, state);
+  const { visibleIds, counts, waiting } = computeView(state.agents, state);
   const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
   const recounted = AGENT_STATUSES.some((status) => counts[status] !== state.counts[status]);
-  if (moved || recounted) useFleetStore.setState({ ...(moved ? { visibleIds } : {}), ...(recounted ? { counts } : {}) });
+  const rewaited = waiting !== state.waitingCount;
+  if (moved || recounted || rewaited) {
+    useFleetStore.setState({ ...(moved ? { visibleIds } : {}), ...(recounted ? { counts } : {}), ...(rewaited ? { waitingCount: waiting } : {}) });
+  }
 }
 
 /**

@@ -4,9 +4,12 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 export const SORT_KEYS = ['status', 'name', 'heartbeat'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
+/** A status, every agent, or those waiting for their operator. */
+export type StatusFilter = AgentStatus | 'all' | 'waiting';
+
 /** What narrows and orders the grid. */
 export interface ViewQuery {
-  statusFilter: AgentStatus | 'all';
+  statusFilter: StatusFilter;
   search: string;
   sort: SortKey;
 }
@@ -28,23 +31,26 @@ function matches(agent: Agent, needle: string): boolean {
 const byName = (a: Agent, b: Agent) => displayName(a).localeCompare(displayName(b)) || a.id.localeCompare(b.id);
 
 const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
-  status: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b),
+  // An agent waiting for its operator comes before everything: it is stuck until someone answers.
+  status: (a, b) => Number(b.waiting !== null) - Number(a.waiting !== null) || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b),
   name: byName,
   // Most recent first; never-beating agents last.
   heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
 };
 
-/** The ids to show, in order, and the count per status over the whole fleet. */
+/** The ids to show, in order, the count per status over the whole fleet, and how many wait for their operator. */
 export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery) {
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
+  let waiting = 0;
   const needle = query.search.trim().toLowerCase();
   const shown: Agent[] = [];
   for (const agent of agents.values()) {
     counts[agent.status]++;
-    if (query.statusFilter !== 'all' && agent.status !== query.statusFilter) continue;
+    if (agent.waiting) waiting++;
+    if (query.statusFilter === 'waiting' ? !agent.waiting : query.statusFilter !== 'all' && agent.status !== query.statusFilter) continue;
     if (needle && !matches(agent, needle)) continue;
     shown.push(agent);
   }
   shown.sort(COMPARATORS[query.sort]);
-  return { visibleIds: shown.map((a) => a.id), counts };
+  return { visibleIds: shown.map((a) => a.id), counts, waiting };
 }

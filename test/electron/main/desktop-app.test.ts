@@ -218,6 +218,34 @@ describe('desktop shell (mocked electron)', () => {
     });
   });
 
+  describe('waiting notifications', () => {
+    const permission = { op: { kind: 'heartbeat' } as const, waiting: { kind: 'permission' as const, message: 'Bash: npm test' } };
+
+    it('an agent that starts waiting is told once, not at every heartbeat; a new wait after an answer is told again', async () => {
+      const { core } = await start();
+      core.service.reportBusy('cc-1', 'work', { name: 'payments-api' });
+      core.service.reportActivity('cc-1', permission);
+      timers.runAll();
+      expect(electron.Notification.shown).toEqual([{ title: 'payments-api needs you', body: 'permission: Bash: npm test' }]);
+      core.service.reportActivity('cc-1', permission);
+      core.service.recordHeartbeat('cc-1');
+      timers.runAll();
+      expect(electron.Notification.shown).toHaveLength(1);
+      core.service.reportActivity('cc-1', { op: { kind: 'busy', slotType: 'work' }, from: ['idle'], waiting: null });
+      core.service.reportActivity('cc-1', permission);
+      timers.runAll();
+      expect(electron.Notification.shown).toHaveLength(2);
+    });
+
+    it('waits coalesce with status changes into one notification', async () => {
+      const { core } = await start();
+      for (const id of ['w1', 'w2']) core.service.reportActivity(id, permission);
+      core.service.reportExhausted('x', { reason: 'rate_limit' });
+      timers.runAll();
+      expect(electron.Notification.shown).toEqual([{ title: '3 agents need attention: 1 exhausted, 2 waiting for you', body: 'w1, w2, x' }]);
+    });
+  });
+
   it.each(['suspend', 'resume', 'lock-screen', 'unlock-screen'])('OS %s starts a new grace period for the sweeper', async (name) => {
     const { core } = await start();
     const before = core.sweeper.graceStartedAt;
