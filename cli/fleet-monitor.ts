@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
+import { runConnect, runDisconnect } from './connect-command';
 import { runHook, runStatusline } from './hook-command';
 import { describeLimit } from './parse-limit-command';
 import { parseRfc3339 } from '../shared/date-formats';
@@ -18,6 +19,10 @@ export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
        fleet-monitor parse-limit <text | -> [--tz ZONE] [--json]
        fleet-monitor hook claude-code|codex [JSON] [--agent ID] [--tz ZONE]
        fleet-monitor statusline [--agent ID]
+       fleet-monitor connect claude-code [--user | --project DIR] [--print] [--url URL] [--invoke auto|path|absolute]
+       fleet-monitor connect codex [--print] [--url URL] [--invoke auto|path|absolute]
+       fleet-monitor disconnect claude-code [--user | --project DIR] [--print]
+       fleet-monitor disconnect codex [--print]
 
 Commands:
   heartbeat <id> [--name N] [--label key=value]... [--every 30s]
@@ -106,6 +111,8 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
   const hookIo = { ...io, readStdin: io.readStdin ?? readProcessStdin };
   if (argv[0] === 'hook') return runHook(argv.slice(1), env, hookIo);
   if (argv[0] === 'statusline') return runStatusline(argv.slice(1), env, hookIo);
+  if (argv[0] === 'connect') return runConnect(argv.slice(1), env, io);
+  if (argv[0] === 'disconnect') return runDisconnect(argv.slice(1), env, io);
   let parsed;
   try {
     parsed = parseArgs({
