@@ -13,6 +13,7 @@ import { runConnect, runDisconnect } from './connect-command';
 import { runHook, runStatusline } from './hook-command';
 import { describeLimit } from './parse-limit-command';
 import { parseRfc3339 } from '../shared/date-formats';
+import { MAX_MESSAGE_BYTES } from '../shared/limit-text';
 import { isIanaZone, localZone } from '../shared/zoned-time';
 
 export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
@@ -228,6 +229,7 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
           throw new UsageError(`cannot read the message from ${messageFile}: ${error instanceof Error ? error.message : error}`);
         }
       }
+      if (message !== undefined) message = newestBytes(message, MAX_MESSAGE_BYTES);
       print(
         await client.exhausted(id, {
           ...(reason ? { reason } : {}),
@@ -242,6 +244,15 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
     default:
       throw new UsageError(`unknown command 'agent ${command}'; see --help`);
   }
+}
+
+/** The end of a long output (where the limit line is), at most `max` UTF-8 bytes, cut between characters. */
+export function newestBytes(text: string, max: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= max) return text;
+  let start = bytes.length - max;
+  while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++; // not inside a character
+  return bytes.subarray(start).toString('utf8');
 }
 
 async function readProcessStdin(): Promise<string> {

@@ -26,9 +26,9 @@ export interface Agent extends StatusFields {
   /** When the current status began. */
   readonly statusSince: number;
   readonly createdAt: number;
-  /** Where `recoveryAt` came from; null whenever there is no exhaustion (and for exhaustions recorded before 0.2). */
+  /** Where `recoveryAt` came from; null whenever the agent is not exhausted (and for exhaustions recorded before 0.2). */
   readonly recoverySource: RecoverySource | null;
-  /** The limit text the agent reported with its exhaustion, at most 200 characters; null when none matched. */
+  /** The limit text the agent reported with its exhaustion, at most 200 characters; null when none matched or not exhausted. */
   readonly exhaustExcerpt: string | null;
   /** The agent's quota windows as it last reported them. */
   readonly usage: Usage;

@@ -16,9 +16,13 @@ export const NOT_A_LIMIT: readonly RegExp[] = [
   /\b\d+(?:\.\d+)?\s*%\s+(?:of\s+)?(?:your\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:limit|usage|quota)\b/, // "90% of your weekly limit"
   /\b(?:approaching|nearing|close to|near)\s+(?:your\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:limit|quota)/,
   /\b(?:now|are|switched to|switching to|continue with|start)\s+using\s+(?:your\s+)?(?:extra usage|usage credits|credits|overage)/,
+  // A fallback, not a stop: "Opus limit reached, now using Sonnet" — the agent keeps working.
+  /\bnow using\b|\bswitch(?:ed|ing) (?:over )?to\b|\bfall(?:ing)? back to\b|\bfell back to\b/,
+  // A hint under the limit line, not the limit: "/upgrade to increase your usage limit", "/rate-limit-options".
+  /^\W*\/[a-z][\w-]*\b/,
   /\bnot (?:your|a) usage limit\b/,
   /overload/, // Anthropic's 529 overloaded_error, "Repeated 529 Overloaded errors"
-  /\b529\b/,
+  /(?:\b(?:error|status|http|code)\W{0,12}|^\W*)529\b|\b529\W{0,3}(?:error|overloaded)/, // a 529 status, not "Requested 529" tokens
   /\bcontext[ _-]?(?:limit|window|length)/, // "Context limit reached · /compact", context_length_exceeded
   /\bmaximum context\b|\bprompt is too long\b|\binput is too long\b/,
   /\brequest[ _-]too[ _-]large\b|\btoo large for\b/, // OpenAI: "Request too large for gpt-4o … must be reduced"
@@ -52,16 +56,18 @@ export const BILLING_UNLESS_TIMED: readonly RegExp[] = [
 
 /** Phrases that say a rate, usage or quota limit was hit. */
 export const RATE_LIMIT: readonly RegExp[] = [
-  /\bhit (?:your|the) (?:[\w-]+ ){0,3}limit\b/, // "You've hit your session limit"
-  /\blimit (?:has been |was )?(?:reached|exceeded|hit)\b/, // "Claude usage limit reached", "5-hour limit reached"
-  /\brate[ _-]?limit(?:s|ed|ing)?\b|\brate_limit_(?:error|exceeded)\b|\bratelimit(?:ed|exceeded)?\b/,
-  /\btoo many requests\b|\b429\b/,
+  /\b(?:hit|reached) (?:your|the) (?:[\w-]+ ){0,3}limits?\b/, // "You've hit your session limit", "You've reached your weekly limit"
+  /\blimits? (?:has been |have been |was |is )?(?:reached|exceeded|hit)\b/, // "Claude usage limit reached", "5-hour limit reached"
+  // Said of the agent, not prose about the feature ("I added rate limiting to the client"):
+  /\brate[ _-]?limits? (?:reached|exceeded|hit|error)\b|\brate[ _-]?limited\b|\brate_limit_(?:error|exceeded)\b|\bratelimit(?:ed|exceeded)\b/,
+  /\bexceed(?:s|ed)? (?:your|the) (?:[\w'-]+ ){0,3}rate[ _-]?limits?\b/, // Anthropic: "would exceed your organization's rate limit"
+  /(?:^|\b(?:error|status|http|code)\b)\W{0,12}(?:429\b|too many requests\b)/, // a 429 answer, not "retry on 429" in prose
   /\bresource[ _-]?exhausted\b/,
   /\bexhausted (?:your|the) (?:[\w-]+ ){0,3}(?:quota|capacity|usage|limit)\b/, // Gemini: "You have exhausted your daily quota"
   /\bquota (?:has been |was )?(?:exceeded|exhausted|reached)\b|\bexceeded (?:your |the )?(?:[\w-]+ ){0,2}quota\b/,
   /\bout of (?:extra |your )?usage\b/, // "You're out of extra usage · resets 11:30am"
-  /\busage_limit_reached\b|\busage limit\b/,
-  /\bthrottl(?:ed|ing)\b/,
+  /\busage_limit_reached\b/,
+  /\b(?:requests?|you|was|were|been|being|are|is) throttled\b|\bthrottlingexception\b/,
 ];
 
 /**

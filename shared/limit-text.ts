@@ -133,19 +133,18 @@ export function parseLimit(input: unknown, options: LimitParseOptions): LimitRea
   if (positives.length === 0 && (codeVerdict === undefined || lines.some((line) => line.vetoed))) return NOT_A_LIMIT_READING;
 
   const usable = (at: number | null): at is number => at !== null && Number.isFinite(at) && at >= now && at <= now + MAX_RECOVERY_HORIZON_MS;
-  const chosen = positives.filter((line) => !line.weak).at(-1) ?? positives.at(-1);
+  // The newest limit line that gives its reset time, else the newest limit line.
+  const strong = positives.filter((line) => !line.weak);
+  const pool = strong.length > 0 ? strong : positives;
   let recoveryAt: number | null = structured.times.find(usable) ?? null;
+  let chosen = pool.at(-1);
   let timeLine = chosen ? lines.indexOf(chosen) : -1;
-  if (recoveryAt === null && chosen) {
-    const found = timeNear(lines, lines.indexOf(chosen), now, zone, usable);
-    if (found) ({ at: recoveryAt, line: timeLine } = found);
-  }
-  if (recoveryAt === null && chosen) {
-    // The reset may have been printed with an earlier limit line of the same block.
-    for (const line of positives.filter((l) => l !== chosen).reverse()) {
-      const at = timeIn(line, now, zone, usable);
-      if (at !== null) {
-        recoveryAt = at;
+  if (recoveryAt === null) {
+    for (const line of [...pool].reverse()) {
+      const found = timeNear(lines, lines.indexOf(line), now, zone, usable);
+      if (found) {
+        ({ at: recoveryAt, line: timeLine } = found);
+        chosen = line;
         break;
       }
     }
@@ -220,7 +219,8 @@ function classifyLine(text: string): LimitLine {
   if (unlessTimed >= 0) return { text, norm, vetoed: false, verdict: 'billing_unless_timed', matchIndex: rate >= 0 ? Math.min(rate, unlessTimed) : unlessTimed };
   if (rate >= 0) return { text, norm, vetoed: false, verdict: 'rate_limit', matchIndex: rate };
   // "Please retry in 34.07s" on its own is the provider telling the agent to wait: a rate limit.
-  const delay = /\b(?:please )?(?:try again|retry) (?:in|after) /.exec(norm);
+  // A number it is: "try again in a minute" after a server error is a courtesy, not a limit.
+  const delay = /\b(?:please )?(?:try again|retry) (?:in|after) (?=~?\s*\d)/.exec(norm);
   if (delay && readDelay(text.slice(delay.index + delay[0].length))) {
     return { text, norm, vetoed: false, verdict: 'rate_limit', matchIndex: delay.index, weak: true };
   }
@@ -318,7 +318,9 @@ function readText(text: string, into: Structured, budget: { nodes: number; embed
     const close = matchingBrace(input, open);
     if (close < 0) break;
     budget.embedded--;
-    const body = tryJson(input.slice(open, close + 1));
+    const segment = input.slice(open, close + 1);
+    // Python SDKs print the body as a dict: `{'error': {'code': 429, …}}`.
+    const body = tryJson(segment) ?? tryJson(pythonToJson(segment));
     if (body !== undefined && typeof body === 'object' && body !== null) {
       // Its words are already in the text; take its fields (codes, reset times).
       const fields: Structured = { texts: [], codes: into.codes, named: into.named, times: into.times };
@@ -336,20 +338,43 @@ function tryJson(text: string): unknown {
   }
 }
 
-/** The index of the `}` that closes the `{` at `open`, skipping JSON strings; -1 when unbalanced. Linear. */
+/** The index of the `}` that closes the `{` at `open`, skipping strings in either quote; -1 when unbalanced. Linear. */
 function matchingBrace(text: string, open: number): number {
   let depth = 0;
-  let inString = false;
+  let quote: string | null = null;
   for (let i = open; i < text.length; i++) {
     const c = text[i];
-    if (inString) {
+    if (quote !== null) {
       if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
     else if (c === '{') depth++;
     else if (c === '}' && --depth === 0) return i;
   }
   return -1;
+}
+
+/** A Python literal (dict, list, str in either quote, True/False/None) rewritten as JSON; a best effort, checked by JSON.parse. */
+function pythonToJson(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      let value = '';
+      for (i++; i < text.length && text[i] !== c; i++) {
+        if (text[i] === '\\' && i + 1 < text.length) {
+          const next = text[++i]!;
+          value += next === 'n' ? '\n' : next === 't' ? '\t' : next;
+        } else value += text[i];
+      }
+      out += JSON.stringify(value);
+    } else if (/[A-Za-z_]/.test(c)) {
+      const word = /^[A-Za-z_]\w*/.exec(text.slice(i))![0];
+      out += word === 'True' ? 'true' : word === 'False' ? 'false' : word === 'None' ? 'null' : word;
+      i += word.length - 1;
+    } else out += c;
+  }
+  return out;
 }
 
 function walk(value: unknown, key: string | undefined, into: Structured, budget: { nodes: number; embedded: number }, now: number, depth: number): void {
@@ -365,6 +390,16 @@ function walk(value: unknown, key: string | undefined, into: Structured, budget:
     return;
   }
   if (typeof value !== 'object' || value === null) return;
+  if (key !== undefined && DELAY_SECONDS_KEYS.has(key) && !Array.isArray(value)) {
+    // A protobuf Duration written out as an object: {"seconds": 34, "nanos": 74824224}.
+    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
+    const s = Number(seconds ?? 0);
+    const n = Number(nanos ?? 0);
+    if ((seconds !== undefined || nanos !== undefined) && Number.isFinite(s) && Number.isFinite(n) && s >= 0 && n >= 0) {
+      into.times.push(Math.ceil(now + s * 1000 + n / 1e6));
+      return;
+    }
+  }
   if (Array.isArray(value)) {
     for (const item of value) walk(item, key, into, budget, now, depth + 1);
     return;

@@ -14,7 +14,7 @@
  */
 import { parseRfc3339 } from './date-formats';
 import { parseGoDuration } from './rate-limit-headers';
-import { addDays, instantOf, resolveZone, wallTimeAt } from './zoned-time';
+import { addDays, instantsOf, resolveZone, wallTimeAt } from './zoned-time';
 
 const UNIT_MS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:ms|msecs?|millis|milliseconds?)$/, 1],
@@ -35,30 +35,39 @@ const ENGLISH_PART = /^(\d+(?:\.\d+)?|an?|one)\s*(milliseconds?|millis|msecs?|ms
 const SEPARATOR = /^(?:\s*,\s*|\s+and\s+|\s+)/i;
 const GO_LIKE = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+(?![A-Za-z0-9])/;
 
-/** A delay at the start of `text`: its length in ms and how many characters it took, or null. */
+/** One part of a delay at the start of `text`: a Go-style run (`7m12s`) or an English `<amount> <unit>`. */
+function readDelayPart(text: string): { ms: number; length: number } | null {
+  const go = GO_LIKE.exec(text);
+  if (go) {
+    const ms = parseGoDuration(go[0]);
+    if (ms !== null) return { ms, length: go[0].length };
+  }
+  const part = ENGLISH_PART.exec(text);
+  const unit = part ? unitMs(part[2]!.toLowerCase()) : null;
+  if (!part || unit === null) return null;
+  return { ms: (/^\d/.test(part[1]!) ? Number(part[1]) : 1) * unit, length: part[0].length };
+}
+
+/**
+ * A delay at the start of `text`: its length in ms and how many characters it
+ * took, or null. Parts may be Go-style or English and come one after another,
+ * with spaces, commas or "and" between (`1h 30m`, `4 days 6 hours and 37 minutes`).
+ */
 export function readDelay(text: string): { ms: number; length: number } | null {
   const lead = /^(?:about|approximately|approx\.?|roughly|~)\s*/i.exec(text)?.[0] ?? '';
   const rest = text.slice(lead.length);
-  const go = GO_LIKE.exec(rest);
-  if (go) {
-    const ms = parseGoDuration(go[0]);
-    if (ms !== null) return { ms, length: lead.length + go[0].length };
-  }
   let total = 0;
   let at = 0;
   let parts = 0;
   for (;;) {
-    const part = ENGLISH_PART.exec(rest.slice(at));
+    const part = readDelayPart(rest.slice(at));
     if (!part) break;
-    const unit = unitMs(part[2]!.toLowerCase());
-    const amount = /^\d/.test(part[1]!) ? Number(part[1]) : 1;
-    if (unit === null) break;
-    total += amount * unit;
-    at += part[0].length;
+    total += part.ms;
+    at += part.length;
     parts++;
     const separator = SEPARATOR.exec(rest.slice(at));
     // Only step over a separator that another part follows.
-    if (!separator || !ENGLISH_PART.test(rest.slice(at + separator[0].length))) break;
+    if (!separator || !readDelayPart(rest.slice(at + separator[0].length))) break;
     at += separator[0].length;
   }
   return parts > 0 && Number.isFinite(total) ? { ms: total, length: lead.length + at } : null;
@@ -231,31 +240,32 @@ function resolveMoment(moment: Moment, now: number, zone: string): number | null
   const z = moment.zone ?? zone;
   const today = wallTimeAt(now, z);
   const time = { hour: moment.hour ?? 0, minute: moment.minute ?? 0, second: moment.second ?? 0 };
-  const at = (date: { year: number; month: number; day: number }) => instantOf({ ...date, ...time }, z);
+  const all = (date: { year: number; month: number; day: number }) => instantsOf({ ...date, ...time }, z);
+  // The first of the date's instants (two on a fall-back night) still to come.
+  const next = (date: { year: number; month: number; day: number }) => all(date).find((instant) => instant > now) ?? null;
 
   if (moment.month !== undefined && moment.day !== undefined) {
-    if (moment.year !== undefined) return at({ year: moment.year, month: moment.month, day: moment.day });
+    if (moment.year !== undefined) return all({ year: moment.year, month: moment.month, day: moment.day })[0] ?? null;
     for (const year of [today.year, today.year + 1]) {
-      const instant = at({ year, month: moment.month, day: moment.day });
-      if (instant !== null && instant > now) return instant;
+      const instant = next({ year, month: moment.month, day: moment.day });
+      if (instant !== null) return instant;
     }
     return null;
   }
   const base = { year: today.year, month: today.month, day: today.day };
-  if (moment.dayOffset !== undefined) return at(addDays(base, moment.dayOffset));
+  if (moment.dayOffset !== undefined) return all(addDays(base, moment.dayOffset))[0] ?? null;
   if (moment.weekday !== undefined) {
     for (let ahead = 0; ahead <= 7; ahead++) {
-      const date = addDays(base, ahead);
       if ((today.weekday - 1 + ahead) % 7 !== moment.weekday - 1) continue;
-      const instant = at(date);
-      if (instant !== null && instant > now) return instant;
+      const instant = next(addDays(base, ahead));
+      if (instant !== null) return instant;
     }
     return null;
   }
   if (moment.hour === undefined) return null;
   for (const ahead of [0, 1, 2]) {
-    const instant = at(addDays(base, ahead));
-    if (instant !== null && instant > now) return instant;
+    const instant = next(addDays(base, ahead));
+    if (instant !== null) return instant;
   }
   return null;
 }

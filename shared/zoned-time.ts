@@ -79,10 +79,20 @@ function offsetAt(ms: number, zone: string): number {
  * exist (30 February) or a field out of range.
  */
 export function instantOf(wall: Omit<WallTime, 'weekday'>, zone: string): number | null {
+  return instantsOf(wall, zone)[0] ?? null;
+}
+
+/**
+ * Every instant a wall-clock time in `zone` names, earliest first: one as a
+ * rule, two in an autumn overlap, one moved past the gap in a spring-forward
+ * night, none for a date that does not exist. "The next 1:30am" on a
+ * fall-back night may be the second of two.
+ */
+export function instantsOf(wall: Omit<WallTime, 'weekday'>, zone: string): number[] {
   const { year, month, day, hour, minute, second } = wall;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return [];
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (new Date(asUtc).getUTCDate() !== day) return null;
+  if (new Date(asUtc).getUTCDate() !== day) return [];
   // A zone changes its offset at most once within a day around any instant, so
   // the offsets a day before and after are the only candidates.
   const before = offsetAt(asUtc - DAY_MS, zone);
@@ -92,7 +102,7 @@ export function instantOf(wall: Omit<WallTime, 'weekday'>, zone: string): number
     .filter((at) => at - asUtc + offsetAt(at, zone) * MINUTE_MS === 0)
     .sort((a, b) => a - b);
   // No match: the time falls in a gap. Read with the offset from before the gap, it lands after it.
-  return matches[0] ?? asUtc - before * MINUTE_MS;
+  return matches.length > 0 ? matches : [asUtc - before * MINUTE_MS];
 }
 
 /** `days` calendar days after the given date (month and year roll over). */

@@ -373,7 +373,9 @@ export class FleetService implements Disposable {
 
   /**
    * Applies `op` to `agent` and writes the row and, if it is history, the event. Inside a transaction.
-   * The exhaustion's provenance (source, excerpt) follows the exhaustion the rules keep or clear.
+   * The exhaustion's provenance (source, excerpt) is set by an exhaustion and, as the contract
+   * says, null whenever the agent is not exhausted (an exhausted agent gone offline keeps its
+   * `recovery_at`, as the reference does, but not the source).
    */
   private write(
     agent: Agent,
@@ -387,7 +389,7 @@ export class FleetService implements Disposable {
     const provenance: Partial<Pick<Agent, 'recoverySource' | 'exhaustExcerpt'>> =
       op.kind === 'exhausted'
         ? { recoverySource: op.recoveryAt == null ? 'default' : (exhaustion?.source ?? 'given'), exhaustExcerpt: exhaustion?.excerpt ?? null }
-        : moved.exhaustedAt === null
+        : moved.status !== 'exhausted'
           ? { recoverySource: null, exhaustExcerpt: null }
           : {};
     const next: Agent = {

@@ -140,6 +140,13 @@ describe('exhausted with the agent\'s message', () => {
     expect(run.stdout).toEqual([`f2: exhausted until ${new Date(f.clock.now() + 90_000).toISOString()}`]);
   });
 
+  it('a long output is cut to its newest 16 KiB, between characters, where the limit line is', async () => {
+    const file = path.join(tempDir(), 'long.txt');
+    fs.writeFileSync(file, `${'é build output line\n'.repeat(2000)}You've hit your limit · resets 3pm (UTC)\n`);
+    expect((await cli(['agent', 'exhausted', 'long', '--message-file', file])).code).toBe(0);
+    expect(f.service.get('long')).toMatchObject({ recoverySource: 'message', recoveryAt: Date.UTC(2026, 0, 1, 15) });
+  });
+
   it('refuses a bad --tz, both --message and --message-file, and a file it cannot read (exit 2, nothing sent)', async () => {
     expect((await cli(['agent', 'exhausted', 'z', '--message', 'x', '--tz', 'Moon/Base'])).code).toBe(2);
     expect((await cli(['agent', 'exhausted', 'z', '--message', 'x', '--message-file', 'y'])).code).toBe(2);

@@ -198,7 +198,12 @@ describe('operator UI in Chromium', () => {
       await post(server, `/v1/agents/coder-${i}/heartbeat`, { name: `Coding agent ${i}`, labels: { team: 'eng' } });
       if (i % 2 === 0) await post(server, `/v1/agents/coder-${i}/busy`, { slot_type: 'work' });
     }
-    await post(server, '/v1/agents/quota-bot/exhausted', { reason: 'rate_limit', name: 'Quota bot', headers: { 'x-ratelimit-reset-tokens': '1h30m0s' } });
+    await post(server, '/v1/agents/quota-bot/exhausted', {
+      name: 'Quota bot',
+      message: "You've hit your session limit · resets 11:59pm (Etc/GMT-14)",
+      usage: { five_hour: { used_percent: 100, resets_at: Math.floor(Date.now() / 1000) + 5400 }, seven_day: { used_percent: 64, resets_at: null } },
+    });
+    await post(server, '/v1/hooks/claude-code', { session_id: 'shot', cwd: '/home/dev/src/payments-api', hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'npm test' } });
     await page.locator('[data-agent-id="quota-bot"][data-status="exhausted"]').waitFor();
     await tile(page, 'quota-bot').getByRole('button', { name: /Quota bot/ }).click();
     await page.getByRole('list', { name: 'History' }).waitFor();

@@ -294,6 +294,19 @@ describe('ExhaustDialog', () => {
     expect(request).not.toHaveProperty('recoveryAt');
   });
 
+  it('a second paste without a time no longer leaves the time to the message', async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    const box = screen.getByLabelText("Paste the agent's message");
+    fireEvent.change(box, { target: { value: 'Please retry in 30 minutes' } });
+    const shown = new Date((screen.getByLabelText('Custom recovery time') as HTMLInputElement).value).getTime();
+    fireEvent.change(box, { target: { value: "You've hit your usage limit. Try again later." } });
+    fireEvent.click(screen.getByRole('button', { name: 'Exhaust agent' }));
+    await waitFor(() => expect(api.calls.forceExhaust).toHaveLength(1));
+    const [[request]] = api.calls.forceExhaust as [[{ recoveryAt: number }]];
+    expect(request.recoveryAt).toBe(shown);
+  });
+
   it('a time chosen after pasting is sent as given, with the message', async () => {
     const api = fakeApi();
     renderWith(api, <ExhaustDialog />);

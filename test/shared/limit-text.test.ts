@@ -102,3 +102,56 @@ describe('zones and windows the reader cannot place', () => {
     expect(read({ error: { code: 402 } })).toEqual({ limit: true, reason: 'billing', recoveryAt: null, excerpt: 'billing error' });
   });
 });
+
+describe('what an independent review found', () => {
+  it('the excerpt is the limit line with its time, not a hint line under it', () => {
+    const seoul = read('  ⎿  Weekly limit reached · resets 10am (Asia/Seoul) · /upgrade\n     /upgrade to increase your usage limit.');
+    expect(seoul).toMatchObject({ limit: true, excerpt: 'Weekly limit reached · resets 10am (Asia/Seoul) · /upgrade', recoveryAt: Date.UTC(2026, 8, 22, 1) });
+    const berlin = read("You've hit your limit · resets 3pm (Europe/Berlin)\n…\n> /rate-limit-options");
+    expect(berlin).toMatchObject({ excerpt: "You've hit your limit · resets 3pm (Europe/Berlin)", recoveryAt: Date.UTC(2026, 8, 21, 13) });
+  });
+
+  it('529 is an overload only as a status, not as a token count', () => {
+    const r = read('Rate limit reached for gpt-4o in organization org-1 on tokens per min (TPM): Limit 30000, Used 29471, Requested 529. Please try again in 1.146s.');
+    expect(r).toMatchObject({ limit: true, reason: 'rate_limit', recoveryAt: NOW + 1146 });
+    expect(read('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')).toEqual({ limit: false });
+  });
+
+  it.each([
+    ['Try again in 1h 30m.', 90],
+    ['resets in 3h 20m', 200],
+    ['Please retry in 2m 30s.', 2.5],
+    ['try again in 1 hour, 5 minutes and 30 seconds', 65.5],
+  ])('compact parts separated by spaces add up: %s', (text, minutes) => {
+    expect(read(`You've hit your usage limit. ${text}`)).toMatchObject({ recoveryAt: NOW + minutes * 60_000 });
+  });
+
+  it('on a fall-back night, "the next 1:30am" may be the second one, an hour later', () => {
+    const now = Date.UTC(2026, 10, 1, 5, 45); // 01:45 EDT; 01:30 EST comes at 06:30Z
+    expect(parseLimit("You've hit your limit · resets 1:30am (America/New_York)", { now })).toMatchObject({ recoveryAt: Date.UTC(2026, 10, 1, 6, 30) });
+  });
+
+  it("reads a body a Python SDK printed as a dict", () => {
+    const text = "google.genai.errors.ClientError: 429 RESOURCE_EXHAUSTED. {'error': {'code': 429, 'message': 'You exceeded your current quota, please check your plan and billing details.', 'status': 'RESOURCE_EXHAUSTED', 'details': [{'@type': 'type.googleapis.com/google.rpc.RetryInfo', 'retryDelay': '51s'}], 'ok': False, 'x': None}}";
+    expect(read(text)).toMatchObject({ limit: true, reason: 'rate_limit', recoveryAt: NOW + 51_000 });
+  });
+
+  it('"reached your … limit" is a limit', () => {
+    expect(read("You've reached your session limit · resets 6pm")).toMatchObject({ limit: true, recoveryAt: Date.UTC(2026, 8, 21, 18) });
+    expect(read("You've reached your weekly limit. Resets Mon 9am.")).toMatchObject({ limit: true, recoveryAt: Date.UTC(2026, 8, 28, 9) });
+  });
+
+  it.each([
+    'I added rate limiting to the API client and a retry on 429 Too Many Requests.',
+    'The throttling logic now backs off exponentially.',
+    'Claude Opus 4 limit reached, now using Sonnet 4',
+    'Internal server error. Please try again in a minute.',
+    'I updated the usage limit docs.',
+  ])('prose and fallbacks are not limits: %s', (text) => {
+    expect(read(text)).toEqual({ limit: false });
+  });
+
+  it('a retryDelay written out as a protobuf object', () => {
+    expect(read({ error: { code: 429, details: [{ retryDelay: { seconds: 34, nanos: 500_000_000 } }] } })).toMatchObject({ recoveryAt: NOW + 34_500 });
+  });
+});

@@ -5,7 +5,7 @@ import { AgentTile } from './agent-tile';
 
 const TILE_MIN_WIDTH = 240;
 /** Room for an exhausted tile's recovery source, excerpt and usage bars. */
-const ROW_HEIGHT = 214;
+const ROW_HEIGHT = 222;
 const GAP = 8;
 
 /**

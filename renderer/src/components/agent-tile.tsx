@@ -46,6 +46,7 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
       </button>
       <div className="tile-status">
         <StatusBadge status={agent.status} />
+        {exhausted && <span className="tile-reason">{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</span>}
         {agent.waiting && <WaitingChip waiting={agent.waiting} now={now} />}
       </div>
       <dl className="tile-facts">
@@ -55,8 +56,6 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
         <dd>{formatDuration(now - agent.statusSince)}</dd>
         {exhausted && (
           <>
-            <dt>Reason</dt>
-            <dd>{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</dd>
             <dt>Recovers</dt>
             <dd>{agent.recoveryAt === null ? 'by hand' : formatCountdown(agent.recoveryAt, now)}</dd>
           </>

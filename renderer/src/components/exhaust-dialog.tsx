@@ -79,6 +79,8 @@ function ExhaustForm({ agent }: { agent: Agent }) {
     const now = Date.now();
     const read = parseLimit(text, { now, tz: localZone() });
     setReading(read);
+    // A time filled from an earlier paste no longer stands for this text.
+    setFilled(null);
     if (!read.limit) return;
     setReason(read.reason);
     if (read.recoveryAt !== null) {

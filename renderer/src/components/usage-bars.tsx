@@ -44,7 +44,10 @@ export function UsageBars({ usage, now, compact = false }: { usage: Usage; now: 
               <span className="usage-fill" style={{ inlineSize: `${Math.min(100, Math.max(0, window.usedPercent))}%` }} />
             </span>
             <span className="usage-percent">{percent}%</span>
-            {!compact && resets && <span className="usage-reset muted">{resets}</span>}
+            {/* On a tile, only the windows that limit the agent say when they reset (the details say it for all). */}
+            {resets && (!compact || window.usedPercent >= USAGE_HIGH) && (
+              <span className="usage-reset muted">{compact ? `↻ ${formatResetClock(window.resetsAt!, now)}` : resets}</span>
+            )}
           </li>
         );
       })}

@@ -289,3 +289,12 @@ describe('usage windows from headers alone', () => {
     expect(res.json.agent.recovery_at).toBe(new Date((t0 + 7200) * 1000).toISOString());
   });
 });
+
+describe('recovery_source is null whenever the agent is not exhausted', () => {
+  it('an exhausted agent that goes offline keeps recovery_at (as the reference does) but not source or excerpt', async () => {
+    await exhaust('gone', { message: 'Please retry in 10 minutes' });
+    const res = await f.call({ method: 'POST', path: '/v1/agents/gone/offline' });
+    expect(res.json.agent).toMatchObject({ status: 'offline', recovery_source: null, exhaust_excerpt: null });
+    expect(res.json.agent.recovery_at).not.toBeNull();
+  });
+});
