@@ -11,6 +11,8 @@ import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
 import { runConnect, runDisconnect } from './connect-command';
 import { runHook, runStatusline } from './hook-command';
+import { processRunIo, runCommand } from './run-command';
+import { parseInterval } from './run-options';
 import { describeLimit } from './parse-limit-command';
 import { parseRfc3339 } from '../shared/date-formats';
 import { MAX_MESSAGE_BYTES } from '../shared/limit-text';
@@ -20,6 +22,8 @@ export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
        fleet-monitor parse-limit <text | -> [--tz ZONE] [--json]
        fleet-monitor hook claude-code|codex [JSON] [--agent ID] [--tz ZONE]
        fleet-monitor statusline [--agent ID]
+       fleet-monitor run [--id ID] [--name N] [--label k=v]... [--every 30s] [--tz ZONE]
+                         [--offline-on-exit] [--restart-on-recovery [--max-restarts N]] -- CMD [ARGS...]
        fleet-monitor connect claude-code [--user | --project DIR] [--print] [--url URL] [--invoke auto|path|absolute]
        fleet-monitor connect codex [--print] [--url URL] [--invoke auto|path|absolute]
        fleet-monitor disconnect claude-code [--user | --project DIR] [--print]
@@ -46,6 +50,9 @@ hook <agent> [JSON]      what Claude Code's and Codex's hooks run: forwards the
                  nothing and always exits 0, so it never fails the agent
 statusline       Claude Code's status-line command: forwards the session's
                  rate_limits as usage and prints one line (within 300 ms)
+run -- CMD       runs CMD as an agent: busy while it runs, heartbeats, idle with
+                 its exit code when it ends; a limit line in its output exhausts
+                 it (see 'fleet-monitor run --help')
 
 Options:
   --url URL      Fleet Monitor's agent port (FLEET_URL, default http://127.0.0.1:7421)
@@ -71,15 +78,13 @@ export interface CliIo {
 
 class UsageError extends Error {}
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "500ms", "30s", "5m", "1h" → ms, between 1 s and 1 h. */
+/** "500ms", "30s", "5m", "1h" → ms, between 1 s and 1 h: the rule `run --every` follows too. */
 export function parseEvery(text: string): number {
-  const match = DURATION.exec(text);
-  const ms = match ? Number(match[1]) * UNIT[match[2]!]! : NaN;
-  if (!(ms >= 1000 && ms <= 3_600_000)) throw new UsageError(`--every must be a duration from 1s to 1h, like 30s or 5m (got '${text}')`);
-  return ms;
+  try {
+    return parseInterval(text);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function describe(agent: WireAgent): string {
@@ -263,6 +268,12 @@ async function readProcessStdin(): Promise<string> {
 
 /** Entry when run as the `fleet-monitor` command. */
 export async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  // run owns the terminal, the child's streams and the signals: it takes over before anything else.
+  if (argv[0] === 'run') {
+    process.exitCode = await runCommand(argv.slice(1), process.env, processRunIo());
+    return;
+  }
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   process.exitCode = await runCli(process.argv.slice(2), process.env, {
