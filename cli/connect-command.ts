@@ -5,11 +5,11 @@
  * 2 usage error.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { connectClaudeCode, disconnectClaudeCode, type ClaudeScope } from './connect-claude-code';
 import { connectCodex, disconnectCodex } from './connect-codex';
 import { DEFAULT_FLEET_URL, type ConnectContext, type ConnectOutcome } from './connect-context';
 import { findSelfBin, INVOKE_MODES, resolveInvocation, type InvokeMode } from './connect-invocation';
+import { parseCommandLine, UsageError } from './usage-error';
 
 export const CONNECT_USAGE = `Usage: fleet-monitor connect claude-code [--user | --project DIR] [--print] [--url URL] [--invoke MODE]
        fleet-monitor connect codex [--print] [--url URL] [--invoke MODE]
@@ -54,7 +54,6 @@ export interface ConnectIo {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-class UsageError extends Error {}
 
 const AGENTS = ['claude-code', 'codex'] as const;
 type Agent = (typeof AGENTS)[number];
@@ -81,9 +80,7 @@ async function run(verb: 'connect' | 'disconnect', argv: readonly string[], env:
 }
 
 function execute(verb: 'connect' | 'disconnect', argv: readonly string[], env: Env, io: ConnectIo): { outcome: ConnectOutcome; print: boolean } | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -95,10 +92,6 @@ function execute(verb: 'connect' | 'disconnect', argv: readonly string[], env: E
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(CONNECT_USAGE);
     return undefined;

@@ -5,7 +5,6 @@
  * Exit codes: 0 done, 1 the request failed, 2 usage error.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
@@ -13,6 +12,7 @@ import { runConnect, runDisconnect } from './connect-command';
 import { runHook, runStatusline } from './hook-command';
 import { processRunIo, runCommand } from './run-command';
 import { parseInterval } from './run-options';
+import { parseCommandLine, UsageError } from './usage-error';
 import { describeLimit } from './parse-limit-command';
 import { parseRfc3339 } from '../shared/date-formats';
 import { MAX_MESSAGE_BYTES } from '../shared/limit-text';
@@ -76,7 +76,6 @@ export interface CliIo {
   readonly now?: () => number;
 }
 
-class UsageError extends Error {}
 
 /** "500ms", "30s", "5m", "1h" → ms, between 1 s and 1 h: the rule `run --every` follows too. */
 export function parseEvery(text: string): number {
@@ -119,9 +118,7 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
   if (argv[0] === 'statusline') return runStatusline(argv.slice(1), env, hookIo);
   if (argv[0] === 'connect') return runConnect(argv.slice(1), env, io);
   if (argv[0] === 'disconnect') return runDisconnect(argv.slice(1), env, io);
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -141,10 +138,6 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(USAGE);
     return 0;

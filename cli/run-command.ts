@@ -13,7 +13,8 @@ import { checkCommand, spawnPiped, type ChildHandle, type OutputStream } from '.
 import { LineSplitter } from './run-lines';
 import { LimitWatch } from './run-limit-watch';
 import { ScanQueue } from './run-scan-queue';
-import { parseRunArgs, RUN_USAGE, RunUsageError, type RunOptions } from './run-options';
+import { parseRunArgs, RUN_USAGE, type RunOptions } from './run-options';
+import { UsageError } from './usage-error';
 import { loadPty, spawnInPty, type PtyModule, type RunTerminal } from './run-pty';
 import { RunReporter, type RunTimers } from './run-reporter';
 
@@ -67,7 +68,7 @@ export async function runCommand(argv: readonly string[], env: Readonly<Record<s
   try {
     options = parseRunArgs(argv, env, io.hostname ?? os.hostname());
   } catch (error) {
-    if (!(error instanceof RunUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`fleet-monitor: ${error.message}\n`);
     return 2;
   }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error';
 import { isValidAgentId } from './fleet-client';
 import { isIanaZone, localZone } from '../shared/zoned-time';
 
@@ -39,10 +40,6 @@ Options:
 Exit status: CMD's (128 + N when signal N ended it); 127 CMD not found,
 126 CMD not executable, 2 usage error.`;
 
-/** A bad command line: `run` says so in one line and exits 2. */
-export class RunUsageError extends Error {
-  override readonly name = 'RunUsageError';
-}
 
 export interface RunOptions {
   readonly id: string;
@@ -72,7 +69,7 @@ const UNIT: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3
 export function parseInterval(text: string): number {
   const match = DURATION.exec(text);
   const ms = match ? Number(match[1]) * UNIT[match[2]!]! : NaN;
-  if (!(ms >= 1000 && ms <= 3_600_000)) throw new RunUsageError(`--every must be a duration from 1s to 1h, like 30s or 5m (got '${text}')`);
+  if (!(ms >= 1000 && ms <= 3_600_000)) throw new UsageError(`--every must be a duration from 1s to 1h, like 30s or 5m (got '${text}')`);
   return ms;
 }
 
@@ -112,35 +109,35 @@ export function parseRunArgs(argv: readonly string[], env: Readonly<Record<strin
     const message = error instanceof Error ? error.message : String(error);
     // parseArgs explains a stray word at length; the fix is always the same.
     const stray = /^Unexpected argument '([^']*)'/.exec(message);
-    throw new RunUsageError(stray ? `unexpected argument '${stray[1]}': the command to run goes after --` : message);
+    throw new UsageError(stray ? `unexpected argument '${stray[1]}': the command to run goes after --` : message);
   }
   const [command, ...args] = dashes < 0 ? [] : argv.slice(dashes + 1);
   if (values.help) return 'help';
-  if (dashes < 0) throw new RunUsageError("'run' needs -- and the command to run, like: fleet-monitor run --every 30s -- claude");
-  if (!command) throw new RunUsageError('no command after --');
+  if (dashes < 0) throw new UsageError("'run' needs -- and the command to run, like: fleet-monitor run --every 30s -- claude");
+  if (!command) throw new UsageError('no command after --');
 
   const id = values.id ?? defaultAgentId(command, hostname);
-  if (!isValidAgentId(id)) throw new RunUsageError(`'${id}' is not a valid agent id (1–128 characters of A-Z a-z 0-9 . _ : @ -)`);
+  if (!isValidAgentId(id)) throw new UsageError(`'${id}' is not a valid agent id (1–128 characters of A-Z a-z 0-9 . _ : @ -)`);
   let labels: Record<string, string> | undefined;
   for (const pair of values.label ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new RunUsageError(`--label must be key=value (got '${pair}')`);
+    if (eq <= 0) throw new UsageError(`--label must be key=value (got '${pair}')`);
     (labels ??= {})[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const tz = values.tz ?? localZone();
-  if (!isIanaZone(tz)) throw new RunUsageError(`--tz must be an IANA time-zone name, like Europe/Berlin (got '${tz}')`);
+  if (!isIanaZone(tz)) throw new UsageError(`--tz must be an IANA time-zone name, like Europe/Berlin (got '${tz}')`);
   const restartOnRecovery = values['restart-on-recovery'] ?? false;
   let maxRestarts = restartOnRecovery ? DEFAULT_MAX_RESTARTS : 0;
   const maxText = values['max-restarts'];
   if (maxText !== undefined) {
-    if (!restartOnRecovery) throw new RunUsageError('--max-restarts needs --restart-on-recovery');
+    if (!restartOnRecovery) throw new UsageError('--max-restarts needs --restart-on-recovery');
     maxRestarts = /^\d{1,4}$/.test(maxText) ? Number(maxText) : NaN;
-    if (!(maxRestarts <= MAX_RESTARTS_LIMIT)) throw new RunUsageError(`--max-restarts must be a whole number from 0 to ${MAX_RESTARTS_LIMIT} (got '${maxText}')`);
+    if (!(maxRestarts <= MAX_RESTARTS_LIMIT)) throw new UsageError(`--max-restarts must be a whole number from 0 to ${MAX_RESTARTS_LIMIT} (got '${maxText}')`);
   }
   const token = values.token ?? env.FLEET_AGENT_TOKEN;
-  if (!token) throw new RunUsageError('no token: pass --token or set FLEET_AGENT_TOKEN');
+  if (!token) throw new UsageError('no token: pass --token or set FLEET_AGENT_TOKEN');
   const url = values.url ?? env.FLEET_URL ?? 'http://127.0.0.1:7421';
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new RunUsageError(`--url must be an http:// or https:// URL (got '${url}')`);
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http:// or https:// URL (got '${url}')`);
 
   return {
     id,
