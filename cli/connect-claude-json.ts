@@ -21,7 +21,10 @@ export interface JsonObject {
 
 /** The port's Claude Code hook endpoint, after FLEET_URL. */
 export const CLAUDE_HOOK_PATH = '/v1/hooks/claude-code';
-/** The events the port maps that take an `http` hook. */
+/**
+ * The events that take an `http` hook: those the port maps, and long-known
+ * others that keep a working session beating (subagents, compaction).
+ */
 export const CLAUDE_HTTP_EVENTS = [
   'UserPromptSubmit',
   'PreToolUse',
@@ -31,6 +34,9 @@ export const CLAUDE_HTTP_EVENTS = [
   'Notification',
   'Stop',
   'StopFailure',
+  'SubagentStart',
+  'SubagentStop',
+  'PreCompact',
   'SessionEnd',
 ] as const;
 /** SessionStart takes only command hooks: `fleet-monitor hook claude-code` posts its stdin. */
@@ -38,8 +44,14 @@ export const CLAUDE_COMMAND_EVENT = 'SessionStart';
 /** fleet-monitor's arguments in the SessionStart hook, and in the status line. */
 export const HOOK_ARGS = ['hook', 'claude-code'] as const;
 export const STATUSLINE_ARGS = ['statusline'] as const;
-// A local port answers at once; a hung one must not hold up a tool call for the default 10 minutes.
-const HTTP_TIMEOUT_S = 5;
+// A local port answers in milliseconds; a hung one must not hold up a tool call (the default is 10 minutes).
+const HTTP_TIMEOUT_S = 2;
+/**
+ * Claude Code runs the status line on every update, and also this often
+ * (seconds; Claude Code 2.1.97+): each run is a heartbeat, so a session that
+ * waits for its operator, or runs one long tool, is not taken for offline.
+ */
+export const STATUSLINE_REFRESH_S = 30;
 const COMMAND_TIMEOUT_S = 10;
 
 /** Our three kinds of entry, as they are written. */
@@ -60,7 +72,7 @@ export function claudeEntries(fleetUrl: string, invocation: Invocation): ClaudeE
       timeout: HTTP_TIMEOUT_S,
     },
     command: { type: 'command', command: shellCommand(invocation, HOOK_ARGS), timeout: COMMAND_TIMEOUT_S },
-    statusLine: { type: 'command', command: shellCommand(invocation, STATUSLINE_ARGS) },
+    statusLine: { type: 'command', command: shellCommand(invocation, STATUSLINE_ARGS), refreshInterval: STATUSLINE_REFRESH_S },
   };
 }
 
@@ -103,7 +115,7 @@ export function isOurCommandHook(value: unknown): boolean {
 
 /** A status line we wrote: `fleet-monitor statusline` (either invocation). */
 export function isOurStatusLine(value: unknown): boolean {
-  return isObject(value) && value.type === 'command' && onlyKeys(value, ['type', 'command', 'padding']) && isFleetCommand(value.command, STATUSLINE_ARGS);
+  return isObject(value) && value.type === 'command' && onlyKeys(value, ['type', 'command', 'padding', 'refreshInterval']) && isFleetCommand(value.command, STATUSLINE_ARGS);
 }
 
 function isOurHook(value: unknown): boolean {

@@ -24,8 +24,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** A hook must not hold the agent up: the port answers in milliseconds or not at all. */
 const HOOK_TIMEOUT_MS = 2_000;
-/** Claude Code waits for the status line; the monitor being down must not show. */
-export const STATUSLINE_TIMEOUT_MS = 200;
+/**
+ * Claude Code waits for the status line; the monitor being down must not
+ * show. A local port answers a heartbeat in milliseconds; Node's own start
+ * takes the rest of the 300 ms.
+ */
+export const STATUSLINE_TIMEOUT_MS = 120;
 
 function clientFor(env: Env, io: HookIo, timeoutMs: number, url?: string): FleetClient | undefined {
   const token = env.FLEET_AGENT_TOKEN;

@@ -60,7 +60,7 @@ export interface ActivityReport {
   /** The statuses the move is wanted from; default: wherever the rules allow it. */
   readonly from?: readonly AgentStatus[] | undefined;
   /** Sets (an object), clears (null) or leaves (undefined) the waiting fact. */
-  readonly waiting?: { readonly kind: WaitingKind; readonly message: string } | null | undefined;
+  readonly waiting?: { readonly kind: WaitingKind; readonly message: string; readonly keepMessage?: boolean } | null | undefined;
   readonly profile?: AgentProfile | undefined;
   readonly exhaustion?: ExhaustionReport | undefined;
   /** Further facts for the event's detail (a wrapped command's exit code). */
@@ -451,8 +451,10 @@ function detailOf(op: StatusOperation, next: Agent): Record<string, unknown> | n
 function nextWaiting(kept: Waiting | null, wanted: ActivityReport['waiting'], now: number): Waiting | null {
   if (wanted === undefined) return kept;
   if (wanted === null) return null;
-  const message = wanted.message.slice(0, MAX_WAITING_MESSAGE);
-  return { kind: wanted.kind, message, since: kept?.kind === wanted.kind ? kept.since : now };
+  const same = kept?.kind === wanted.kind;
+  // `keepMessage`: a later, vaguer word on the same wait keeps what was first said.
+  const message = same && wanted.keepMessage ? kept!.message : wanted.message.slice(0, MAX_WAITING_MESSAGE);
+  return { kind: wanted.kind, message, since: same ? kept!.since : now };
 }
 
 function withFacts(detail: Record<string, unknown> | null, facts: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | null {

@@ -36,6 +36,11 @@ export class StatusAlerts implements Disposable {
     private readonly windowMs = ALERT_WINDOW_MS,
   ) {}
 
+  /** Agents already waiting when the app starts: told before it stopped, not again at their next heartbeat. */
+  knownWaiting(ids: Iterable<string>): void {
+    for (const id of ids) this.waiting.add(id);
+  }
+
   readonly accept = (changes: readonly AgentChange[]): void => {
     for (const change of changes) {
       if (change.type === 'removed') {

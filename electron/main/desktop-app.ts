@@ -86,6 +86,7 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
     );
     owned.add(core.service.onDidChange(batcher.accept));
     const alerts = owned.add(new StatusAlerts((alert) => desktopSettings.notifications && showNotification(alert), timers));
+    alerts.knownWaiting(core.service.list().filter((agent) => agent.waiting !== null).map((agent) => agent.id));
     owned.add(core.service.onDidChange(alerts.accept));
     owned.add(watchPower(core.sweeper));
 

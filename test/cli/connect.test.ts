@@ -10,10 +10,10 @@ import { useTempDir } from '../support/temp-dir';
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const STAMP = '20260101T120000Z';
 const URL = 'http://127.0.0.1:7421/v1/hooks/claude-code';
-const HTTP_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'Stop', 'StopFailure', 'SessionEnd'];
-const OUR_HTTP = { type: 'http', url: URL, headers: { Authorization: 'Bearer $FLEET_AGENT_TOKEN' }, allowedEnvVars: ['FLEET_AGENT_TOKEN'], timeout: 5 };
+const HTTP_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'PreCompact', 'SessionEnd'];
+const OUR_HTTP = { type: 'http', url: URL, headers: { Authorization: 'Bearer $FLEET_AGENT_TOKEN' }, allowedEnvVars: ['FLEET_AGENT_TOKEN'], timeout: 2 };
 const OUR_COMMAND = { type: 'command', command: 'fleet-monitor hook claude-code', timeout: 10 };
-const OUR_STATUS_LINE = { type: 'command', command: 'fleet-monitor statusline' };
+const OUR_STATUS_LINE = { type: 'command', command: 'fleet-monitor statusline', refreshInterval: 30 };
 
 /** A user's settings: their own hooks (some look like ours but are not), a status line and other keys. */
 const USER_SETTINGS = {
@@ -110,7 +110,7 @@ describe('fleet-monitor connect claude-code', () => {
     expect(mode(backup)).toBe(0o644);
     expect(run.stdout).toContain(`Claude Code: wrote ${t.settingsFile} (backup: ${backup}).`);
     expect(run.stdout).toContain('  status line: yours is kept (~/.claude/statusline.sh, in ' + t.settingsFile + ').');
-    expect(run.stdout).toContain(`  To show Fleet Monitor's instead, put {"statusLine":{"type":"command","command":"fleet-monitor statusline"}} in ${t.settingsFile}.`);
+    expect(run.stdout).toContain(`  To show Fleet Monitor's instead, put {"statusLine":{"type":"command","command":"fleet-monitor statusline","refreshInterval":30}} in ${t.settingsFile}.`);
     expect(run.stdout).toContain('  export FLEET_AGENT_TOKEN=<the agent token>');
   });
 

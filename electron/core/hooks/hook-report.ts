@@ -68,10 +68,15 @@ export function reportForHook(payload: HookPayload, now: number, tz: string | un
     case 'PostToolUseFailure':
       return WORK;
     case 'PermissionRequest':
+      // Claude Code asks permission for AskUserQuestion too: that is still a question.
+      if (payload.tool_name === 'AskUserQuestion') {
+        return { ...HEARTBEAT, waiting: { kind: 'question', message: questionOf(payload.tool_input) ?? 'The agent asks a question', keepMessage: true } };
+      }
       return { ...HEARTBEAT, waiting: { kind: 'permission', message: permissionOf(payload) } };
     case 'Notification': {
       const kind = typeof payload.notification_type === 'string' ? WAITING_NOTIFICATIONS[payload.notification_type] : undefined;
-      return kind ? { ...HEARTBEAT, waiting: { kind, message: text(payload.message) ?? 'The agent needs you' } } : HEARTBEAT;
+      // The notification follows the request and says less ("Claude needs your permission to use Bash"): the request's words stay.
+      return kind ? { ...HEARTBEAT, waiting: { kind, message: text(payload.message) ?? 'The agent needs you', keepMessage: true } } : HEARTBEAT;
     }
     case 'Stop':
       return TURN_ENDED;

@@ -33,8 +33,7 @@ describe('desktop shell (mocked electron)', () => {
     app = undefined;
   });
 
-  async function start(): Promise<DesktopApp> {
-    const userData = tempDir();
+  async function start(userData = tempDir()): Promise<DesktopApp> {
     app = await startDesktopApp({
       userData,
       argv: ['--no-sandbox', '--port', '0'],
@@ -235,6 +234,21 @@ describe('desktop shell (mocked electron)', () => {
       core.service.reportActivity('cc-1', permission);
       timers.runAll();
       expect(electron.Notification.shown).toHaveLength(2);
+    });
+
+    it('an agent already waiting when the app starts is not told again at its next heartbeat', async () => {
+      const userData = tempDir();
+      const first = await start(userData);
+      first.core.service.reportActivity('cc-1', permission);
+      timers.runAll();
+      await first.close();
+      app = undefined;
+      const shown = electron.Notification.shown.length;
+      const { core } = await start(userData);
+      core.service.recordHeartbeat('cc-1', { usage: { five_hour: { usedPercent: 50, resetsAt: null } } });
+      core.service.flushHeartbeats();
+      timers.runAll();
+      expect(electron.Notification.shown).toHaveLength(shown);
     });
 
     it('waits coalesce with status changes into one notification', async () => {

@@ -39,7 +39,8 @@ describe('POST /v1/hooks/claude-code: a recorded session', () => {
         expect(a).toMatchObject({ status: 'busy', waiting: { kind: 'permission', message: 'Bash: npm test', since: iso(f.clock.now()) } });
       }],
       [{ ...base, hook_event_name: 'Notification', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }, (a) => {
-        expect(a.waiting).toMatchObject({ kind: 'permission', message: 'Claude needs your permission to use Bash' });
+        // The vaguer notification keeps the request's words, and the wait its start.
+        expect(a.waiting).toMatchObject({ kind: 'permission', message: 'Bash: npm test', since: iso(f.clock.now() - 1_000) });
       }],
       [{ ...base, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_response: { stdout: 'ok', exit_code: 0 } }, (a) => {
         expect(a).toMatchObject({ status: 'busy', waiting: null });
@@ -49,7 +50,7 @@ describe('POST /v1/hooks/claude-code: a recorded session', () => {
         expect(a).toMatchObject({ status: 'idle', waiting: { kind: 'input', message: 'Claude is waiting for your input' } });
       }],
       [{ ...base, hook_event_name: 'UserPromptSubmit', prompt: 'Now refactor the client' }, (a) => expect(a).toMatchObject({ status: 'busy', waiting: null })],
-      [{ ...base, hook_event_name: 'StopFailure', error: 'rate_limit', error_details: { type: 'rate_limit_error', message: 'usage limit' }, last_assistant_message: "You've hit your session limit · resets 3:30pm (UTC)" }, (a) => {
+      [{ ...base, hook_event_name: 'StopFailure', error: 'rate_limit', error_details: '429 {"type":"error","error":{"type":"rate_limit_error","message":"usage limit"}}', last_assistant_message: "You've hit your session limit · resets 3:30pm (UTC)" }, (a) => {
         expect(a).toMatchObject({ status: 'exhausted', exhaust_reason: 'rate_limit', recovery_at: '2026-01-01T15:30:00.000Z', recovery_source: 'message' });
         expect(a.exhaust_excerpt).toBe("You've hit your session limit · resets 3:30pm (UTC)");
       }],
@@ -69,12 +70,20 @@ describe('POST /v1/hooks/claude-code: a recorded session', () => {
     await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'UserPromptSubmit', prompt: 'go' });
     await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'PreToolUse', tool_name: 'AskUserQuestion', tool_input: { questions: [{ question: 'Which database should I use?', options: [] }] } });
     expect(await agent()).toMatchObject({ status: 'busy', waiting: { kind: 'question', message: 'Which database should I use?' } });
-    await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'StopFailure', error: 'server_error', error_details: { message: 'Internal server error' } });
+    // Claude Code asks permission for AskUserQuestion as well: it stays a question, in its own words.
+    await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'PermissionRequest', tool_name: 'AskUserQuestion', tool_input: { questions: [{ question: 'Which database should I use?' }] } });
+    expect(await agent()).toMatchObject({ waiting: { kind: 'question', message: 'Which database should I use?' } });
+    await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'StopFailure', error: 'server_error', error_details: 'API Error: 500 Internal server error' });
     expect(await agent()).toMatchObject({ status: 'idle' });
     await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'StopFailure', error: 'server_error' });
     expect((await agent()).status).toBe('idle'); // no refused idle → idle: a heartbeat
     await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'StopFailure', error: 'billing_error', last_assistant_message: 'Credit balance is too low' });
     expect(await agent()).toMatchObject({ status: 'exhausted', exhaust_reason: 'billing', recovery_source: 'default' });
+  });
+
+  it('the reset time may come in error_details alone (a string, as Claude Code sends it)', async () => {
+    await hook('/v1/hooks/claude-code', { ...base, hook_event_name: 'StopFailure', error: 'rate_limit', error_details: 'Claude AI usage limit reached|1767290400' });
+    expect(await agent()).toMatchObject({ status: 'exhausted', recovery_at: '2026-01-01T18:00:00.000Z', recovery_source: 'message' });
   });
 
   it('never asks for a refused move: busy events on an exhausted agent are heartbeats; a start brings an offline agent back', async () => {
