@@ -3,7 +3,7 @@
  * so an agent written in TypeScript (Node 18+, Deno, Bun, a browser
  * extension) can import it as it is. The `fleet-monitor` CLI is built on it.
  */
-import { AGENT_ID_PATTERN } from '../shared/http-schemas';
+import { AGENT_ID_PATTERN } from '../shared/agent-id';
 import type { ExhaustReason, SlotType } from '../shared/status';
 import type { WireAgent, WireEvent } from '../shared/wire';
 

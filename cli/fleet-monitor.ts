@@ -10,6 +10,7 @@ import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
 import { runConnect, runDisconnect } from './connect-command';
 import { runHook, runStatusline } from './hook-command';
+import { readProcessStdin } from './stdin';
 import { processRunIo, runCommand } from './run-command';
 import { parseInterval } from './run-options';
 import { parseCommandLine, UsageError } from './usage-error';
@@ -253,11 +254,6 @@ export function newestBytes(text: string, max: number): string {
   return bytes.subarray(start).toString('utf8');
 }
 
-async function readProcessStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Entry when run as the `fleet-monitor` command. */
 export async function main(): Promise<void> {

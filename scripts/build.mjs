@@ -2,6 +2,7 @@
 // Builds what the app runs from out/:
 //   out/main/serve.js     headless entry (plain Node)
 //   out/cli/fleet-monitor.js  the agent CLI (bin/fleet-monitor.js)
+//   out/cli/agent-hooks.js    its hook and status-line commands, on their own (they must start fast)
 //   out/main/main.js      Electron main process
 //   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
 //   out/renderer/         the React UI (vite)
@@ -34,6 +35,7 @@ export async function buildNode() {
   await build({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'out/main/serve.js', format: 'esm' });
   if (existsSync(path.join(root, 'cli/main.ts'))) {
     await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'out/cli/fleet-monitor.js', format: 'esm' });
+    await build({ ...common, entryPoints: ['cli/hooks-main.ts'], outfile: 'out/cli/agent-hooks.js', format: 'esm' });
   }
 }
 

@@ -5,7 +5,7 @@
  * from the session's working directory. Pure: the port and the CLI's
  * status line derive the same id.
  */
-import { AGENT_ID_PATTERN } from './http-schemas';
+import { AGENT_ID_PATTERN } from './agent-id';
 
 /** The agents that announce themselves through hooks. */
 export const HOOK_SOURCES = ['claude-code', 'codex'] as const;

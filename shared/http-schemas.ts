@@ -3,14 +3,14 @@
  * zod schema per input, which also gives its TypeScript type.
  */
 import { z } from 'zod';
+import { AGENT_ID_PATTERN } from './agent-id';
 import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
 import { MAX_MESSAGE_BYTES } from './limit-text';
 import { MAX_USAGE_WINDOWS, USAGE_WINDOW_NAME } from './usage';
 import { isIanaZone } from './zoned-time';
 
-/** Agent ids: 1–128 characters of `A-Z a-z 0-9 . _ : @ -`. */
-export const AGENT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+export { AGENT_ID_PATTERN } from './agent-id';
 export const agentIdSchema = z.string().regex(AGENT_ID_PATTERN, {
   error: 'agent id must be 1–128 characters of A-Z a-z 0-9 . _ : @ -',
 });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/fleet-monitor';
@@ -96,5 +97,21 @@ describe('fleet-monitor agent offline', () => {
   it('moves the agent offline', async () => {
     await cli(['agent', 'busy', 'w1']);
     expect((await cli(['agent', 'offline', 'w1'])).stdout).toEqual(['w1: offline']);
+  });
+});
+
+describe('the bin entry of the agents\' own commands', () => {
+  it('statusline and hook run from bin/ through their own small bundle', async () => {
+    const run = (args: string[], stdin: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['bin/fleet-monitor.js', ...args], { env: { ...process.env, FLEET_URL: f.port.url, FLEET_AGENT_TOKEN: AGENT_TOKEN } });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+        child.stdin.end(stdin);
+      });
+    expect(await run(['hook', 'claude-code'], JSON.stringify({ session_id: SESSION, hook_event_name: 'UserPromptSubmit', prompt: 'go' }))).toBe('');
+    expect(await run(['statusline'], JSON.stringify({ session_id: SESSION, rate_limits: { five_hour: { used_percentage: 7 } } }))).toBe('Fleet: busy · 5h 7%\n');
   });
 });
