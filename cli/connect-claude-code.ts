@@ -13,6 +13,7 @@ import { whatIsLeft } from './connect-advice';
 import { CLAUDE_COMMAND_EVENT, claudeEntries, formatSettings, mergeClaudeSettings, parseSettings, removeClaudeSettings, type OtherStatusLine } from './connect-claude-json';
 import type { Invocation } from './connect-invocation';
 import type { ConnectContext, ConnectOutcome } from './connect-context';
+import { assertNever } from '../shared/status';
 
 /** Which settings file: the user's, or a project's local (uncommitted) one. */
 export type ClaudeScope = { readonly kind: 'user' } | { readonly kind: 'project'; readonly dir: string };
@@ -141,6 +142,3 @@ function modeText(snapshot: FileSnapshot): string {
   return snapshot.mode.toString(8);
 }
 
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`);
-}

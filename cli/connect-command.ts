@@ -10,6 +10,7 @@ import { connectCodex, disconnectCodex } from './connect-codex';
 import { DEFAULT_FLEET_URL, type ConnectContext, type ConnectOutcome } from './connect-context';
 import { findSelfBin, INVOKE_MODES, resolveInvocation, type InvokeMode } from './connect-invocation';
 import { parseCommandLine, UsageError } from './usage-error';
+import { HOOK_SOURCES } from '../shared/hook-agent';
 
 export const CONNECT_USAGE = `Usage: fleet-monitor connect claude-code [--user | --project DIR] [--print] [--url URL] [--invoke MODE]
        fleet-monitor connect codex [--print] [--url URL] [--invoke MODE]
@@ -55,7 +56,7 @@ export interface ConnectIo {
 type Env = Readonly<Record<string, string | undefined>>;
 
 
-const AGENTS = ['claude-code', 'codex'] as const;
+const AGENTS = HOOK_SOURCES;
 type Agent = (typeof AGENTS)[number];
 
 /** Runs `fleet-monitor connect …`; returns the exit code. */

@@ -5,7 +5,7 @@
  */
 
 /** Fleet Monitor's agent port when FLEET_URL is not set. */
-export const DEFAULT_FLEET_URL = 'http://127.0.0.1:7421';
+export { DEFAULT_FLEET_URL } from './fleet-client';
 
 /** The variable that holds the agent token where the agent runs: hooks name it, so no file holds the token. */
 export const TOKEN_VARIABLE = 'FLEET_AGENT_TOKEN';

@@ -9,6 +9,9 @@ import type { WireAgent, WireEvent } from '../shared/wire';
 
 export type { WireAgent, WireEvent } from '../shared/wire';
 
+/** Where the agent port listens unless FLEET_URL or --url says otherwise. */
+export const DEFAULT_FLEET_URL = 'http://127.0.0.1:7421';
+
 export interface FleetClientOptions {
   /** The port's base URL, e.g. `http://127.0.0.1:7421`. */
   readonly url: string;

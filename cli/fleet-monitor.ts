@@ -5,7 +5,7 @@
  * Exit codes: 0 done, 1 the request failed, 2 usage error.
  */
 import fs from 'node:fs';
-import { FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
+import { DEFAULT_FLEET_URL, FleetApiError, FleetClient, FleetConnectionError, isValidAgentId, type WireAgent } from './fleet-client';
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
 import { runConnect, runDisconnect } from './connect-command';
@@ -13,6 +13,7 @@ import { runHook, runStatusline } from './hook-command';
 import { readProcessStdin } from './stdin';
 import { processRunIo, runCommand } from './run-command';
 import { parseInterval } from './run-options';
+import { parseLabelFlags } from './labels';
 import { parseCommandLine, UsageError } from './usage-error';
 import { describeLimit } from './parse-limit-command';
 import { parseRfc3339 } from '../shared/date-formats';
@@ -161,18 +162,13 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
   if (!isValidAgentId(id)) throw new UsageError(`'${id}' is not a valid agent id (1–128 characters of A-Z a-z 0-9 . _ : @ -)`);
   const token = values.token ?? env.FLEET_AGENT_TOKEN;
   if (!token) throw new UsageError('no token: pass --token or set FLEET_AGENT_TOKEN');
-  const client = new FleetClient({ url: values.url ?? env.FLEET_URL ?? 'http://127.0.0.1:7421', token, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const client = new FleetClient({ url: values.url ?? env.FLEET_URL ?? DEFAULT_FLEET_URL, token, ...(io.fetch ? { fetch: io.fetch } : {}) });
   const print = (agent: WireAgent) => io.stdout(values.json ? JSON.stringify({ agent }) : describe(agent));
 
   switch (command) {
     case 'heartbeat': {
-      const labels: Record<string, string> = {};
-      for (const pair of values.label ?? []) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--label must be key=value (got '${pair}')`);
-        labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
-      const profile = { ...(values.name ? { name: values.name } : {}), ...(values.label ? { labels } : {}) };
+      const labels = parseLabelFlags(values.label);
+      const profile = { ...(values.name ? { name: values.name } : {}), ...(labels ? { labels } : {}) };
       if (values.every === undefined) {
         print(await client.heartbeat(id, profile));
         return 0;

@@ -11,7 +11,8 @@
 import { parseArgs } from 'node:util';
 import { agentIdForSession, HOOK_SOURCES, type HookSource } from '../shared/hook-agent';
 import { isIanaZone } from '../shared/zoned-time';
-import { FleetClient, isValidAgentId, type UsageReport, type WireAgent } from './fleet-client';
+import { MAX_USAGE_WINDOWS, USAGE_WINDOW_NAME } from '../shared/usage';
+import { DEFAULT_FLEET_URL, FleetApiError, FleetClient, isValidAgentId, type UsageReport, type WireAgent } from './fleet-client';
 
 export interface HookIo {
   readonly stdout: (line: string) => void;
@@ -34,7 +35,7 @@ export const STATUSLINE_TIMEOUT_MS = 120;
 function clientFor(env: Env, io: HookIo, timeoutMs: number, url?: string): FleetClient | undefined {
   const token = env.FLEET_AGENT_TOKEN;
   if (!token) return undefined;
-  return new FleetClient({ url: url ?? env.FLEET_URL ?? 'http://127.0.0.1:7421', token, timeoutMs, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  return new FleetClient({ url: url ?? env.FLEET_URL ?? DEFAULT_FLEET_URL, token, timeoutMs, ...(io.fetch ? { fetch: io.fetch } : {}) });
 }
 
 /** `hook <source> [JSON]`; always exits 0 (a note on stderr when something is wrong, which agents show only in verbose modes). */
@@ -57,8 +58,11 @@ export async function runHook(argv: readonly string[], env: Env, io: HookIo): Pr
     }
     const text = argument ?? (await io.readStdin());
     const payload: unknown = JSON.parse(text);
+    // A bad --agent or --tz is said and left out: the payload still reaches the port.
     const agent = values.agent !== undefined && isValidAgentId(values.agent) ? values.agent : undefined;
+    if (values.agent !== undefined && !agent) io.stderr(`fleet-monitor hook: --agent '${values.agent}' is not a valid agent id; the session's agent is used`);
     const tz = values.tz ?? env.FLEET_TZ;
+    if (tz !== undefined && !isIanaZone(tz)) io.stderr(`fleet-monitor hook: '${tz}' is not an IANA time zone; the monitor's is used`);
     await client.hook(source as HookSource, payload, { ...(agent ? { agent } : {}), ...(tz && isIanaZone(tz) ? { tz } : {}) });
   } catch (error) {
     io.stderr(`fleet-monitor hook: ${error instanceof Error ? error.message : String(error)}`);
@@ -76,10 +80,10 @@ function usageOf(input: StatusLineInput): UsageReport {
   const usage: Record<string, { used_percent: number; resets_at: number | null }> = {};
   for (const [name, window] of Object.entries(input.rate_limits ?? {})) {
     const used = window?.used_percentage;
-    if (typeof used !== 'number' || !Number.isFinite(used) || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) continue;
+    if (typeof used !== 'number' || !Number.isFinite(used) || !USAGE_WINDOW_NAME.test(name)) continue;
     const resets = typeof window?.resets_at === 'number' && window.resets_at >= 0 ? window.resets_at : null;
     usage[name] = { used_percent: Math.min(100, Math.max(0, used)), resets_at: resets };
-    if (Object.keys(usage).length === 8) break;
+    if (Object.keys(usage).length === MAX_USAGE_WINDOWS) break;
   }
   return usage;
 }
@@ -106,8 +110,9 @@ export async function runStatusline(argv: readonly string[], env: Env, io: HookI
       const agent: WireAgent = await client.heartbeat(id, Object.keys(usage).length > 0 ? { usage } : {});
       status = agent.status.replace(/_/g, ' ') + (agent.waiting ? ' · needs you' : '');
     }
-  } catch {
-    status = 'monitor unreachable';
+  } catch (error) {
+    // A refusal (a wrong token, say) is not the monitor being down.
+    status = error instanceof FleetApiError ? `refused (${error.code})` : error instanceof SyntaxError ? 'no status input' : 'monitor unreachable';
   }
   const used = usageLine(usage);
   io.stdout(`Fleet: ${status}${used ? ` · ${used}` : ''}`);

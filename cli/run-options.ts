@@ -5,8 +5,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseLabelFlags } from './labels';
 import { UsageError } from './usage-error';
-import { isValidAgentId } from './fleet-client';
+import { DEFAULT_FLEET_URL, isValidAgentId } from './fleet-client';
 import { isIanaZone, localZone } from '../shared/zoned-time';
 
 export const RUN_USAGE = `Usage: fleet-monitor run [options] -- CMD [ARGS...]
@@ -118,12 +119,7 @@ export function parseRunArgs(argv: readonly string[], env: Readonly<Record<strin
 
   const id = values.id ?? defaultAgentId(command, hostname);
   if (!isValidAgentId(id)) throw new UsageError(`'${id}' is not a valid agent id (1–128 characters of A-Z a-z 0-9 . _ : @ -)`);
-  let labels: Record<string, string> | undefined;
-  for (const pair of values.label ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--label must be key=value (got '${pair}')`);
-    (labels ??= {})[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const labels = parseLabelFlags(values.label);
   const tz = values.tz ?? localZone();
   if (!isIanaZone(tz)) throw new UsageError(`--tz must be an IANA time-zone name, like Europe/Berlin (got '${tz}')`);
   const restartOnRecovery = values['restart-on-recovery'] ?? false;
@@ -136,7 +132,7 @@ export function parseRunArgs(argv: readonly string[], env: Readonly<Record<strin
   }
   const token = values.token ?? env.FLEET_AGENT_TOKEN;
   if (!token) throw new UsageError('no token: pass --token or set FLEET_AGENT_TOKEN');
-  const url = values.url ?? env.FLEET_URL ?? 'http://127.0.0.1:7421';
+  const url = values.url ?? env.FLEET_URL ?? DEFAULT_FLEET_URL;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http:// or https:// URL (got '${url}')`);
 
   return {

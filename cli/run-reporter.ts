@@ -10,6 +10,7 @@
 import { FleetApiError, FleetClient, FleetConnectionError, type AgentProfile, type WireAgent } from './fleet-client';
 import { Emitter, type Event } from '../shared/emitter';
 import type { Disposable } from '../shared/disposable';
+import { assertNever } from '../shared/status';
 
 /** One-shot timers, injected so tests fire them by hand. */
 export interface RunTimers {
@@ -293,6 +294,3 @@ function isTransient(error: unknown): boolean {
   return error instanceof FleetApiError && (error.status >= 500 || error.status === 429 || error.status === 408);
 }
 
-function assertNever(value: never): never {
-  throw new Error(`unexpected report ${JSON.stringify(value)}`);
-}

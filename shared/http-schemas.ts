@@ -72,7 +72,7 @@ export const tzSchema = z
   .max(64)
   .refine(isIanaZone, { error: 'tz must be an IANA time-zone name, e.g. Europe/Berlin' });
 
-/** UTF-8 length, without TextEncoder (which shared/ cannot count on having typed). */
+/** UTF-8 length, counted without allocating the encoded bytes. */
 function utf8Length(text: string): number {
   let bytes = 0;
   for (const char of text) {

@@ -1,6 +1,6 @@
 /**
  * One rule for what an exhaustion report means, whoever sends it (the agent
- * endpoint, the operator action, the desktop's IPC): the recovery time is
+ * endpoint, the operator action, the desktop's IPC, the Claude Code and Codex hooks): the recovery time is
  * `recovery_at` if given, else what the provider's headers say, else what the
  * agent's message or error body says, else the default delay; the reason is
  * the one given, else billing where the texts say billing, else rate_limit.

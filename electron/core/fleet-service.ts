@@ -129,7 +129,7 @@ export class FleetService implements Disposable {
   recordHeartbeat(id: string, profile?: AgentProfile): Agent {
     const batching = this.options.heartbeatBatching;
     if (batching && !this.beatWritesFailing) {
-      const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
+      const known = this.find(id);
       if (known && sameProfile(known, profile)) {
         // The rules decide, as for every move: only a beat that moves nothing but the time
         // (and the usage windows) waits (agents often resend the same name and labels);
@@ -228,7 +228,7 @@ export class FleetService implements Disposable {
       const allowed = canApply(agent.status, report.op.kind) && (report.from?.includes(agent.status) ?? true);
       return allowed ? report.op : { kind: 'heartbeat' };
     };
-    const known = this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
+    const known = this.find(id);
     const waitingStays = report.waiting === undefined || (report.waiting === null && known?.waiting === null);
     if (known && resolve(known).kind === 'heartbeat' && waitingStays && !report.detail) return this.recordHeartbeat(id, report.profile);
     return this.move(id, {
@@ -289,9 +289,9 @@ export class FleetService implements Disposable {
     return Object.fromEntries(AGENT_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<AgentStatus, number>;
   }
 
-  /** The agent, or undefined when there is none. */
+  /** The agent, or undefined when there is none (the heartbeat cache first: no read for an agent that beats). */
   find(id: string): Agent | undefined {
-    return this.pendingBeats.get(id) ?? this.agents.get(id);
+    return this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
   }
 
   /** The agent, or throws {@link AgentNotFoundError}. */

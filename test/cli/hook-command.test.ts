@@ -54,6 +54,13 @@ describe('fleet-monitor hook', () => {
     }
     expect(f.service.count()).toBe(0);
   });
+
+  it('a bad --agent is said and left out; the payload goes to the session\'s agent', async () => {
+    const run = await cli(['hook', 'claude-code', '--agent', 'bad id'], JSON.stringify({ session_id: SESSION, hook_event_name: 'SessionStart' }));
+    expect(run).toMatchObject({ code: 0, stdout: [] });
+    expect(run.stderr).toEqual([expect.stringContaining("--agent 'bad id' is not a valid agent id")]);
+    expect(f.service.get(`cc-${SESSION}`).status).toBe('idle');
+  });
 });
 
 describe('fleet-monitor statusline', () => {
@@ -88,7 +95,9 @@ describe('fleet-monitor statusline', () => {
     } finally {
       silent.close();
     }
-    expect((await cli(['statusline'], 'garbage')).stdout).toEqual(['Fleet: monitor unreachable']);
+    expect((await cli(['statusline'], 'garbage')).stdout).toEqual(['Fleet: no status input']);
+    // A refusal is not the monitor being down.
+    expect((await cli(['statusline'], input(usage), { FLEET_AGENT_TOKEN: 'wrong-token' })).stdout).toEqual(['Fleet: refused (unauthorized) · 5h 90%']);
     expect((await cli(['statusline'], input(usage), { FLEET_AGENT_TOKEN: undefined })).stdout).toEqual(['Fleet: not connected · 5h 90%']);
   });
 });

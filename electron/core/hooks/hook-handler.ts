@@ -2,9 +2,10 @@
  * `POST /v1/hooks/claude-code` and `POST /v1/hooks/codex`: the payloads those
  * agents already send, taken as they come. The agent is `?agent=` or the one
  * derived from the session; its name and `project` label come from the
- * session's working directory. The answer is always `{}`: Claude Code shows
- * the user an error notice for anything else, and a refused move is never
- * asked for (the table picks an allowed one).
+ * session's working directory. A well-formed payload is always answered `{}`:
+ * Claude Code shows the user an error notice for anything else, and a refused
+ * move is never asked for (the table picks an allowed one). A malformed one
+ * (no session, a bad `?agent=` or `?tz=`) is 400, as everywhere.
  */
 import type { Labels } from '../../../shared/agent';
 import { agentIdForSession, projectOf, type HookSource } from '../../../shared/hook-agent';
