@@ -20,20 +20,35 @@ if (!app.requestSingleInstanceLock()) {
   /** Settles once the start has succeeded or failed; unset until the app is ready. */
   let starting: Promise<void> | undefined;
   let quitting = false;
+  /** Set once everything the app opened is closed: the quit may then go through. */
+  let closed = false;
   // A quit during start-up cannot stop the core half-way: the start finishes it,
   // closes it again and opens no window.
   const startUp = new AbortController();
 
   app.on('second-instance', () => desktop?.show());
-  app.on('window-all-closed', () => app.quit());
+  app.on('window-all-closed', () => {
+    if (!quitting) app.quit();
+  });
   app.on('before-quit', (event) => {
+    if (closed) return;
+    startUp.abort();
+    // Before ready nothing was started: the quit goes through.
+    if (!starting) {
+      quitting = closed = true;
+      return;
+    }
+    // Every quit is held until all is closed — also the one Electron's window-all-closed
+    // brings when the close destroys the window — or the process would end mid-close.
+    event.preventDefault();
     if (quitting) return;
     quitting = true;
-    startUp.abort();
-    // Before ready nothing was started; otherwise hold the quit until all is closed.
-    if (!starting) return;
-    event.preventDefault();
-    void starting.then(() => desktop?.close()).finally(() => app.quit());
+    void starting
+      .then(() => desktop?.close())
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
   });
   /** Starts the desktop app; a failure says why and exits, unless a quit aborted the start. */
   const start = async () => {

@@ -7,13 +7,13 @@ import { toDisposable, type Disposable } from '../../shared/disposable';
  * offline):
  * - `resume`, `unlock-screen`: the machine was asleep or away; no heartbeat
  *   could arrive meanwhile.
- * - `suspend`, `lock-screen`: the machine is about to sleep (some Linux builds
- *   announce a sleep only by locking). Agents freeze with it, and the monitor
- *   may tick once more before it does: it must not count that as silence.
- *   A lock without a sleep costs at most one timeout's delay in marking a
- *   silent agent offline.
- * The events are unreliable on some Linux builds; the sweeper's own clock-jump
- * detection stays as the backstop.
+ * - `suspend`, `lock-screen`: the machine is about to sleep, or its user left.
+ *   Agents freeze with a sleep, and the monitor may tick once more before it
+ *   does: it must not count that as silence. A lock without a sleep costs at
+ *   most one timeout's delay in marking a silent agent offline.
+ * `lock-screen` and `unlock-screen` come on macOS and Windows only (Electron's
+ * powerMonitor docs); on Linux only `suspend` and `resume` do, and not on every
+ * build, so the sweeper's own clock-jump detection stays as the backstop.
  */
 export function watchPower(sweeper: { resetGrace(): void }): Disposable {
   const graceNow = () => sweeper.resetGrace();

@@ -13,6 +13,8 @@ export function trayTooltip(counts: StatusCounts): string {
 /** A tray icon whose tooltip and menu show the count per status. */
 export class FleetTray implements Disposable {
   private readonly tray: Tray;
+  /** The counts the menu shows: rebuilt only when they change (on Linux each rebuild goes over D-Bus, and an open menu flickers). */
+  private shown: string | undefined;
 
   constructor(
     icon: string,
@@ -23,6 +25,9 @@ export class FleetTray implements Disposable {
   }
 
   update(counts: StatusCounts): void {
+    const key = AGENT_STATUSES.map((s) => counts[s]).join(',');
+    if (key === this.shown) return;
+    this.shown = key;
     this.tray.setToolTip(trayTooltip(counts));
     this.tray.setContextMenu(
       Menu.buildFromTemplate([

@@ -72,9 +72,17 @@ export class BrowserWindow extends EventEmitter {
     return this.destroyed;
   }
 
+  /**
+   * As Electron does: the window emits `closed`, and when it was the last one
+   * the app emits `window-all-closed` — except while the app itself is
+   * quitting, when Electron closes the windows and emits no such event.
+   */
   destroy() {
+    if (this.destroyed) return;
     this.destroyed = true;
     this.webContents.destroyed = true;
+    this.emit('closed');
+    if (!app.quitting && BrowserWindow.instances.every((w) => w.destroyed)) app.emit('window-all-closed');
   }
 
   isMinimized() {
@@ -117,8 +125,11 @@ export class Tray extends EventEmitter {
   setToolTip(text: string) {
     this.tooltip = text;
   }
+  /** How many times a menu was set: each is a rebuild the OS sees. */
+  menuSets = 0;
   setContextMenu(menu: unknown) {
     this.menu = menu;
+    this.menuSets++;
   }
   destroy() {
     this.destroyed = true;
@@ -133,8 +144,10 @@ class FakeApp extends EventEmitter {
   gotLock = true;
   isPackaged = false;
   userData = '';
-  /** Set once a quit got past `before-quit` (nobody prevented it). */
+  /** Set once a quit got past `before-quit` and `will-quit` (nobody prevented them). */
   quitted = false;
+  /** Set while Electron closes the windows of an unprevented quit. */
+  quitting = false;
   exitCode: number | undefined;
 
   requestSingleInstanceLock() {
@@ -150,11 +163,23 @@ class FakeApp extends EventEmitter {
     return this.userData;
   }
 
-  /** As Electron does: `before-quit` first, and only an unprevented one quits. */
+  /**
+   * Electron's quit sequence: `before-quit` (preventable); then every window
+   * is closed (no `window-all-closed` then); then `will-quit` (preventable);
+   * then `quit`, and the process ends.
+   */
   quit() {
     let prevented = false;
-    this.emit('before-quit', { preventDefault: () => (prevented = true) });
-    if (!prevented) this.quitted = true;
+    const event = { preventDefault: () => (prevented = true) };
+    this.emit('before-quit', event);
+    if (prevented) return;
+    this.quitting = true;
+    for (const win of BrowserWindow.instances) win.destroy();
+    this.emit('will-quit', event);
+    this.quitting = false;
+    if (prevented) return;
+    this.quitted = true;
+    this.emit('quit');
   }
 
   exit(code: number) {
@@ -174,7 +199,7 @@ export const dialog = {
 /** Forgets everything recorded, between tests. */
 export function resetElectronMock(): void {
   app.removeAllListeners();
-  Object.assign(app, { gotLock: true, isPackaged: false, userData: '', quitted: false, exitCode: undefined });
+  Object.assign(app, { gotLock: true, isPackaged: false, userData: '', quitted: false, quitting: false, exitCode: undefined });
   dialog.errors = [];
   ipcMain.handlers.clear();
   BrowserWindow.instances = [];

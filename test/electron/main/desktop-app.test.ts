@@ -204,6 +204,23 @@ describe('desktop shell (mocked electron)', () => {
       expect(electron.Tray.instances[0]!.tooltip).toBe('Fleet Monitor: 4 offline');
     });
 
+    it('the tray menu is rebuilt only when a count changes, not at every push', async () => {
+      const { core } = await start();
+      core.service.reportBusy('a', 'work');
+      timers.runAll();
+      const tray = electron.Tray.instances[0]!;
+      const sets = tray.menuSets;
+      for (let i = 0; i < 5; i++) {
+        core.service.recordHeartbeat('a');
+        core.service.flushHeartbeats();
+        timers.runAll();
+      }
+      expect(tray.menuSets).toBe(sets);
+      core.service.reportIdle('a');
+      timers.runAll();
+      expect(tray.menuSets).toBe(sets + 1);
+    });
+
     it('one exhausted agent is named; the setting turns notifications off', async () => {
       const { core } = await start();
       core.service.reportExhausted('solo', { reason: 'billing', recoveryAt: null });

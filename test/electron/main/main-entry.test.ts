@@ -3,7 +3,9 @@
  * instance, and on quit everything it started closes (port, database, IPC,
  * tray) before the app really quits, also when the quit comes during start-up.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as FleetCoreModule from '../../../electron/core/fleet-core';
 import { useTempDir } from '../../support/temp-dir';
@@ -80,11 +82,18 @@ describe('Electron entry', () => {
   it('on quit, closes the port, the database, IPC and the tray first, then quits', async () => {
     const { port } = await launch();
     expect(await refuses(port)).toBe(false);
+    // What is still open at the moment the process would end: the store's lock file says whether the database closed.
+    const lock = path.join(electron.app.userData, 'fleet.db.lock');
+    expect(fs.existsSync(lock)).toBe(true);
+    let lockAtQuit: boolean | undefined;
+    electron.app.on('quit', () => (lockAtQuit = fs.existsSync(lock)));
 
     electron.app.quit();
     // The first before-quit is held back while everything closes.
     expect(electron.app.quitted).toBe(false);
     await until(() => electron.app.quitted);
+    // Closing the window makes Electron emit window-all-closed, whose app.quit() must not cut the close short.
+    expect(lockAtQuit).toBe(false);
     expect(await refuses(port)).toBe(true);
     expect(electron.ipcMain.handlers.size).toBe(0);
     expect(electron.Tray.instances[0]!.destroyed).toBe(true);
