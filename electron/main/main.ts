@@ -9,8 +9,14 @@ import { app, dialog } from 'electron';
 import { startDesktopApp, type DesktopApp } from './desktop-app';
 import { electronNativeBinding } from './native-binding';
 
+/** The app's id, as electron-builder.yml's appId: Windows attributes notifications by it. */
+export const APP_USER_MODEL_ID = 'dev.fleetmonitor.app';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, '..');
+
+// Without it, Windows files the app's notifications under electron.exe (or drops them).
+if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch: the first instance focuses its window.

@@ -150,6 +150,11 @@ class FakeApp extends EventEmitter {
   quitting = false;
   exitCode: number | undefined;
 
+  appUserModelId: string | undefined;
+  setAppUserModelId(id: string) {
+    this.appUserModelId = id;
+  }
+
   requestSingleInstanceLock() {
     return this.gotLock;
   }
@@ -199,7 +204,7 @@ export const dialog = {
 /** Forgets everything recorded, between tests. */
 export function resetElectronMock(): void {
   app.removeAllListeners();
-  Object.assign(app, { gotLock: true, isPackaged: false, userData: '', quitted: false, quitting: false, exitCode: undefined });
+  Object.assign(app, { gotLock: true, isPackaged: false, userData: '', quitted: false, quitting: false, exitCode: undefined, appUserModelId: undefined });
   dialog.errors = [];
   ipcMain.handlers.clear();
   BrowserWindow.instances = [];

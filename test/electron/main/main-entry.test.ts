@@ -121,6 +121,20 @@ describe('Electron entry', () => {
     expect(electron.app.exitCode).toBeUndefined();
   });
 
+  it('on Windows it sets the AppUserModelID to the packaged appId, so notifications are attributed to the app', async () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      await launch();
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    const builder = fs.readFileSync(path.resolve('electron-builder.yml'), 'utf8');
+    expect(builder).toContain(`appId: ${electron.app.appUserModelId}`);
+    electron.app.quit();
+    await until(() => electron.app.quitted);
+  });
+
   it('a second launch shows the first window', async () => {
     const { win } = await launch();
     win.shown = false;
