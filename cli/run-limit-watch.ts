@@ -13,7 +13,7 @@
  * reported again (a redrawn "resets 3pm" read after 3 pm would mean
  * tomorrow), nor a reading that says what an earlier one said.
  */
-import { MAX_MESSAGE_BYTES, parseLimit, type LimitReading } from '../shared/limit-text';
+import { MAX_MESSAGE_BYTES, parseLimit, TIME_LOOKAHEAD_LINES, type LimitReading } from '../shared/limit-text';
 
 export type LimitFound = Extract<LimitReading, { limit: true }>;
 
@@ -36,8 +36,6 @@ export interface LimitWatchOptions {
 
 /** Lines before a limit line sent with it. */
 const CONTEXT_LINES = 3;
-/** Lines after a limit line that may still give its time: the parser's own look-ahead. */
-const LOOKAHEAD_LINES = 6;
 /** Two readings whose reset times are this close are the same limit (a countdown, a rounding). */
 const SAME_LIMIT_MS = 60_000;
 const MAX_REMEMBERED = 64;
@@ -79,7 +77,7 @@ export class LimitWatch {
       this.block.push(line);
       const reading = this.read(this.block.join('\n'));
       if (reading.limit) this.offer(this.block, reading, 'first', null);
-      if (this.block.length > LOOKAHEAD_LINES) this.block = null;
+      if (this.block.length > TIME_LOOKAHEAD_LINES /* the parser's own look-ahead for a reset time */) this.block = null;
     }
   }
 

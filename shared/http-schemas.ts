@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AGENT_ID_PATTERN } from './agent-id';
 import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
-import { MAX_MESSAGE_BYTES } from './limit-text';
+import { MAX_MESSAGE_BYTES, utf8Length } from './limit-text';
 import { MAX_USAGE_WINDOWS, USAGE_WINDOW_NAME } from './usage';
 import { isIanaZone } from './zoned-time';
 
@@ -71,16 +71,6 @@ export const tzSchema = z
   .string()
   .max(64)
   .refine(isIanaZone, { error: 'tz must be an IANA time-zone name, e.g. Europe/Berlin' });
-
-/** UTF-8 length, counted without allocating the encoded bytes. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}
 
 /** What the agent printed or was told: its limit message, as text. */
 export const messageSchema = z

@@ -49,6 +49,16 @@ export type LimitReading =
 export const MAX_EXCERPT_LENGTH = 200;
 /** The longest limit message the port takes in a request, in UTF-8 bytes. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/** UTF-8 length, counted without allocating the encoded bytes (the port's check and the dialog's are this one). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
 /** Terminal output can be long; the newest part is what matters. */
 const MAX_TEXT_LENGTH = 64 * 1024;
 /** Bounds on walking a JSON value: nodes visited, depth, embedded bodies parsed. */
@@ -56,7 +66,7 @@ const MAX_NODES = 2000;
 const MAX_DEPTH = 24;
 const MAX_EMBEDDED = 8;
 /** Lines after a limit line that may still carry its reset time ("Please retry in 34s"). */
-const TIME_LOOKAHEAD_LINES = 6;
+export const TIME_LOOKAHEAD_LINES = 6;
 
 const NOT_A_LIMIT_READING: LimitReading = { limit: false };
 

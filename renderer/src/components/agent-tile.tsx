@@ -1,6 +1,6 @@
 import { memo, type MouseEvent } from 'react';
 import { formatAgo, formatCountdown, formatDuration, humanize } from '../lib/format';
-import { describeRecovery } from '../lib/recovery';
+import { describeReason, describeRecovery } from '../lib/recovery';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
@@ -46,7 +46,7 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
       </button>
       <div className="tile-status">
         <StatusBadge status={agent.status} />
-        {exhausted && <span className="tile-reason">{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</span>}
+        {exhausted && <span className="tile-reason">{describeReason(agent)}</span>}
         {agent.waiting && <WaitingChip waiting={agent.waiting} now={now} />}
       </div>
       <dl className="tile-facts">

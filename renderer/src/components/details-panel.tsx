@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { StatusEvent } from '../../../shared/agent';
 import { formatAgo, formatCountdown, formatTime, humanize } from '../lib/format';
-import { describeRecovery } from '../lib/recovery';
+import { describeReason, describeRecovery, describeSource } from '../lib/recovery';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
@@ -22,8 +22,7 @@ function describeDetail(event: StatusEvent): string {
   if (typeof d.slot_type === 'string') parts.push(`${humanize(d.slot_type)} slot`);
   if (typeof d.reason === 'string') parts.push(humanize(d.reason));
   if (typeof d.recovery_at === 'string') parts.push(`until ${formatTime(Date.parse(d.recovery_at))}`);
-  if (d.recovery_source === 'message') parts.push("time from the agent's message");
-  else if (d.recovery_source === 'headers') parts.push("time from the provider's headers");
+  if (d.recovery_source === 'message' || d.recovery_source === 'headers') parts.push(`time ${describeSource(d.recovery_source)}`);
   if (typeof d.excerpt === 'string') parts.push(`“${d.excerpt}”`);
   return parts.join(', ');
 }
@@ -53,6 +52,7 @@ export function DetailsPanel() {
 
   if (!id || !agent) return null;
   const close = () => useFleetStore.setState({ selectedId: null });
+  const recovery = describeRecovery(agent, now);
 
   return (
     <aside className="details" aria-label={`Details of ${displayName(agent)}`} onKeyDown={(e) => e.key === 'Escape' && close()}>
@@ -79,11 +79,11 @@ export function DetailsPanel() {
         {agent.status === 'exhausted' && (
           <>
             <dt>Reason</dt>
-            <dd>{agent.exhaustReason ? humanize(agent.exhaustReason) : 'unknown'}</dd>
+            <dd>{describeReason(agent)}</dd>
             <dt>Recovers</dt>
             <dd>
               {agent.recoveryAt === null ? 'by hand' : `${formatCountdown(agent.recoveryAt, now)} (${formatTime(agent.recoveryAt)})`}
-              {describeRecovery(agent, now) && <div className="muted">{describeRecovery(agent, now)}</div>}
+              {recovery && <div className="muted">{recovery}</div>}
             </dd>
           </>
         )}

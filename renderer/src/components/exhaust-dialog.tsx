@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Agent } from '../../../shared/agent';
-import { MAX_MESSAGE_BYTES, parseLimit, type LimitReading } from '../../../shared/limit-text';
+import { MAX_MESSAGE_BYTES, parseLimit, utf8Length, type LimitReading } from '../../../shared/limit-text';
 import type { ExhaustReason } from '../../../shared/status';
 import { localZone } from '../../../shared/zoned-time';
 import { humanize } from '../lib/format';
@@ -100,7 +100,7 @@ function ExhaustForm({ agent }: { agent: Agent }) {
       setError('Choose a recovery time in the future.');
       return;
     }
-    if (pasted !== undefined && new Blob([pasted]).size > MAX_MESSAGE_BYTES) {
+    if (pasted !== undefined && utf8Length(pasted) > MAX_MESSAGE_BYTES) {
       setError('The message is longer than 16 KiB: paste the part with the limit.');
       return;
     }

@@ -18,6 +18,11 @@ export function describeSource(source: RecoverySource): string {
   }
 }
 
+/** Why an agent is exhausted, in words ("rate limit", "billing"). */
+export function describeReason(agent: Pick<Agent, 'exhaustReason'>): string {
+  return agent.exhaustReason ? agent.exhaustReason.replace(/_/g, ' ') : 'unknown';
+}
+
 /** A reset moment as a reader wants it: "3:45 PM" today, else "Thu 3:45 PM", else the date. */
 export function formatResetClock(at: number, now: number): string {
   const time = new Date(at).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
