@@ -55,10 +55,21 @@ export function createMainWindow(options: { preload: string; page: string }): Br
     if (isExternalWebUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  // The page asks for nothing: no camera, notifications (the main side sends those), geolocation…
-  win.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // The page asks for one thing, writing to the clipboard (its Copy buttons);
+  // no camera, notifications (the main side sends those), geolocation…
+  win.webContents.session.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(wc === win.webContents && isPermissionGranted(permission, details, options.page)),
+  );
   void win.loadFile(options.page);
   return win;
+}
+
+/** The one permission our page's main frame is granted: clipboard writes. Every other request, and any from elsewhere, is refused. */
+export const GRANTED_PERMISSION = 'clipboard-sanitized-write';
+
+/** Whether a permission request is granted: {@link GRANTED_PERMISSION}, asked by our own page's main frame. */
+export function isPermissionGranted(permission: string, details: { isMainFrame?: boolean; requestingUrl?: string }, page: string): boolean {
+  return permission === GRANTED_PERMISSION && details.isMainFrame === true && isAppPage(details.requestingUrl ?? '', page);
 }
 
 /** Our page, and nothing else, counts as the app (for the IPC sender check). */

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FleetApi } from '../../shared/fleet-api';
 import { App } from '../../renderer/src/app';
 import { AgentTile } from '../../renderer/src/components/agent-tile';
+import { CopyField } from '../../renderer/src/components/copy-field';
 import { DetailsPanel } from '../../renderer/src/components/details-panel';
 import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
 import { FleetHeader } from '../../renderer/src/components/fleet-header';
@@ -170,6 +171,42 @@ describe('AgentTile', () => {
     act(() => applyDelta({ upserts: [makeAgent('a1', { status: 'busy' })], removed: [] }));
     expect(tile.dataset.status).toBe('busy');
     expect(renders).toBe(1);
+  });
+});
+
+describe('CopyField', () => {
+  function withClipboard(writeText: (text: string) => Promise<void>) {
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+  }
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'clipboard');
+  });
+
+  it('copies the value and says "Copied"', async () => {
+    const writeText = vi.fn<(text: string) => Promise<void>>(async () => {});
+    withClipboard(writeText);
+    render(<CopyField label="Agent token" value="tok-123" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Agent token' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Copy Agent token' }).textContent).toBe('Copied'));
+    expect(writeText).toHaveBeenCalledWith('tok-123');
+    expect(screen.getByRole('status').textContent).toBe('Agent token copied');
+  });
+
+  it('says "Copy failed" when the clipboard refuses, and selects the value for a manual copy', async () => {
+    withClipboard(async () => {
+      throw new DOMException('Write permission denied.', 'NotAllowedError');
+    });
+    render(<CopyField label="Operator token" value="op-456" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Operator token' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Copy Operator token' }).textContent).toBe('Copy failed'));
+    expect(screen.getByRole('status').textContent).toBe('Could not copy Operator token; it is selected instead');
+    expect(window.getSelection()?.toString()).toBe('op-456');
+  });
+
+  it('says "Copy failed" where there is no clipboard at all (an insecure context)', async () => {
+    render(<CopyField label="Browser link" value="http://127.0.0.1/#token=x" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Browser link' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Copy Browser link' }).textContent).toBe('Copy failed'));
   });
 });
 

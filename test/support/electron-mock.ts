@@ -25,7 +25,10 @@ export class FakeWebContents extends EventEmitter {
   readonly mainFrame = { url: 'about:blank' };
   readonly sent: { channel: string; payload: unknown }[] = [];
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
-  permissionHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
+  /** Electron calls it with the request's details (PermissionRequest: the frame's URL, whether it is the main frame). */
+  permissionHandler:
+    | ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string; isMainFrame: boolean }) => void)
+    | undefined;
   destroyed = false;
   readonly session = {
     setPermissionRequestHandler: (handler: FakeWebContents['permissionHandler']) => {
@@ -43,6 +46,14 @@ export class FakeWebContents extends EventEmitter {
 
   isDestroyed() {
     return this.destroyed;
+  }
+
+  /** Plays a permission request, by default from this page's main frame; returns whether it was granted. */
+  requestPermission(permission: string, details = { requestingUrl: this.mainFrame.url, isMainFrame: true }, from: unknown = this): boolean {
+    let granted: boolean | undefined;
+    this.permissionHandler!(from, permission, (ok) => (granted = ok), details);
+    if (granted === undefined) throw new Error('the permission handler did not answer');
+    return granted;
   }
 
   /** Plays a navigation attempt; returns whether the shell prevented it. */

@@ -81,9 +81,20 @@ describe('desktop shell (mocked electron)', () => {
       expect(wc.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
       // The in-page link and the new-window one, each to the system browser; nothing else.
       expect(electron.shell.opened).toEqual(['https://evil.example/', 'https://docs.example/']);
-      const granted: boolean[] = [];
-      wc.permissionHandler!(wc, 'media', (ok) => granted.push(ok));
-      expect(granted).toEqual([false]);
+    });
+
+    it('grants our page’s main frame clipboard writes (its Copy buttons), and nothing else to anyone', async () => {
+      await start();
+      const wc = win().webContents;
+      expect(wc.requestPermission('clipboard-sanitized-write')).toBe(true);
+      // Not from a subframe, another page, or another web contents.
+      expect(wc.requestPermission('clipboard-sanitized-write', { requestingUrl: wc.mainFrame.url, isMainFrame: false })).toBe(false);
+      expect(wc.requestPermission('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
+      expect(wc.requestPermission('clipboard-sanitized-write', { requestingUrl: 'file:///tmp/other.html', isMainFrame: true })).toBe(false);
+      expect(wc.requestPermission('clipboard-sanitized-write', undefined, new electron.FakeWebContents())).toBe(false);
+      for (const permission of ['clipboard-read', 'media', 'notifications', 'geolocation', 'openExternal', 'fullscreen']) {
+        expect(wc.requestPermission(permission), permission).toBe(false);
+      }
     });
   });
 
