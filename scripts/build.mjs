@@ -5,12 +5,13 @@
 //   out/cli/agent-hooks.js    its hook and status-line commands, on their own (they must start fast)
 //   out/main/main.js      Electron main process
 //   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
+//   out/tray/             the tray icons, per platform (made by scripts/tray-icons.mjs)
 //   out/renderer/         the React UI (vite)
 // `--node-only` builds just the Node entries (what the tests run); `--headless`
 // adds the renderer (what `npm run serve` serves); `--bench` also bundles bench/run.ts.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +52,7 @@ async function buildDesktop() {
   if (existsSync(path.join(root, 'electron/main/main.ts'))) {
     await build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.js', format: 'esm' });
   }
+  cpSync(path.join(root, 'build/tray'), path.join(root, 'out/tray'), { recursive: true });
   if (existsSync(path.join(root, 'electron/preload/preload.ts'))) {
     // A sandboxed preload cannot require local files: everything in one CommonJS bundle.
     await build({ ...common, packages: undefined, external: ['electron'], entryPoints: ['electron/preload/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs' });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog } from 'electron';
 import { startDesktopApp, type DesktopApp } from './desktop-app';
 import { electronNativeBinding } from './native-binding';
+import { trayIconPath } from './tray';
 
 /** The app's id, as electron-builder.yml's appId: Windows attributes notifications by it. */
 export const APP_USER_MODEL_ID = 'dev.fleetmonitor.app';
@@ -65,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
         env: process.env,
         outDir,
         nativeBinding: electronNativeBinding(app.isPackaged, here),
-        icon: path.join(outDir, 'renderer', 'icon.png'),
+        icon: trayIconPath(path.join(outDir, 'tray'), process.platform),
         quit: () => app.quit(),
         signal: startUp.signal,
       });

@@ -1,4 +1,5 @@
 import { Menu, Tray, nativeImage } from 'electron';
+import path from 'node:path';
 import type { Disposable } from '../../shared/disposable';
 import { AGENT_STATUSES, type AgentStatus } from '../../shared/status';
 
@@ -10,17 +11,32 @@ export function trayTooltip(counts: StatusCounts): string {
   return parts.length > 0 ? `Fleet Monitor: ${parts.join(', ')}` : 'Fleet Monitor: no agents';
 }
 
+/**
+ * The tray icon for a platform, from out/tray/ (drawn by scripts/tray-icons.mjs
+ * at the sizes each one shows): an ICO on Windows; a template image on macOS,
+ * which the menu bar tints for light, dark and highlighted; a PNG elsewhere.
+ * Electron loads the `@2x` file beside a PNG for HiDPI screens by itself.
+ */
+export function trayIconPath(dir: string, platform: NodeJS.Platform): string {
+  const file = platform === 'win32' ? 'tray.ico' : platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
+  return path.join(dir, file);
+}
+
 /** A tray icon whose tooltip and menu show the count per status. */
 export class FleetTray implements Disposable {
   private readonly tray: Tray;
   /** The counts the menu shows: rebuilt only when they change (on Linux each rebuild goes over D-Bus, and an open menu flickers). */
   private shown: string | undefined;
 
+  /** `icon`: a file from {@link trayIconPath}, shown at its own size (never resized: a shrunk icon blurs). */
   constructor(
     icon: string,
     private readonly actions: { show(): void; quit(): void },
   ) {
-    this.tray = new Tray(nativeImage.createFromPath(icon).resize({ width: 16, height: 16 }));
+    const image = nativeImage.createFromPath(icon);
+    // The file name marks it already; said outright so a renamed file cannot lose it.
+    if (path.basename(icon).includes('Template')) image.setTemplateImage(true);
+    this.tray = new Tray(image);
     this.tray.on('click', () => actions.show());
   }
 

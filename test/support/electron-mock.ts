@@ -4,6 +4,7 @@
  * asks of Electron and lets tests play Electron's part (events, IPC calls).
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
@@ -127,10 +128,12 @@ export class Notification {
 export class Tray extends EventEmitter {
   static instances: Tray[] = [];
   tooltip = '';
+  readonly image: FakeNativeImage | string;
   menu: unknown;
   destroyed = false;
-  constructor() {
+  constructor(image: FakeNativeImage | string) {
     super();
+    this.image = image;
     Tray.instances.push(this);
   }
   setToolTip(text: string) {
@@ -148,7 +151,21 @@ export class Tray extends EventEmitter {
 }
 
 export const Menu = { buildFromTemplate: (template: unknown) => template };
-export const nativeImage = { createFromPath: () => ({ resize: () => ({}) }) };
+/** An image as nativeImage makes it: from a file (empty when the file is missing or unreadable), optionally a template. */
+export class FakeNativeImage {
+  template = false;
+  constructor(readonly path: string) {}
+  isEmpty() {
+    return !fs.existsSync(this.path);
+  }
+  setTemplateImage(template: boolean) {
+    this.template = template;
+  }
+  isTemplateImage() {
+    return this.template;
+  }
+}
+export const nativeImage = { createFromPath: (file: string) => new FakeNativeImage(file) };
 
 /** `app`: the single-instance lock, readiness, paths and Electron's quit sequence. */
 class FakeApp extends EventEmitter {

@@ -15,6 +15,8 @@ vi.mock('electron', () => import('../../support/electron-mock'));
 
 const electron = await import('../../support/electron-mock');
 const { startDesktopApp } = await import('../../../electron/main/desktop-app');
+const { trayIconPath } = await import('../../../electron/main/tray');
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
 type DesktopApp = Awaited<ReturnType<typeof startDesktopApp>>;
 
 describe('desktop shell (mocked electron)', () => {
@@ -33,13 +35,13 @@ describe('desktop shell (mocked electron)', () => {
     app = undefined;
   });
 
-  async function start(userData = tempDir()): Promise<DesktopApp> {
+  async function start(userData = tempDir(), icon = path.join(userData, 'icon.png')): Promise<DesktopApp> {
     app = await startDesktopApp({
       userData,
       argv: ['--no-sandbox', '--port', '0'],
       env: { FLEET_SWEEP_INTERVAL_MS: '1000' },
       outDir: path.join(userData, 'out'),
-      icon: path.join(userData, 'icon.png'),
+      icon,
       quit,
       timers,
       onError: (error) => {
@@ -230,6 +232,15 @@ describe('desktop shell (mocked electron)', () => {
       core.service.reportIdle('a');
       timers.runAll();
       expect(tray.menuSets).toBe(sets + 1);
+    });
+
+    it.each(['linux', 'win32', 'darwin'] as const)('the tray shows the %s icon file as drawn, never resized; the macOS one as a template', async (platform) => {
+      const icon = trayIconPath(path.join(repoRoot, 'out', 'tray'), platform);
+      await start(tempDir(), icon);
+      const image = electron.Tray.instances[0]!.image as InstanceType<typeof electron.FakeNativeImage>;
+      expect(image.path).toBe(icon);
+      expect(image.isEmpty()).toBe(false);
+      expect(image.isTemplateImage()).toBe(platform === 'darwin');
     });
 
     it('one exhausted agent is named; the setting turns notifications off', async () => {
