@@ -3,7 +3,7 @@
 //   out/main/serve.js     headless entry (plain Node)
 //   out/cli/fleet-monitor.js  the agent CLI (bin/fleet-monitor.js)
 //   out/cli/agent-hooks.js    its hook and status-line commands, on their own (they must start fast)
-//   out/main/main.js      Electron main process
+//   out/main/main.js      Electron main process, self-contained: it is all the packaged app runs
 //   out/preload/preload.cjs  the sandboxed preload, one bundled CommonJS file
 //   out/tray/             the tray icons, per platform (made by scripts/tray-icons.mjs)
 //   out/renderer/         the React UI (vite)
@@ -20,6 +20,7 @@ const nodeOnly = process.argv.includes('--node-only');
 const headless = process.argv.includes('--headless');
 const bench = process.argv.includes('--bench');
 
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -27,8 +28,23 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  // Dependencies stay in node_modules: the native addon must, and electron-builder ships them.
+  // The headless entry and the CLI run from a checkout, beside node_modules.
   packages: 'external',
+};
+
+/**
+ * The Electron main process's bundle: everything but Electron is in it, so the
+ * package ships no node_modules (electron-builder.yml). better-sqlite3's
+ * CommonJS loads its addon with a computed require(), which an ES module has
+ * only through createRequire. Exported for the packaging test.
+ */
+/** @type {import('esbuild').BuildOptions} */
+export const desktopMainOptions = {
+  ...common,
+  packages: undefined,
+  external: ['electron'],
+  format: 'esm',
+  banner: { js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);" },
 };
 
 /** Builds the headless entry. Exported for test setup. */
@@ -50,7 +66,7 @@ function buildRenderer() {
 
 async function buildDesktop() {
   if (existsSync(path.join(root, 'electron/main/main.ts'))) {
-    await build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.js', format: 'esm' });
+    await build({ ...desktopMainOptions, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.js' });
   }
   cpSync(path.join(root, 'build/tray'), path.join(root, 'out/tray'), { recursive: true });
   if (existsSync(path.join(root, 'electron/preload/preload.ts'))) {

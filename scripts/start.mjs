@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: builds, then launches the desktop app. Where the desktop app
-// cannot start (no Electron binary can be had, no display, no Electron build of
-// the SQLite addon), it says why in one line and runs the headless mode
+// cannot start (no display, a Node older than Electron's tools need, no
+// Electron binary can be had, no Electron build of the SQLite addon), it says why in one line and runs the headless mode
 // instead, so the same command always gets the operator to the fleet.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { desktopNodeProblem } from './desktop-node.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // `--no-build` runs what is already in out/ (the tests use it, so as not to rebuild under other tests' feet).
@@ -22,6 +23,8 @@ function run(cmd, cmdArgs) {
 /** `{ electronPath }` when the desktop app can start, else `{ reason }` why not. */
 async function desktopReadiness() {
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'no display' };
+  const nodeProblem = desktopNodeProblem();
+  if (nodeProblem) return { reason: nodeProblem };
   // Electron 45+ fetches its binary on first use. Ask in a child so that a
   // failed download's noise stays out of the operator's terminal.
   const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {

@@ -3,11 +3,12 @@ import path from 'node:path';
 /**
  * Where the better-sqlite3 addon built for Electron's ABI lives. node_modules
  * keeps the Node build (for tests and `npm run serve`); the Electron build is
- * a separate file, made by `scripts/electron-native.mjs` in development and
- * shipped as an extra resource when packaged.
+ * a separate file per CPU, made by `scripts/electron-native.mjs` in
+ * development, and shipped (the one for the package's CPU) as an extra
+ * resource when packaged.
  */
 export function electronNativeBinding(packaged: boolean, mainDir: string): string {
   return packaged
     ? path.join(process.resourcesPath, 'native', 'better_sqlite3.node')
-    : path.join(mainDir, '..', '..', '.native', 'electron', 'better_sqlite3.node');
+    : path.join(mainDir, '..', '..', '.native', 'electron', process.arch, 'better_sqlite3.node');
 }
