@@ -52,6 +52,30 @@ const shellImports = (rawIpc) => {
   };
 };
 
+// The preload runs in Electron's sandbox: no Node (a Node import or global
+// would fail only at run time there), no packages; `electron` and its own
+// files, bundled into one script. tsconfig.preload.json types it the same way.
+const SANDBOX = "The preload runs in Electron's sandbox: no Node and no packages, only 'electron' and relative imports (tsconfig.preload.json).";
+const SANDBOX_GLOBALS = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
+const sandboxRules = (rawIpc) => {
+  const [level, shell] = shellImports(rawIpc)['no-restricted-imports'];
+  return {
+    'no-restricted-imports': [
+      level,
+      {
+        ...shell,
+        patterns: [
+          ...shell.patterns,
+          { group: NODE_BUILTINS, message: SANDBOX },
+          // Any bare specifier but 'electron' itself: node builtins without the prefix, packages, electron/* subpaths.
+          { regex: '^(?!electron$)[^./]', message: SANDBOX },
+        ],
+      },
+    ],
+    'no-restricted-globals': ['error', ...SANDBOX_GLOBALS.map((name) => ({ name, message: SANDBOX }))],
+  };
+};
+
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'release', '.native', 'coverage'] },
   js.configs.recommended,
@@ -96,12 +120,21 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['electron/main/**', 'electron/preload/**'],
+    files: ['electron/main/**'],
     rules: shellImports(false),
   },
   {
-    files: ['electron/main/ipc-main.ts', 'electron/preload/ipc-renderer.ts'],
+    files: ['electron/main/ipc-main.ts'],
     rules: shellImports(true),
+  },
+  {
+    files: ['electron/preload/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: sandboxRules(false),
+  },
+  {
+    files: ['electron/preload/ipc-renderer.ts'],
+    rules: sandboxRules(true),
   },
   {
     files: ['renderer/**'],
