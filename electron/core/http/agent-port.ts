@@ -9,8 +9,9 @@ import type { FleetService } from '../fleet-service';
 import { EventStreamHub } from './event-stream';
 import { answerClientError } from './client-error';
 import { HttpError, toHttpError } from './http-error';
-import { readJsonText, sendError, sendJson } from './http-io';
+import { readJsonText, sendError, sendJson, sendNoContent } from './http-io';
 import { JsonBodyParser } from './json-body';
+import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
 import { StaticFiles } from './static-files';
@@ -138,7 +139,9 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     const text = await readJsonText(req, route.maxBodyBytes);
     const body = route.bodies?.parse(text);
     const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
-    sendJson(res, 200, result);
+    // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
+    if (req.method === 'POST' && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
+    sendJson(res, 200, route.reply ? route.reply(result) : result);
   }
 
   function authenticate(header: string | undefined): TokenRole {

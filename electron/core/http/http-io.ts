@@ -23,6 +23,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** A 204: no body, the usual security headers and `headers`. */
+export function sendNoContent(res: ServerResponse, headers?: Readonly<Record<string, string>>): void {
+  res.writeHead(204, { ...SECURITY_HEADERS, ...headers });
+  res.end();
+}
+
 /** Sends the error shape `{"error": {"code", "message"}}`. */
 export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: error.toInfo() }, error.headers);

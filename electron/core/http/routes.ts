@@ -30,7 +30,7 @@ export interface RouteContext<B = unknown> {
   readonly settings: WireSettings;
 }
 
-export interface Route<B = unknown> {
+export interface Route<B = unknown, R = unknown> {
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path pattern; `{id}` stands for one agent id segment. */
   readonly path: string;
@@ -39,16 +39,24 @@ export interface Route<B = unknown> {
   readonly body?: ZodType<B>;
   /** Largest body the route takes, when not the port's usual 64 KiB. */
   readonly maxBodyBytes?: number;
-  readonly handle: (service: FleetService, ctx: RouteContext<B>) => unknown;
+  readonly handle: (service: FleetService, ctx: RouteContext<B>) => R;
+  /**
+   * Turns the result into the JSON reply; absent, the result is the reply. Kept
+   * apart so that a write asked for `Prefer: return=minimal` (a 204) never
+   * builds a reply it does not send.
+   */
+  readonly reply?: (result: R) => unknown;
 }
 
-/** Keeps each route's body type tied to its schema inside the one list. */
-const route = <B>(r: Route<B>): Route => r as Route;
+/** Keeps each route's body and result types tied to its schema and reply inside the one list. */
+const route = <B, R>(r: Route<B, R>): Route => r as unknown as Route;
 
 /** The recover action takes no fields but, like every POST, refuses a body that is not JSON. */
 const anyJson = z.unknown();
 
 const agentReply = (agent: Agent) => ({ agent: toWireAgent(agent) });
+/** The routes that answer one agent: they return it, and {@link agentReply} makes it the reply. */
+const answersAgent = { reply: agentReply } as const;
 const exitDetail = (exitCode: number | undefined) => (exitCode === undefined ? undefined : { exit_code: exitCode });
 
 /** Hook payloads carry tool input and output (a file's contents): room for them. */
@@ -58,19 +66,19 @@ export const HOOK_BODY_BYTES = 1024 * 1024;
 export const ROUTES: readonly Route[] = [
   route({
     method: 'POST', path: '/v1/agents/{id}/heartbeat', access: 'agent', body: heartbeatBodySchema,
-    handle: (s, { id, body }) => agentReply(s.recordHeartbeat(id, body)),
+    handle: (s, { id, body }) => s.recordHeartbeat(id, body), ...answersAgent,
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/busy', access: 'agent', body: busyBodySchema,
-    handle: (s, { id, body: { slot_type, ...profile } }) => agentReply(s.reportBusy(id, slot_type, profile)),
+    handle: (s, { id, body: { slot_type, ...profile } }) => s.reportBusy(id, slot_type, profile), ...answersAgent,
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/idle', access: 'agent', body: idleBodySchema,
-    handle: (s, { id, body: { exit_code, ...profile } }) => agentReply(s.reportIdle(id, profile, exitDetail(exit_code))),
+    handle: (s, { id, body: { exit_code, ...profile } }) => s.reportIdle(id, profile, exitDetail(exit_code)), ...answersAgent,
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/offline', access: 'agent', body: offlineBodySchema,
-    handle: (s, { id, body: { exit_code } }) => agentReply(s.reportOffline(id, exitDetail(exit_code))),
+    handle: (s, { id, body: { exit_code } }) => s.reportOffline(id, exitDetail(exit_code)), ...answersAgent,
   }),
   // The agents' own hooks, as they send them; tool payloads can be large (a file read), so up to 1 MiB.
   route({
@@ -85,11 +93,12 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', path: '/v1/agents/{id}/exhausted', access: 'agent', body: exhaustedBodySchema,
     handle: (s, { id, body: { name, labels, ...request }, now }) => {
       const { report, usage } = readExhaustion(request, now, s.find(id)?.usage);
-      return agentReply(s.reportExhausted(id, report, { name, labels, usage }));
+      return s.reportExhausted(id, report, { name, labels, usage });
     },
+    ...answersAgent,
   }),
   route({ method: 'GET', path: '/v1/agents', access: 'agent', handle: (s) => ({ agents: s.list().map(toWireAgent) }) }),
-  route({ method: 'GET', path: '/v1/agents/{id}', access: 'agent', handle: (s, { id }) => agentReply(s.get(id)) }),
+  route({ method: 'GET', path: '/v1/agents/{id}', access: 'agent', handle: (s, { id }) => s.get(id), ...answersAgent }),
   route({
     method: 'GET', path: '/v1/agents/{id}/events', access: 'agent',
     handle: (s, { id, query }) => {
@@ -99,10 +108,10 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/actions/exhaust', access: 'operator', body: exhaustActionBodySchema,
-    handle: (s, { id, body, now }) => agentReply(s.forceExhaust(id, readExhaustion(body, now).report)),
+    handle: (s, { id, body, now }) => s.forceExhaust(id, readExhaustion(body, now).report), ...answersAgent,
   }),
-  route({ method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: anyJson, handle: (s, { id }) => agentReply(s.recover(id)) }),
-  route({ method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', handle: (s, { id }) => agentReply(s.forget(id)) }),
+  route({ method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: anyJson, handle: (s, { id }) => s.recover(id), ...answersAgent }),
+  route({ method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', handle: (s, { id }) => s.forget(id), ...answersAgent }),
   // The operator UI's settings view: the port and the agent token to copy, the timings.
   route({ method: 'GET', path: '/v1/settings', access: 'operator', handle: (_s, { settings }) => settings }),
 ];
