@@ -54,6 +54,15 @@ const HTTP_TIMEOUT_S = 2;
 export const STATUSLINE_REFRESH_S = 30;
 const COMMAND_TIMEOUT_S = 10;
 
+/**
+ * Our http hook's headers: the token, and `Prefer: return=minimal`, so the
+ * port answers a bare 204 (Claude Code takes an empty 2xx as success with no
+ * output, which is what the port's `{}` says anyway).
+ */
+const HTTP_HOOK_HEADERS = { Authorization: `Bearer $${TOKEN_VARIABLE}`, Prefer: 'return=minimal' };
+/** The headers of the http hooks earlier versions wrote: still ours, to update or remove. */
+const EARLIER_HTTP_HOOK_HEADERS = [{ Authorization: `Bearer $${TOKEN_VARIABLE}` }];
+
 /** Our three kinds of entry, as they are written. */
 export interface ClaudeEntries {
   readonly http: JsonObject;
@@ -67,7 +76,7 @@ export function claudeEntries(fleetUrl: string, invocation: Invocation): ClaudeE
     http: {
       type: 'http',
       url: `${fleetUrl.replace(/\/+$/, '')}${CLAUDE_HOOK_PATH}`,
-      headers: { Authorization: `Bearer $${TOKEN_VARIABLE}` },
+      headers: HTTP_HOOK_HEADERS,
       allowedEnvVars: [TOKEN_VARIABLE],
       timeout: HTTP_TIMEOUT_S,
     },
@@ -103,7 +112,7 @@ export function isOurHttpHook(value: unknown): boolean {
     url.search === '' &&
     url.hash === '' &&
     url.pathname.endsWith(CLAUDE_HOOK_PATH) &&
-    isDeepStrictEqual(value.headers, { Authorization: `Bearer $${TOKEN_VARIABLE}` }) &&
+    [HTTP_HOOK_HEADERS, ...EARLIER_HTTP_HOOK_HEADERS].some((ours) => isDeepStrictEqual(value.headers, ours)) &&
     isDeepStrictEqual(value.allowedEnvVars, [TOKEN_VARIABLE])
   );
 }

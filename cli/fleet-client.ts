@@ -84,6 +84,14 @@ export class FleetClient {
     return (await this.agentPost(id, 'heartbeat', Object.keys(profile).length ? profile : undefined)).agent;
   }
 
+  /**
+   * A heartbeat whose reply is not needed: it asks `Prefer: return=minimal`
+   * and gets a bare 204, the cheapest beat for the monitor to answer.
+   */
+  async beat(id: string, profile: AgentProfile = {}): Promise<void> {
+    await this.request('POST', `${this.agentPath(id)}/heartbeat`, Object.keys(profile).length ? profile : undefined, { minimal: true });
+  }
+
   /** idle → busy (`work`) or on_call (`on_call`). */
   async busy(id: string, slotType: SlotType = 'work'): Promise<WireAgent> {
     return (await this.agentPost(id, 'busy', { slot_type: slotType })).agent;
@@ -105,7 +113,7 @@ export class FleetClient {
    */
   async hook(source: 'claude-code' | 'codex', payload: unknown, options: { agent?: string; tz?: string } = {}): Promise<void> {
     const query = new URLSearchParams({ ...(options.agent ? { agent: options.agent } : {}), ...(options.tz ? { tz: options.tz } : {}) }).toString();
-    await this.request('POST', `/v1/hooks/${source}${query ? `?${query}` : ''}`, payload);
+    await this.request('POST', `/v1/hooks/${source}${query ? `?${query}` : ''}`, payload, { minimal: true });
   }
 
   /**
@@ -164,7 +172,8 @@ export class FleetClient {
     return this.request('POST', `${this.agentPath(id)}/${action}`, body);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** With `minimal`, a write asks for no reply (RFC 7240 `Prefer: return=minimal`) and a 204 resolves to undefined. */
+  private async request<T>(method: string, path: string, body?: unknown, options: { minimal?: boolean } = {}): Promise<T> {
     const url = `${this.base}${path}`;
     let res: Response;
     try {
@@ -173,6 +182,7 @@ export class FleetClient {
         headers: {
           authorization: `Bearer ${this.options.token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(options.minimal ? { prefer: 'return=minimal' } : {}),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -182,6 +192,7 @@ export class FleetClient {
       throw new FleetConnectionError(`cannot reach Fleet Monitor at ${this.base} (${why})`);
     }
     const text = await res.text();
+    if (options.minimal && res.status === 204) return undefined as T;
     let json: unknown;
     try {
       json = JSON.parse(text);

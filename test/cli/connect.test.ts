@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,13 @@ const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const STAMP = '20260101T120000Z';
 const URL = 'http://127.0.0.1:7421/v1/hooks/claude-code';
 const HTTP_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'PreCompact', 'SessionEnd'];
-const OUR_HTTP = { type: 'http', url: URL, headers: { Authorization: 'Bearer $FLEET_AGENT_TOKEN' }, allowedEnvVars: ['FLEET_AGENT_TOKEN'], timeout: 2 };
+const OUR_HTTP = {
+  type: 'http',
+  url: URL,
+  headers: { Authorization: 'Bearer $FLEET_AGENT_TOKEN', Prefer: 'return=minimal' },
+  allowedEnvVars: ['FLEET_AGENT_TOKEN'],
+  timeout: 2,
+};
 const OUR_COMMAND = { type: 'command', command: 'fleet-monitor hook claude-code', timeout: 10 };
 const OUR_STATUS_LINE = { type: 'command', command: 'fleet-monitor statusline', refreshInterval: 30 };
 
@@ -274,6 +281,24 @@ describe('fleet-monitor connect claude-code', () => {
     expect(run.stdout).toContain('  export FLEET_AGENT_TOKEN=<the agent token>; export FLEET_URL=http://127.0.0.1:9000');
 
     // Both forms are ours to remove.
+    await t.disconnect(['claude-code']);
+    expect(t.readJson()).toEqual(USER_SETTINGS);
+  });
+
+  it('an http hook an earlier version wrote (no Prefer header) is ours: connect updates it in place, disconnect removes it', async () => {
+    const t = setup(tempDir);
+    t.writeSettings(USER_SETTINGS);
+    await t.connect(['claude-code', '--invoke', 'path']);
+    const settings = t.readJson();
+    const earlier = { ...OUR_HTTP, headers: { Authorization: 'Bearer $FLEET_AGENT_TOKEN' } };
+    for (const groups of Object.values(settings.hooks as Record<string, Groups>)) {
+      for (const group of groups) group.hooks = group.hooks.map((h) => (isDeepStrictEqual(h, OUR_HTTP) ? earlier : h));
+    }
+    t.writeSettings(settings);
+    await t.connect(['claude-code', '--invoke', 'path']);
+    const hooks = t.readJson().hooks as Record<string, Groups>;
+    expect(hooks.PreToolUse).toEqual([...USER_SETTINGS.hooks.PreToolUse, { hooks: [OUR_HTTP] }]);
+    t.writeSettings(settings);
     await t.disconnect(['claude-code']);
     expect(t.readJson()).toEqual(USER_SETTINGS);
   });

@@ -23,6 +23,22 @@ describe('FleetClient against the real port', () => {
     expect((await agent.events('a1', 2)).map((e) => e.to)).toEqual(['exhausted', 'idle']);
   });
 
+  it('beat and hook ask Prefer: return=minimal, and take the 204 as done', async () => {
+    const seen: (string | null)[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      seen.push(new Headers(init?.headers).get('prefer'));
+      return fetch(input, init);
+    };
+    const agent = new FleetClient({ url: f.port.url, token: AGENT_TOKEN, fetch: spy });
+    await expect(agent.beat('b1', { name: 'Beater' })).resolves.toBeUndefined();
+    await expect(agent.hook('claude-code', { session_id: 's1', hook_event_name: 'Stop', cwd: '/w' })).resolves.toBeUndefined();
+    await agent.heartbeat('b1'); // the reply is read: no preference
+    expect(seen).toEqual(['return=minimal', 'return=minimal', null]);
+    expect(f.service.find('b1')).toMatchObject({ name: 'Beater', status: 'idle' });
+    // A refusal is still the port's error.
+    await expect(agent.beat('b1', { labels: 'x' as never })).rejects.toMatchObject({ status: 400, code: 'bad_request' });
+  });
+
   it('operator calls need the operator token', async () => {
     const agent = new FleetClient({ url: f.port.url, token: AGENT_TOKEN });
     const operator = new FleetClient({ url: f.port.url, token: OPERATOR_TOKEN });
