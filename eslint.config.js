@@ -52,9 +52,12 @@ const shellImports = (rawIpc) => {
   };
 };
 
-// The preload runs in Electron's sandbox: no Node (a Node import or global
-// would fail only at run time there), no packages; `electron` and its own
-// files, bundled into one script. tsconfig.preload.json types it the same way.
+// The preload runs in Electron's sandbox: its require() knows only electron,
+// events, timers and url, and Buffer, process and the rest are a reduced
+// polyfill, so code leaning on Node passes the tests (plain Node, a mocked
+// electron) and fails, or behaves differently, only in the window. So: no
+// Node modules or globals, no packages; `electron` and its own files, bundled
+// into one script. tsconfig.preload.json types it the same way.
 const SANDBOX = "The preload runs in Electron's sandbox: no Node and no packages, only 'electron' and relative imports (tsconfig.preload.json).";
 const SANDBOX_GLOBALS = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
 const sandboxRules = (rawIpc) => {

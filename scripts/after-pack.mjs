@@ -4,13 +4,11 @@
 // right one; electron-builder on its own would ship whatever .native holds).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Arch } from 'electron-builder';
 import { nativeBinaryProblem } from './native-arch.mjs';
 
-/** electron-builder's `Arch` enum, by value. */
-const ARCHS = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
-
 export async function afterPack(context) {
-  const arch = ARCHS[context.arch] ?? String(context.arch);
+  const arch = Arch[context.arch] ?? String(context.arch);
   const platform = context.electronPlatformName;
   const file = path.join(context.packager.getResourcesDir(context.appOutDir), 'native', 'better_sqlite3.node');
   if (!existsSync(file)) {

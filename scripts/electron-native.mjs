@@ -10,19 +10,19 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, cop
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crossBuildProblem, nativeBinaryProblem } from './native-arch.mjs';
+import { crossBuildProblem, electronArch, nativeBinaryProblem } from './native-arch.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 
-/** Where the Electron build for `arch` lives (native-binding.ts reads the same path in development). */
+/** Where the Electron build for `arch` (electron-builder's name) lives; native-binding.ts reads the same path in development. */
 export const electronNativePath = (arch) => path.join(root, '.native', 'electron', arch, 'better_sqlite3.node');
 
 /**
  * Builds for `platform`-`arch` (default: this machine's) if needed and returns
  * the addon's path. Throws with a readable message on failure.
  */
-export async function ensureElectronNative(arch = process.arch, platform = process.platform) {
+export async function ensureElectronNative(arch = electronArch(process.arch), platform = process.platform) {
   const problem = crossBuildProblem(platform, arch, process.platform, process.arch);
   if (problem) throw new Error(problem);
   const outFile = electronNativePath(arch);
@@ -57,7 +57,7 @@ export async function ensureElectronNative(arch = process.arch, platform = proce
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     // `node scripts/electron-native.mjs [arch…]`
-    for (const arch of process.argv.length > 2 ? process.argv.slice(2) : [process.arch]) console.log(await ensureElectronNative(arch));
+    for (const arch of process.argv.length > 2 ? process.argv.slice(2) : [electronArch(process.arch)]) console.log(await ensureElectronNative(arch));
   } catch (error) {
     console.error(`Could not build better-sqlite3 for Electron: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

@@ -53,6 +53,14 @@ export function nativeBinaryProblem(bytes, platform, arch) {
   return `better_sqlite3.node holds ${FORMAT_NAMES[binary.format]} code for ${binary.archs.join(' + ')}, not for ${platform}-${arch}`;
 }
 
+/**
+ * electron-builder's name for a Node `process.arch`: the same but for 32-bit
+ * ARM, which Node calls `arm` and electron-builder (and its `${arch}`) `armv7l`.
+ * electron/main/native-binding.ts maps the running CPU the same way.
+ * @param {string} nodeArch
+ */
+export const electronArch = (nodeArch) => (nodeArch === 'arm' ? 'armv7l' : nodeArch);
+
 const ARCH_FLAGS = ['x64', 'ia32', 'armv7l', 'arm64', 'universal'];
 
 /**
@@ -70,7 +78,7 @@ export function targetArchs(args, hostArch) {
     for (const arch of [flag, suffix]) if (arch && ARCH_FLAGS.includes(arch)) archs.add(arch);
   }
   if (archs.delete('universal')) archs.add('x64').add('arm64');
-  return archs.size > 0 ? [...archs] : [hostArch];
+  return archs.size > 0 ? [...archs] : [electronArch(hostArch)];
 }
 
 const PLATFORM_FLAGS = { mac: 'darwin', m: 'darwin', mas: 'darwin', win: 'win32', w: 'win32', linux: 'linux', l: 'linux' };
@@ -88,11 +96,15 @@ export function targetPlatforms(args, hostPlatform) {
 
 /**
  * Why the Electron build of the addon cannot be made for `platform`-`arch`
- * here, or null when it can: node-gyp builds for this OS and CPU, and only
- * macOS's compiler also builds the other of x64 and arm64.
+ * here, or null when it can: node-gyp builds for this OS and CPU, and on
+ * macOS also for the other of x64 and arm64 (one compiler builds both). Other
+ * cross builds (MSVC's ia32 or arm64 on Windows x64, a Linux cross toolchain)
+ * are possible with the right tools installed, but untested here, so they are
+ * refused rather than trusted.
  * @returns {string | null}
  */
-export function crossBuildProblem(platform, arch, hostPlatform, hostArch) {
+export function crossBuildProblem(platform, arch, hostPlatform, nodeHostArch) {
+  const hostArch = electronArch(nodeHostArch);
   if (platform !== hostPlatform) {
     return `better-sqlite3 is built for this OS only (${hostPlatform}): make the ${platform} package on ${platform}`;
   }

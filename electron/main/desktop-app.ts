@@ -27,7 +27,11 @@ export interface DesktopOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The directory holding out/main, out/preload and out/renderer. */
   readonly outDir: string;
-  /** The better-sqlite3 addon built for Electron (unset in tests, which run on Node). */
+  /**
+   * The better-sqlite3 addon built for Electron. main.ts always sets it: the
+   * bundled main.js cannot find the addon the way better-sqlite3 does on its
+   * own (`bindings`). Unset only in tests, which run on Node's build.
+   */
   readonly nativeBinding?: string;
   readonly icon: string;
   readonly quit: () => void;

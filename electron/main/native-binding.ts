@@ -10,5 +10,10 @@ import path from 'node:path';
 export function electronNativeBinding(packaged: boolean, mainDir: string): string {
   return packaged
     ? path.join(process.resourcesPath, 'native', 'better_sqlite3.node')
-    : path.join(mainDir, '..', '..', '.native', 'electron', process.arch, 'better_sqlite3.node');
+    : path.join(mainDir, '..', '..', '.native', 'electron', builderArch(process.arch), 'better_sqlite3.node');
+}
+
+/** electron-builder's name for a CPU, which names the folder: Node's `arm` is its `armv7l` (as scripts/native-arch.mjs's electronArch). */
+export function builderArch(nodeArch: string): string {
+  return nodeArch === 'arm' ? 'armv7l' : nodeArch;
 }

@@ -56,10 +56,14 @@ export function createMainWindow(options: { preload: string; page: string }): Br
     return { action: 'deny' };
   });
   // The page asks for one thing, writing to the clipboard (its Copy buttons);
-  // no camera, notifications (the main side sends those), geolocation…
-  win.webContents.session.setPermissionRequestHandler((wc, permission, callback, details) =>
+  // no camera, notifications (the main side sends those), geolocation… Checks
+  // answer the same as requests (Electron's default check says "granted" to
+  // all, which Notification.permission and navigator.permissions would report).
+  const session = win.webContents.session;
+  session.setPermissionRequestHandler((wc, permission, callback, details) =>
     callback(wc === win.webContents && isPermissionGranted(permission, details, options.page)),
   );
+  session.setPermissionCheckHandler((wc, permission, _origin, details) => wc === win.webContents && isPermissionGranted(permission, details, options.page));
   void win.loadFile(options.page);
   return win;
 }

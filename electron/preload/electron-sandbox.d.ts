@@ -5,8 +5,8 @@
  * had them; tsconfig.preload.json maps `electron` here instead (VS Code keeps
  * its electron-sandbox layer apart the same way). The declarations follow
  * electron.d.ts for Electron 45; the node project, which type-checks the
- * preload's tests against the real electron.d.ts, keeps them honest. Declare
- * here only what the preload uses.
+ * preload's source (and its tests) against the real electron.d.ts, keeps them
+ * honest. Declare here only what the preload uses.
  */
 
 export interface IpcRendererEvent extends Event {

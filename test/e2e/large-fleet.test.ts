@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../electron/core/store/open-database';
-import { findChromium, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { ServeProcess } from '../support/serve-process';
 import { useTempDir } from '../support/temp-dir';
 
@@ -16,11 +16,11 @@ const FLEET = 10_000;
 const STATUSES = ['idle', 'busy', 'on_call', 'offline', 'exhausted'] as const;
 
 // Skipped, with one line saying how to get a browser, only where none can be had (and never with CI=true).
-describe.skipIf((await findChromium()) === null)('grid with 10,000 agents', () => {
+describe.skipIf(inject('chromium') === null)('grid with 10,000 agents', () => {
   const tempDir = useTempDir('fleet-large-');
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(inject('chromium'));
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium } from '../support/browser';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../support/browser';
 import { ServeProcess } from '../support/serve-process';
 import { useTempDir } from '../support/temp-dir';
 
@@ -38,7 +38,7 @@ async function post(server: Server, p: string, body?: unknown, token = server.ag
 const tile = (page: Page, id: string) => page.locator(`[data-agent-id="${id}"]`);
 
 // Skipped, with one line saying how to get a browser, only where none can be had (and never with CI=true).
-describe.skipIf((await findChromium()) === null)('operator UI in Chromium', () => {
+describe.skipIf(inject('chromium') === null)('operator UI in Chromium', () => {
   const tempDir = useTempDir('fleet-e2e-');
   let browser: Browser;
   let server: Server;
@@ -46,7 +46,7 @@ describe.skipIf((await findChromium()) === null)('operator UI in Chromium', () =
   let mainDir: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(inject('chromium'));
     mainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-e2e-main-'));
     server = await startServer(mainDir);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

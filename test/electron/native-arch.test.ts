@@ -103,3 +103,14 @@ describe('what npm run dist packages for', () => {
     expect(crossBuildProblem('win32', 'x64', 'linux', 'x64')).toBe('better-sqlite3 is built for this OS only (linux): make the win32 package on win32');
   });
 });
+
+describe('arch names', () => {
+  it('are electron-builder’s: Node’s arm is armv7l, in the build script and in the app alike', async () => {
+    const { electronArch } = await import('../../scripts/native-arch.mjs');
+    const { builderArch } = await import('../../electron/main/native-binding');
+    for (const nodeArch of ['x64', 'arm64', 'ia32', 'arm']) expect(builderArch(nodeArch)).toBe(electronArch(nodeArch));
+    expect(electronArch('arm')).toBe('armv7l');
+    expect(targetArchs([], 'arm')).toEqual(['armv7l']);
+    expect(crossBuildProblem('linux', 'armv7l', 'linux', 'arm')).toBeNull();
+  });
+});

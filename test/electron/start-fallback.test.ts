@@ -45,10 +45,10 @@ describe('the desktop toolchain’s Node', () => {
     expect(problem.endsWith('; this is Node 20.19.0')).toBe(true);
   });
 
-  it('npm run dist refuses, in one line, a Node older than that', () => {
+  // On a Node that can package, dist would really package (rebuild out/, download Electron): not a test's business.
+  it.skipIf(desktopNodeProblemNow() === null)('npm run dist refuses, in one line, a Node older than that', () => {
     const run = spawnSync(process.execPath, ['scripts/dist.mjs'], { cwd: root, encoding: 'utf8' });
     const problem = desktopNodeProblemNow();
-    if (problem === null) return; // This Node can package: nothing to refuse (the packaging test covers the rest).
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`npm run dist cannot package here: ${problem}.`);
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,47 +16,63 @@ const SYSTEM_BROWSERS: Readonly<Record<string, readonly string[]>> = {
 
 /** The one line a run without a browser prints (and, with CI=true, fails with). */
 export const NO_BROWSER =
-  'No Chromium for the browser tests: set FLEET_CHROMIUM to one, install Chromium or Chrome (Debian: apt-get install chromium, as .ci/run does), or run npm install (the @sparticuz/chromium dev dependency ships one for Linux).';
+  'No Chromium for the browser tests: set FLEET_CHROMIUM to one, install Chromium or Chrome (Debian: apt-get install chromium, as .ci/run does), or run npm install (the @sparticuz/chromium dev dependency ships one for Linux x64).';
 
-/** Chromium shipped inside the @sparticuz/chromium dev dependency (Linux x64 and arm64), unpacked on first use. */
+/** Chromium shipped inside the @sparticuz/chromium dev dependency (Linux x64 only), unpacked to the temp folder on first use. */
 async function packagedChromium(): Promise<string | null> {
-  if (os.platform() !== 'linux') return null;
+  if (os.platform() !== 'linux' || os.arch() !== 'x64') return null;
   try {
     const { default: packaged } = (await import('@sparticuz/chromium')) as { default: { executablePath: () => Promise<string> } };
     const executable = await packaged.executablePath();
-    return fs.existsSync(executable) ? executable : null;
+    if (runs(executable)) return executable;
+    // A first unpacking cut short leaves a broken file that every later run would reuse: unpack again.
+    fs.rmSync(executable, { force: true });
+    const again = await packaged.executablePath();
+    return runs(again) ? again : null;
   } catch {
     return null;
   }
 }
 
-let found: Promise<string | null> | undefined;
+/** Whether `executable` starts and reports its version. */
+function runs(executable: string): boolean {
+  try {
+    execFileSync(executable, ['--version'], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The Chromium the browser tests drive, in this order: `FLEET_CHROMIUM` (or
  * the older `CHROMIUM_PATH`), a system Chromium or Chrome at the usual paths,
  * then the one the @sparticuz/chromium dev dependency ships. Never a download.
- * Null when none can be had; with `CI=true` that is an error, not a skip.
+ * Null when none can be had, after printing {@link NO_BROWSER}; with
+ * `CI=true` that is an error instead. `npm test` resolves it once, in the
+ * global setup (test/support/global-setup.ts), and hands the result to every
+ * test file: the packaged one is unpacked once, never by two files at a time.
  */
-export function findChromium(): Promise<string | null> {
-  found ??= (async () => {
-    const named = process.env.FLEET_CHROMIUM ?? process.env.CHROMIUM_PATH;
-    if (named) {
-      if (!fs.existsSync(named)) throw new Error(`FLEET_CHROMIUM is ${named}, which does not exist`);
-      return named;
-    }
-    const system = (SYSTEM_BROWSERS[os.platform()] ?? []).find((candidate) => fs.existsSync(candidate));
-    const executable = system ?? (await packagedChromium());
-    if (!executable && process.env.CI === 'true') throw new Error(NO_BROWSER);
-    if (!executable) console.info(NO_BROWSER);
-    return executable ?? null;
-  })();
-  return found;
+export async function resolveChromium(): Promise<string | null> {
+  for (const variable of ['FLEET_CHROMIUM', 'CHROMIUM_PATH']) {
+    const named = process.env[variable];
+    if (!named) continue;
+    if (!fs.existsSync(named)) throw new Error(`${variable} is ${named}, which does not exist`);
+    return named;
+  }
+  const system = (SYSTEM_BROWSERS[os.platform()] ?? []).find((candidate) => fs.existsSync(candidate));
+  const executable = system ?? (await packagedChromium());
+  if (!executable && process.env.CI === 'true') throw new Error(NO_BROWSER);
+  if (!executable) console.info(NO_BROWSER);
+  return executable ?? null;
 }
 
-/** Launches headless Chromium the way this workplace allows (no sandbox as root, no background networking). */
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = await findChromium();
+/**
+ * Launches headless Chromium the way this workplace allows (no sandbox as
+ * root, no background networking): `executablePath`, or one resolved now.
+ */
+export async function launchChromium(executablePath?: string | null): Promise<Browser> {
+  executablePath ??= await resolveChromium();
   if (!executablePath) throw new Error(NO_BROWSER);
   return chromium.launch({
     executablePath,

@@ -30,10 +30,17 @@ export class FakeWebContents extends EventEmitter {
   permissionHandler:
     | ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string; isMainFrame: boolean }) => void)
     | undefined;
+  /** Electron calls it with the requesting origin and the check's details (PermissionCheckHandlerHandlerDetails). */
+  permissionCheckHandler:
+    | ((wc: unknown, permission: string, requestingOrigin: string, details: { requestingUrl?: string; isMainFrame: boolean }) => boolean)
+    | undefined;
   destroyed = false;
   readonly session = {
     setPermissionRequestHandler: (handler: FakeWebContents['permissionHandler']) => {
       this.permissionHandler = handler;
+    },
+    setPermissionCheckHandler: (handler: FakeWebContents['permissionCheckHandler']) => {
+      this.permissionCheckHandler = handler;
     },
   };
 
@@ -55,6 +62,11 @@ export class FakeWebContents extends EventEmitter {
     this.permissionHandler!(from, permission, (ok) => (granted = ok), details);
     if (granted === undefined) throw new Error('the permission handler did not answer');
     return granted;
+  }
+
+  /** Plays a permission check (Notification.permission, navigator.permissions.query…); returns its answer. */
+  checkPermission(permission: string, details = { requestingUrl: this.mainFrame.url, isMainFrame: true }, from: unknown = this): boolean {
+    return this.permissionCheckHandler!(from, permission, new URL(details.requestingUrl ?? 'about:blank').origin, details);
   }
 
   /** Plays a navigation attempt; returns whether the shell prevented it. */
@@ -197,19 +209,29 @@ class FakeApp extends EventEmitter {
   }
 
   /**
-   * Electron's quit sequence: `before-quit` (preventable); then every window
-   * is closed (no `window-all-closed` then); then `will-quit` (preventable);
-   * then `quit`, and the process ends.
+   * Electron's quit sequence: `before-quit` (preventable); then each window
+   * gets `close` (preventable: a window that stays cancels the quit) and is
+   * closed, with no `window-all-closed` then; then `will-quit` (preventable);
+   * then `quit`, and the process ends — so a quit after that does nothing, as
+   * Electron's Browser::Quit returns once it is quitting.
    */
   quit() {
+    if (this.quitted) return;
     let prevented = false;
     const event = { preventDefault: () => (prevented = true) };
     this.emit('before-quit', event);
     if (prevented) return;
     this.quitting = true;
-    for (const win of BrowserWindow.instances) win.destroy();
-    this.emit('will-quit', event);
-    this.quitting = false;
+    try {
+      for (const win of BrowserWindow.instances.filter((w) => !w.destroyed)) {
+        win.emit('close', event);
+        if (prevented) return;
+        win.destroy();
+      }
+      this.emit('will-quit', event);
+    } finally {
+      this.quitting = false;
+    }
     if (prevented) return;
     this.quitted = true;
     this.emit('quit');

@@ -98,6 +98,16 @@ describe('desktop shell (mocked electron)', () => {
         expect(wc.requestPermission(permission), permission).toBe(false);
       }
     });
+
+    it('answers permission checks as it answers requests (Electron’s default check grants everything)', async () => {
+      await start();
+      const wc = win().webContents;
+      expect(wc.checkPermission('clipboard-sanitized-write')).toBe(true);
+      expect(wc.checkPermission('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
+      expect(wc.checkPermission('clipboard-sanitized-write', { requestingUrl: wc.mainFrame.url, isMainFrame: false })).toBe(false);
+      expect(wc.checkPermission('clipboard-sanitized-write', undefined, null)).toBe(false);
+      for (const permission of ['notifications', 'media', 'clipboard-read', 'geolocation']) expect(wc.checkPermission(permission), permission).toBe(false);
+    });
   });
 
   describe('IPC', () => {

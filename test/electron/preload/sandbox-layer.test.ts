@@ -1,6 +1,7 @@
 /**
- * The preload's own layer: it runs in Electron's sandbox, where a Node import
- * or global fails only at run time, so lint and its own TypeScript project
+ * The preload's own layer: it runs in Electron's sandbox, where Node's modules
+ * cannot be required and its globals are a reduced polyfill (what leans on
+ * them passes the tests and fails in the window), so lint and its own TypeScript project
  * (tsconfig.preload.json, Electron's API typed without Node) refuse them at
  * check time. The same code stays allowed in the main process.
  */
