@@ -17,6 +17,7 @@ import { EMPTY_USAGE, sameUsage, type Usage } from '../../shared/usage';
 import { AgentRepository } from './store/agent-repository';
 import { EventRepository } from './store/event-repository';
 import type { SqliteDatabase } from './store/open-database';
+import type { Transaction } from 'better-sqlite3';
 import type { TimeoutHost } from './push-batcher';
 
 /** What an agent may say about itself alongside any call. */
@@ -95,6 +96,8 @@ export class FleetService implements Disposable {
   private readonly agents: AgentRepository;
   private readonly events: EventRepository;
   private readonly changeEmitter = new Emitter<readonly AgentChange[]>();
+  /** One transaction function for every commit (better-sqlite3 builds a wrapper per db.transaction() call). */
+  private readonly transaction: Transaction<(work: () => unknown) => unknown>;
   /** Heartbeats answered but not yet written, by agent: the agent as it will be. */
   private pendingBeats = new Map<string, Agent>();
   /** Agents among the pending beats whose usage windows moved too (written with their time). */
@@ -123,6 +126,7 @@ export class FleetService implements Disposable {
   ) {
     this.agents = new AgentRepository(db);
     this.events = new EventRepository(db);
+    this.transaction = db.transaction((work: () => unknown) => work());
   }
 
   /** Records a heartbeat; registers an unknown agent as idle; brings an offline one back to idle. */
@@ -175,16 +179,14 @@ export class FleetService implements Disposable {
   private commit<T>(work: (changes: AgentChange[]) => T): T {
     const changes: AgentChange[] = [];
     const beats = this.pendingBeats;
-    const result = this.db
-      .transaction(() => {
-        for (const agent of beats.values()) {
-          if (this.pendingUsage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
-          else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
-          changes.push({ type: 'upsert', agent, event: null });
-        }
-        return work(changes);
-      })
-      .immediate();
+    const result = this.transaction.immediate(() => {
+      for (const agent of beats.values()) {
+        if (this.pendingUsage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
+        else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
+        changes.push({ type: 'upsert', agent, event: null });
+      }
+      return work(changes);
+    }) as T;
     this.beatWritesFailing = false;
     if (beats.size > 0) {
       // A beat's agent is cached as committed unless `work` wrote that agent after it.

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Clock } from '../../../shared/clock';
 import type { Disposable } from '../../../shared/disposable';
 import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
@@ -15,7 +15,7 @@ import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
 import { StaticFiles } from './static-files';
-import { createTokenCheck, type PortTokens, type TokenRole } from './tokens';
+import { constantTimeEqual, createTokenCheck, type PortTokens, type TokenRole } from './tokens';
 
 export interface AgentPortOptions {
   readonly host: string;
@@ -123,7 +123,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     // Outside the API there is nothing to authenticate for: just not found.
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
 
-    const role = authenticate(req.headers.authorization);
+    const role = authenticate(req);
     if (url.pathname === '/v1/stream') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');
@@ -144,7 +144,24 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     sendJson(res, 200, route.reply ? route.reply(result) : result);
   }
 
-  function authenticate(header: string | undefined): TokenRole {
+  /**
+   * Per connection, the last Authorization value verified on it and whose it
+   * was: a keep-alive connection's next request with the same value skips the
+   * hash (most of a heartbeat's auth cost). The comparison is constant-time
+   * like the check itself, and a different value is checked from scratch.
+   */
+  const verified = new WeakMap<Socket, { readonly header: string; readonly role: TokenRole }>();
+
+  function authenticate(req: IncomingMessage): TokenRole {
+    const header = req.headers.authorization;
+    const known = verified.get(req.socket);
+    if (known && header !== undefined && constantTimeEqual(known.header, header)) return known.role;
+    const role = checkAuthorization(header);
+    verified.set(req.socket, { header: header!, role });
+    return role;
+  }
+
+  function checkAuthorization(header: string | undefined): TokenRole {
     const match = header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
     const token = match?.[1];
     if (!token) throw new HttpError('unauthorized', 'A bearer token is required', { 'www-authenticate': 'Bearer' });

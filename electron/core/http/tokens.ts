@@ -84,6 +84,18 @@ export function createTokenCheck(tokens: Pick<PortTokens, 'agentToken' | 'operat
   };
 }
 
+/**
+ * Whether two strings are equal, taking the same time whatever they share:
+ * every character is compared. Only the lengths show (a bearer header's
+ * length says nothing a token's fixed length does not).
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /** SHA-256 of a token: fixed length whatever the token's, so the comparison can be constant-time. */
 function tokenDigest(token: string): Buffer {
   // The one-shot form: this runs on every request, and skips a Hash object per call.

@@ -5,9 +5,10 @@
  * heartbeat is group-committed as documented. Without the preference, or with
  * anything else in it, the reply is the default `200 {"agent": …}`.
  */
+import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prefersMinimalReturn } from '../../../../electron/core/http/prefer';
-import { startPortFixture, type PortFixture } from '../../../support/port-fixture';
+import { AGENT_TOKEN, OPERATOR_TOKEN, startPortFixture, type PortFixture } from '../../../support/port-fixture';
 
 let f: PortFixture;
 beforeEach(async () => {
@@ -108,5 +109,44 @@ describe('prefersMinimalReturn (the Prefer grammar)', () => {
   it('joins repeated headers', () => {
     expect(prefersMinimalReturn(['respond-async', 'return=minimal'])).toBe(true);
     expect(prefersMinimalReturn(undefined)).toBe(false);
+  });
+});
+
+describe('auth on a keep-alive connection', () => {
+  /** Requests over one kept-alive connection; answers with the local port each went out from. */
+  async function overOneConnection(requests: { path: string; method?: string; token: string }[]) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const answers: { status: number; localPort: number }[] = [];
+    try {
+      for (const { path, method = 'GET', token } of requests) {
+        answers.push(
+          await new Promise((resolve, reject) => {
+            const req = http.request({ host: '127.0.0.1', port: f.port.port, path, method, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode!, localPort: req.socket!.localPort! }));
+            });
+            req.on('error', reject);
+            req.end();
+          }),
+        );
+      }
+    } finally {
+      agent.destroy();
+    }
+    return answers;
+  }
+
+  it('each new Authorization value is checked afresh: a verified token does not vouch for the next one', async () => {
+    const answers = await overOneConnection([
+      { path: '/v1/agents', token: AGENT_TOKEN },
+      { path: '/v1/agents', token: AGENT_TOKEN },
+      { path: '/v1/agents', token: `${AGENT_TOKEN.slice(0, -1)}x` },
+      { path: '/v1/settings', token: AGENT_TOKEN },
+      { path: '/v1/settings', token: OPERATOR_TOKEN },
+      { path: '/v1/settings', token: AGENT_TOKEN },
+      { path: '/v1/agents', token: 'short' },
+    ]);
+    expect(new Set(answers.map((a) => a.localPort)).size).toBe(1);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 401, 403, 200, 403, 401]);
   });
 });

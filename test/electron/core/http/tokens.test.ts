@@ -8,7 +8,7 @@ const crypto = await vi.hoisted(async () => {
   return { ...actual, hash: vi.fn(actual.hash), timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
 vi.mock('node:crypto', () => ({ ...crypto, default: crypto }));
-import { createTokenCheck, generateToken, loadOrCreateTokens } from '../../../../electron/core/http/tokens';
+import { constantTimeEqual, createTokenCheck, generateToken, loadOrCreateTokens } from '../../../../electron/core/http/tokens';
 import { useTempDir } from '../../../support/temp-dir';
 
 describe('port tokens', () => {
@@ -73,5 +73,15 @@ describe('port tokens', () => {
       expect(crypto.timingSafeEqual).toHaveBeenCalledTimes(2);
       for (const [a, b] of crypto.timingSafeEqual.mock.calls) expect([a.byteLength, b.byteLength]).toEqual([32, 32]);
     }
+  });
+});
+
+describe('constantTimeEqual', () => {
+  it('is string equality', () => {
+    expect(constantTimeEqual('Bearer abc', 'Bearer abc')).toBe(true);
+    expect(constantTimeEqual('Bearer abc', 'Bearer abd')).toBe(false);
+    expect(constantTimeEqual('Bearer abc', 'Bearer ab')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(true);
+    expect(constantTimeEqual('é', 'e')).toBe(false);
   });
 });
