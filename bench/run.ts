@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { benchCpu, spread, type CpuSeries } from './cpu-bench';
 import { benchGrid } from './grid-bench';
 import { benchReliability } from './reliability-bench';
 import { heartbeatLoad, statusChangeLoad, type LoadResult } from './http-load';
@@ -30,6 +31,8 @@ interface Row {
 const rows: Row[] = [];
 /** A line under the table about the grid's first render. */
 let gridNote = '';
+/** The CPU-per-request table, under the main one. */
+let cpuTable: string[] = [];
 const row = (figure: string, value: string, target: string, met: boolean) => {
   rows.push({ figure, value, target, met });
   console.log(`${met ? 'ok  ' : 'MISS'} ${figure}: ${value} (target ${target})`);
@@ -97,6 +100,44 @@ async function ingest(): Promise<void> {
   }
 }
 
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 5);
+
+async function cpu(): Promise<void> {
+  const c = await benchCpu({ rounds: CPU_ROUNDS, heartbeatRequests: 30_000, statusRequests: 20_000 });
+  const us = (s: CpuSeries, side: 'bare' | 'port') => spread(s[side].map((r) => r.cpuUsPerRequest));
+  /** bare ÷ port CPU per request: per round (the two ran side by side), then median and range. */
+  const ratio = (s: CpuSeries) => spread(s.bare.map((b, i) => b.cpuUsPerRequest / s.port[i]!.cpuUsPerRequest));
+  const range = (v: { median: number; min: number; max: number }, digits = 1) => `${fmt(v.median, digits)} (${fmt(v.min, digits)}–${fmt(v.max, digits)})`;
+  const failures = [c.minimal, c.full, c.status].flatMap((s) => s.port).reduce((n, r) => n + r.failures, 0);
+  const minimal = ratio(c.minimal);
+  const full = ratio(c.full);
+  const status = ratio(c.status);
+  row('bare ÷ port server CPU per heartbeat, Prefer: return=minimal (median, range over rounds)', range(minimal, 2), '≥ 0.8', minimal.median >= 0.8 && failures === 0);
+  row('bare ÷ port server CPU per heartbeat, full reply (plain curl)', range(full, 2), '≥ 0.6', full.median >= 0.6 && failures === 0);
+  row('bare ÷ port server CPU per status change (busy/idle, each committed before its reply)', range(status, 2), '≥ 0.5', status.median >= 0.5 && failures === 0);
+  row(`full GET /v1/agents of ${c.list.agents.toLocaleString('en')} agents, server CPU (ms, median of 3; ${fmt(c.list.bytes / 2 ** 20)} MB)`, fmt(c.list.cpuMs, 0), '< 300 ms', c.list.cpuMs < 300);
+  if (failures) console.log(`  (${failures} non-2xx or failed requests in the CPU rounds)`);
+  const line = (what: string, s: CpuSeries, side: 'bare' | 'port') => {
+    const runs = s[side];
+    return `| ${what} | ${range(us(s, side))} | ${fmt(median(runs.map((r) => r.requestsPerSecond)), 0)} | ${fmt(median(runs.map((r) => r.p99Ms)), 0)} |`;
+  };
+  cpuTable = [
+    `CPU per request: ${c.heartbeatRequests.toLocaleString('en')} heartbeats (10,000 agents) or ${c.statusRequests.toLocaleString('en')} status changes per server per round, 32 connections, ${c.rounds} rounds after a warm-up round, alternating the bare server and the port; server user + system CPU time read from /proc. Medians, range over the rounds in brackets.`,
+    '',
+    '| load | server CPU per request (µs) | requests/s | p99 (ms) |',
+    '|---|---|---|---|',
+    line('heartbeat, bare node:http (reads the body, answers 204)', c.minimal, 'bare'),
+    line('heartbeat, port, `Prefer: return=minimal` (as the hooks send it)', c.minimal, 'port'),
+    line('heartbeat without body, bare node:http', c.full, 'bare'),
+    line('heartbeat without body, port, full `{"agent"}` reply (plain curl)', c.full, 'port'),
+    line('busy/idle, bare node:http', c.status, 'bare'),
+    line('busy/idle, port (each committed before its reply)', c.status, 'port'),
+    '',
+    `Ratios bare ÷ port: minimal ${range(minimal, 2)}, full ${range(full, 2)}, status changes ${range(status, 2)}.`,
+  ];
+  console.log(cpuTable.join('\n'));
+}
+
 async function sweeper(): Promise<void> {
   const small = await benchSweeper(10_000);
   const large = await benchSweeper(100_000);
@@ -146,16 +187,22 @@ function writeResults(started: Date, seconds: number): void {
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`),
     '',
     ...(gridNote ? [gridNote, ''] : []),
+    ...(cpuTable.length ? [...cpuTable, ''] : []),
   ];
   fs.writeFileSync(path.resolve('bench/RESULTS.md'), lines.join('\n'));
 }
 
 const started = new Date();
 const t0 = performance.now();
-const steps = [['ingest', ingest], ['sweeper', sweeper], ['startup', startup], ['grid', grid]] as const;
+const steps = [['ingest', ingest], ['cpu', cpu], ['sweeper', sweeper], ['startup', startup], ['grid', grid]] as const;
+/** `npm run bench -- --only cpu` runs one step, prints it and writes no RESULTS.md (a partial table would replace the whole). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 for (const [name, step] of LONG ? [...steps, ['reliability', reliability] as const] : steps) {
+  if (only !== undefined && name !== only) continue;
   console.log(`— ${name}`);
   await step();
 }
-writeResults(started, (performance.now() - t0) / 1000);
-console.log(`\nwrote bench/RESULTS.md (${rows.filter((r) => !r.met).length} of ${rows.length} figures miss their target)`);
+if (only === undefined) {
+  writeResults(started, (performance.now() - t0) / 1000);
+  console.log(`\nwrote bench/RESULTS.md (${rows.filter((r) => !r.met).length} of ${rows.length} figures miss their target)`);
+}

@@ -13,8 +13,8 @@ export interface Server {
 }
 
 /** Starts `out/main/serve.js` on port 0 over `dbFile`; resolves when it listens. */
-export async function startServe(dbFile: string, extraEnv: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [path.resolve('out/main/serve.js'), '--port', '0'], {
+export async function startServe(dbFile: string, extraEnv: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve('out/main/serve.js'), '--port', '0'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', FLEET_DB: dbFile, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -42,7 +42,7 @@ export async function startServe(dbFile: string, extraEnv: Record<string, string
 }
 
 /** Starts the bare baseline server. */
-export async function startBare(): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startBare(): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.resolve('bench/bare-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -52,6 +52,7 @@ export async function startBare(): Promise<{ port: number; stop(): Promise<void>
   });
   return {
     port,
+    pid: child.pid!,
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

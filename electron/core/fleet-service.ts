@@ -103,9 +103,10 @@ export class FleetService implements Disposable {
   /** Agents among the pending beats whose usage windows moved too (written with their time). */
   private pendingUsage = new Set<string>();
   /**
-   * Committed agents the heartbeat path has seen, so a steady stream of beats
-   * reads no rows. Every other write drops its agent from here (a rolled-back
-   * write then costs a miss, never a stale answer).
+   * Agents as last committed, so a steady stream of beats and status changes
+   * reads no rows: set after each commit, from what it wrote. A write drops
+   * its agent first (a rolled-back write then costs a miss, never a stale
+   * answer). As large as the fleet, like the table.
    */
   private readonly beatCache = new Map<string, Agent>();
   private beatTimer: unknown;
@@ -188,10 +189,12 @@ export class FleetService implements Disposable {
       return work(changes);
     }) as T;
     this.beatWritesFailing = false;
+    // What was committed is what the cache holds now, in commit order (a later write of an agent wins).
+    for (const change of changes) {
+      if (change.type === 'upsert') this.beatCache.set(change.agent.id, change.agent);
+      else this.beatCache.delete(change.agentId);
+    }
     if (beats.size > 0) {
-      // A beat's agent is cached as committed unless `work` wrote that agent after it.
-      const rewritten = new Set(changes.slice(beats.size).map((c) => (c.type === 'upsert' ? c.agent.id : c.agentId)));
-      for (const [id, agent] of beats) if (!rewritten.has(id)) this.beatCache.set(id, agent);
       this.pendingBeats = new Map();
       this.pendingUsage = new Set();
       if (this.beatTimer !== undefined) this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
@@ -346,7 +349,8 @@ export class FleetService implements Disposable {
     const now = this.clock.now();
     let refusal: InvalidTransitionError | undefined;
     const result = this.commit((changes) => {
-      let agent = this.agents.get(id);
+      // The pending beats were just written, so this is the row as it stands.
+      let agent = this.find(id);
       let registered = false;
       if (!agent) {
         if (!move.register) throw new AgentNotFoundError(id);
@@ -401,7 +405,7 @@ export class FleetService implements Disposable {
       ...(statusChanged ? { statusSince: now } : {}),
     };
     this.beatCache.delete(next.id);
-    this.agents.save(next);
+    this.agents.update(next);
     const event = recorded
       ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: withFacts(detailOf(op, next), facts.detail) })
       : null;

@@ -84,6 +84,7 @@ export class AgentRepository {
   private readonly getStmt;
   private readonly listStmt;
   private readonly upsertStmt;
+  private readonly updateStmt;
   private readonly deleteStmt;
   private readonly heartbeatDueStmt;
   private readonly recoveryDueStmt;
@@ -105,6 +106,13 @@ export class AgentRepository {
          exhausted_at = excluded.exhausted_at, recovery_at = excluded.recovery_at,
          exhaust_reason = excluded.exhaust_reason, recovery_source = excluded.recovery_source,
          exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage, waiting = excluded.waiting`,
+    );
+    this.updateStmt = db.prepare<[ReturnType<typeof toParams>]>(
+      `UPDATE agents SET
+         name = @name, labels = @labels, status = @status, status_since = @status_since, last_heartbeat = @last_heartbeat,
+         exhausted_at = @exhausted_at, recovery_at = @recovery_at, exhaust_reason = @exhaust_reason,
+         recovery_source = @recovery_source, exhaust_excerpt = @exhaust_excerpt, usage = @usage, waiting = @waiting
+       WHERE id = @id`,
     );
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
     this.touchStmt = db.prepare<[number, string]>('UPDATE agents SET last_heartbeat = ? WHERE id = ?');
@@ -137,6 +145,16 @@ export class AgentRepository {
   /** Inserts or replaces the whole row (`created_at` is kept on update). */
   save(agent: Agent): void {
     this.upsertStmt.run(toParams(agent));
+  }
+
+  /**
+   * Rewrites an existing agent's row (`created_at` is kept): a status change.
+   * A plain UPDATE costs about half the upsert's time here. Throws when there
+   * is no such row, which would be a bug upstream (writes follow a read or a registration).
+   */
+  update(agent: Agent): void {
+    const params = toParams(agent);
+    if (this.updateStmt.run(params).changes !== 1) throw new Error(`Agent '${agent.id}' has no row to update`);
   }
 
   /** Sets only the last heartbeat time (the group-committed heartbeat path). */

@@ -1,0 +1,91 @@
+/**
+ * Server CPU time per request, the port against a bare node:http server in
+ * the same run: heartbeats as Fleet Monitor's senders make them
+ * (`Prefer: return=minimal`) and as a plain curl makes them (full reply), and
+ * busy/idle status changes. Rounds alternate the servers; each server's CPU
+ * time (user + system) is read from the OS for a fixed count of requests, so
+ * the load generator sharing the CPU does not count against either.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { heartbeatCpu, processCpuMs, statusChangeCpu, type CpuResult } from './cpu-load';
+import { median, seedDatabase, startBare, startServe } from './support';
+
+export interface CpuSeries {
+  readonly bare: readonly CpuResult[];
+  readonly port: readonly CpuResult[];
+}
+
+export interface CpuBench {
+  readonly rounds: number;
+  readonly heartbeatRequests: number;
+  readonly statusRequests: number;
+  readonly minimal: CpuSeries;
+  readonly full: CpuSeries;
+  readonly status: CpuSeries;
+  /** Server CPU time of one full `GET /v1/agents` of `listAgents` agents, ms (median of 3), and the body's size. */
+  readonly list: { readonly agents: number; readonly cpuMs: number; readonly bytes: number };
+}
+
+const AGENTS = 10_000;
+const CONNECTIONS = 32;
+
+export async function benchCpu(options: { rounds: number; heartbeatRequests: number; statusRequests: number }): Promise<CpuBench> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-bench-cpu-'));
+  const file = path.join(dir, 'fleet.db');
+  await seedDatabase(file, AGENTS);
+  const server = await startServe(file);
+  const bare = await startBare();
+  const beat = { requests: options.heartbeatRequests, agents: AGENTS, connections: CONNECTIONS };
+  const changes = { requests: options.statusRequests, connections: CONNECTIONS };
+  const series = () => ({ bare: [] as CpuResult[], port: [] as CpuResult[] });
+  const minimal = series();
+  const full = series();
+  const status = series();
+  try {
+    // One unmeasured round of each first: JIT warm-up, and the port's first read of every agent.
+    for (let round = -1; round < options.rounds; round++) {
+      const keep = <T>(list: T[], value: T) => round >= 0 && list.push(value);
+      keep(minimal.bare, await heartbeatCpu(bare.pid, bare.port, server.agentToken, 'minimal', beat));
+      keep(minimal.port, await heartbeatCpu(server.child.pid!, server.port, server.agentToken, 'minimal', beat));
+      keep(full.bare, await heartbeatCpu(bare.pid, bare.port, server.agentToken, 'full', beat));
+      keep(full.port, await heartbeatCpu(server.child.pid!, server.port, server.agentToken, 'full', beat));
+      keep(status.bare, await statusChangeCpu(bare.pid, bare.port, server.agentToken, changes));
+      keep(status.port, await statusChangeCpu(server.child.pid!, server.port, server.agentToken, changes));
+    }
+  } finally {
+    await server.stop();
+    await bare.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, full, status, list: await listCpu(100_000) };
+}
+
+/** Server CPU time of one full read of `count` agents (the fleet fetched whole, as a client without paging does). */
+async function listCpu(count: number): Promise<CpuBench['list']> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-bench-list-'));
+  const file = path.join(dir, 'fleet.db');
+  await seedDatabase(file, count);
+  const server = await startServe(file);
+  const samples: number[] = [];
+  let bytes = 0;
+  try {
+    for (let i = 0; i < 4; i++) {
+      const before = processCpuMs(server.child.pid!);
+      const res = await fetch(`${server.url}/v1/agents`, { headers: { authorization: `Bearer ${server.agentToken}` } });
+      bytes = (await res.arrayBuffer()).byteLength;
+      // The first read warms up; the rest are measured.
+      if (i > 0) samples.push(processCpuMs(server.child.pid!) - before);
+    }
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { agents: count, cpuMs: median(samples), bytes };
+}
+
+/** Median and range of a figure over the rounds. */
+export function spread(values: readonly number[]): { median: number; min: number; max: number } {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}

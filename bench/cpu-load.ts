@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import autocannon from 'autocannon';
+import { benchProfile } from './support';
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** User + system CPU time a process has used so far, in ms (Linux: /proc/<pid>/stat, fields 14 and 15). */
+export function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is parenthesised and may hold spaces: count fields after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+}
+
+export interface CpuResult {
+  /** Server CPU time per request, in µs. */
+  readonly cpuUsPerRequest: number;
+  readonly requestsPerSecond: number;
+  readonly p99Ms: number;
+  /** Replies that were not 2xx, and transport errors or timeouts. */
+  readonly failures: number;
+}
+
+export type HeartbeatStyle =
+  /** As Fleet Monitor's senders make it: the agent's profile, `Prefer: return=minimal`, a 204 back. */
+  | 'minimal'
+  /** As a plain `curl -X POST …/heartbeat` makes it: no body, the full `{"agent": …}` reply. */
+  | 'full';
+
+/**
+ * Sends exactly `requests` heartbeats over `connections` keep-alive
+ * connections, round-robin over `agents` ids, and reads how much CPU the
+ * server process spent on them from the OS.
+ */
+export async function heartbeatCpu(pid: number, port: number, token: string, style: HeartbeatStyle, options: { requests: number; agents: number; connections: number }): Promise<CpuResult> {
+  const bodies = Array.from({ length: options.agents }, (_, agent) => JSON.stringify(benchProfile(agent)));
+  let next = 0;
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (style === 'minimal') Object.assign(headers, { 'content-type': 'application/json', prefer: 'return=minimal' });
+  return measure(pid, port, headers, options, [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const agent = next++ % options.agents;
+        return { ...req, path: `/v1/agents/agent-${agent}/heartbeat`, body: style === 'minimal' ? bodies[agent] : undefined };
+      },
+    },
+  ]);
+}
+
+let owner = 0;
+
+/** Busy/idle round trips (each a committed status change), `requests` in all, one agent per connection. */
+export async function statusChangeCpu(pid: number, port: number, token: string, options: { requests: number; connections: number }): Promise<CpuResult> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return measure(pid, port, headers, { ...options }, [
+    {
+      method: 'POST',
+      body: '{"slot_type":"work"}',
+      setupRequest: (req, context) => {
+        const own = context as { agent?: string };
+        own.agent ??= `cpu-status-${owner++}`;
+        return { ...req, path: `/v1/agents/${own.agent}/busy` };
+      },
+    },
+    {
+      method: 'POST',
+      setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${(context as { agent?: string }).agent}/idle` }),
+    },
+  ]);
+}
+
+async function measure(
+  pid: number,
+  port: number,
+  headers: Record<string, string>,
+  options: { requests: number; connections: number },
+  requests: autocannon.Request[],
+): Promise<CpuResult> {
+  const before = processCpuMs(pid);
+  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: options.connections, amount: options.requests, headers, requests });
+  // The server may still be finishing the last replies' work (a group commit): let it settle.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const spent = processCpuMs(pid) - before;
+  return {
+    cpuUsPerRequest: (spent * 1000) / result.requests.total,
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
