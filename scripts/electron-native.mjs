@@ -44,7 +44,8 @@ export async function ensureElectronNative(arch = electronArch(process.arch), pl
 
   console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${arch})…`);
   const { rebuild } = await import('@electron/rebuild');
-  await rebuild({ buildPath: work, electronVersion, arch, onlyModules: ['better-sqlite3'], force: true });
+  // @electron/rebuild (node-gyp) takes Node's arch names: armv7l is its `arm`.
+  await rebuild({ buildPath: work, electronVersion, arch: arch === 'armv7l' ? 'arm' : arch, onlyModules: ['better-sqlite3'], force: true });
   const built = path.join(target, 'build', 'Release', 'better_sqlite3.node');
   const mismatch = nativeBinaryProblem(readFileSync(built), platform, arch);
   if (mismatch) throw new Error(`${mismatch}: refusing to package it`);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../electron/core/store/open-database';
-import { launchChromium } from '../support/browser';
+import { launchChromium, requireBrowserInCi } from '../support/browser';
 import { ServeProcess } from '../support/serve-process';
 import { useTempDir } from '../support/temp-dir';
 
@@ -16,6 +16,8 @@ const FLEET = 10_000;
 const STATUSES = ['idle', 'busy', 'on_call', 'offline', 'exhausted'] as const;
 
 // Skipped, with one line saying how to get a browser, only where none can be had (and never with CI=true).
+requireBrowserInCi(inject('chromium'));
+
 describe.skipIf(inject('chromium') === null)('grid with 10,000 agents', () => {
   const tempDir = useTempDir('fleet-large-');
   let browser: Browser;

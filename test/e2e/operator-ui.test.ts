@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { launchChromium, requireBrowserInCi } from '../support/browser';
 import { ServeProcess } from '../support/serve-process';
 import { useTempDir } from '../support/temp-dir';
 
@@ -38,6 +38,8 @@ async function post(server: Server, p: string, body?: unknown, token = server.ag
 const tile = (page: Page, id: string) => page.locator(`[data-agent-id="${id}"]`);
 
 // Skipped, with one line saying how to get a browser, only where none can be had (and never with CI=true).
+requireBrowserInCi(inject('chromium'));
+
 describe.skipIf(inject('chromium') === null)('operator UI in Chromium', () => {
   const tempDir = useTempDir('fleet-e2e-');
   let browser: Browser;

@@ -12,6 +12,7 @@ import { listPackage } from '@electron/asar';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktopMainOptions } from '../../scripts/build.mjs';
+import { electronArch } from '../../scripts/native-arch.mjs';
 import { useTempDir } from '../support/temp-dir';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,8 +24,9 @@ function stageProject(dir: string, addon: Buffer): void {
     fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  fs.mkdirSync(path.join(dir, '.native/electron', process.arch), { recursive: true });
-  fs.writeFileSync(path.join(dir, '.native/electron', process.arch, 'better_sqlite3.node'), addon);
+  const arch = electronArch(process.arch);
+  fs.mkdirSync(path.join(dir, '.native/electron', arch), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.native/electron', arch, 'better_sqlite3.node'), addon);
   // An unpacked Electron, as electron-builder expects one: the executable (renamed to the app's) and resources/.
   fs.mkdirSync(path.join(dir, 'electron-dist/resources'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'electron-dist/electron'), '#!/bin/sh\n', { mode: 0o755 });
@@ -43,7 +45,7 @@ describe.skipIf(process.platform !== 'linux')('the packaged app (electron-builde
   const tempDir = useTempDir('fleet-pack-');
   let dir: string;
   let result: ReturnType<typeof pack>;
-  const unpacked = () => path.join(dir, 'release', `linux${process.arch === 'x64' ? '' : `-${process.arch}`}-unpacked`);
+  const unpacked = () => path.join(dir, 'release', `linux${process.arch === 'x64' ? '' : `-${electronArch(process.arch)}`}-unpacked`);
 
   // One package, made once for the tests that read it.
   beforeAll(() => {

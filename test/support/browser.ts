@@ -48,8 +48,8 @@ function runs(executable: string): boolean {
  * The Chromium the browser tests drive, in this order: `FLEET_CHROMIUM` (or
  * the older `CHROMIUM_PATH`), a system Chromium or Chrome at the usual paths,
  * then the one the @sparticuz/chromium dev dependency ships. Never a download.
- * Null when none can be had, after printing {@link NO_BROWSER}; with
- * `CI=true` that is an error instead. `npm test` resolves it once, in the
+ * Null when none can be had, after printing {@link NO_BROWSER} (the browser
+ * suites then skip, or with `CI=true` fail: {@link requireBrowserInCi}). `npm test` resolves it once, in the
  * global setup (test/support/global-setup.ts), and hands the result to every
  * test file: the packaged one is unpacked once, never by two files at a time.
  */
@@ -62,9 +62,13 @@ export async function resolveChromium(): Promise<string | null> {
   }
   const system = (SYSTEM_BROWSERS[os.platform()] ?? []).find((candidate) => fs.existsSync(candidate));
   const executable = system ?? (await packagedChromium());
-  if (!executable && process.env.CI === 'true') throw new Error(NO_BROWSER);
   if (!executable) console.info(NO_BROWSER);
   return executable ?? null;
+}
+
+/** With `CI=true`, a browser suite without a browser fails (the rest of the run goes on). */
+export function requireBrowserInCi(executable: string | null): void {
+  if (executable === null && process.env.CI === 'true') throw new Error(NO_BROWSER);
 }
 
 /**

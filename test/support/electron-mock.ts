@@ -212,11 +212,12 @@ class FakeApp extends EventEmitter {
    * Electron's quit sequence: `before-quit` (preventable); then each window
    * gets `close` (preventable: a window that stays cancels the quit) and is
    * closed, with no `window-all-closed` then; then `will-quit` (preventable);
-   * then `quit`, and the process ends — so a quit after that does nothing, as
-   * Electron's Browser::Quit returns once it is quitting.
+   * then `quit`, and the process ends. A quit while one is under way (past
+   * `before-quit`) or done does nothing, as Electron's Browser::Quit returns
+   * once it is quitting.
    */
   quit() {
-    if (this.quitted) return;
+    if (this.quitting || this.quitted) return;
     let prevented = false;
     const event = { preventDefault: () => (prevented = true) };
     this.emit('before-quit', event);

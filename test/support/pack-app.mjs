@@ -7,13 +7,14 @@
 // Prints one JSON line: {"fpm": [{args, desktopEntry}, …]} or {"error": message}.
 import { readFileSync } from 'node:fs';
 import { Arch, Platform, build } from 'electron-builder';
+import { electronArch } from '../../scripts/native-arch.mjs';
 
 const { electronDist, output, targets } = JSON.parse(process.argv[2]);
 const fpm = [];
 try {
   await build({
     projectDir: process.cwd(),
-    targets: Platform.LINUX.createTarget(targets, Arch[process.arch]),
+    targets: Platform.LINUX.createTarget(targets, Arch[electronArch(process.arch)]),
     // Fuses are flipped inside Electron's real binary; the stand-in has none.
     config: { electronDist, electronFuses: null, directories: { output } },
     publish: 'never',

@@ -104,9 +104,12 @@ describe('desktop shell (mocked electron)', () => {
       const wc = win().webContents;
       expect(wc.checkPermission('clipboard-sanitized-write')).toBe(true);
       expect(wc.checkPermission('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
+      expect(wc.checkPermission('clipboard-sanitized-write', { requestingUrl: 'file:///tmp/other.html', isMainFrame: true })).toBe(false);
       expect(wc.checkPermission('clipboard-sanitized-write', { requestingUrl: wc.mainFrame.url, isMainFrame: false })).toBe(false);
       expect(wc.checkPermission('clipboard-sanitized-write', undefined, null)).toBe(false);
-      for (const permission of ['notifications', 'media', 'clipboard-read', 'geolocation']) expect(wc.checkPermission(permission), permission).toBe(false);
+      for (const permission of ['clipboard-read', 'media', 'notifications', 'geolocation', 'openExternal', 'fullscreen']) {
+        expect(wc.checkPermission(permission), permission).toBe(false);
+      }
     });
   });
 
