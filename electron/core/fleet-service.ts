@@ -17,7 +17,8 @@ import { EMPTY_USAGE, sameUsage, type Usage } from '../../shared/usage';
 import { AgentRepository } from './store/agent-repository';
 import { EventRepository } from './store/event-repository';
 import type { SqliteDatabase } from './store/open-database';
-import type { Transaction } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
+import { CommitGroup, type Outcome } from './commit-group';
 import type { TimeoutHost } from './push-batcher';
 
 /** What an agent may say about itself alongside any call. */
@@ -98,6 +99,11 @@ export class FleetService implements Disposable {
   private readonly changeEmitter = new Emitter<readonly AgentChange[]>();
   /** One transaction function for every commit (better-sqlite3 builds a wrapper per db.transaction() call). */
   private readonly transaction: Transaction<(work: () => unknown) => unknown>;
+  private readonly begin: Statement;
+  private readonly commitStmt: Statement;
+  private readonly rollback: Statement;
+  /** Set while {@link runGrouped} runs its tasks. */
+  private group: CommitGroup | undefined;
   /** Heartbeats answered but not yet written, by agent: the agent as it will be. */
   private pendingBeats = new Map<string, Agent>();
   /** Agents among the pending beats whose usage windows moved too (written with their time). */
@@ -128,29 +134,91 @@ export class FleetService implements Disposable {
     this.agents = new AgentRepository(db);
     this.events = new EventRepository(db);
     this.transaction = db.transaction((work: () => unknown) => work());
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commitStmt = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+  }
+
+  /**
+   * Runs `tasks` (the writes that arrived together, say in one event-loop
+   * turn) so that their commits share one transaction: each commit a
+   * savepoint in it, the transaction committed once at the end, and only then
+   * are the changes announced — so every task's outcome, returned only after
+   * the COMMIT, still means "committed". A task that fails rolls back its own
+   * savepoint alone. When the transaction is lost (SQLite rolls a whole
+   * transaction back on some errors, or the COMMIT fails), every task that
+   * committed into it fails with that error, and their heartbeats are pending
+   * again; the tasks after it start a new one. A task that commits nothing (a
+   * plain heartbeat) opens no transaction.
+   */
+  runGrouped<T>(tasks: readonly (() => T)[]): Outcome<T>[] {
+    if (this.group) throw new Error('runGrouped is not reentrant');
+    const group = (this.group = new CommitGroup());
+    const outcomes: Outcome<T>[] = [];
+    const lose = (error: unknown) => {
+      for (const i of group.members) outcomes[i] = { ok: false, error };
+      for (const [id, beat] of group.beats) {
+        if (this.pendingBeats.has(id)) continue; // a newer beat since: it wins
+        this.pendingBeats.set(id, beat.agent);
+        if (beat.usage) this.pendingUsage.add(id);
+      }
+      for (const change of group.changes) if (change.type === 'upsert') this.beatCache.delete(change.agent.id);
+      group.reset();
+    };
+    try {
+      tasks.forEach((task, i) => {
+        group.current = i;
+        try {
+          outcomes.push({ ok: true, value: task() });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+          if (group.open && !this.db.inTransaction) lose(error);
+        }
+      });
+      if (group.open) {
+        try {
+          this.commitStmt.run();
+        } catch (error) {
+          if (this.db.inTransaction) this.rollback.run();
+          lose(error);
+        }
+      }
+    } finally {
+      this.group = undefined;
+      if (this.db.inTransaction) this.rollback.run(); // only after an unexpected throw above
+    }
+    if (group.changes.length > 0) this.committed(group.changes, group.beats.size > 0);
+    return outcomes;
   }
 
   /** Records a heartbeat; registers an unknown agent as idle; brings an offline one back to idle. */
   recordHeartbeat(id: string, profile?: AgentProfile): Agent {
+    return this.plainHeartbeat(id, profile) ?? this.move(id, { op: { kind: 'heartbeat' }, cause: 'agent', register: true, profile });
+  }
+
+  /**
+   * The heartbeat's group-committed path alone: the agent as answered when
+   * the beat moves nothing but the time (and the usage windows) of a known
+   * agent, and is held for the group commit; undefined when it has to commit
+   * now (a registration, offline → idle, a new name or labels, or while group
+   * writes fail). The port answers such a beat at once, outside any batch.
+   */
+  plainHeartbeat(id: string, profile?: AgentProfile): Agent | undefined {
     const batching = this.options.heartbeatBatching;
-    if (batching && !this.beatWritesFailing) {
-      const known = this.find(id);
-      if (known && sameProfile(known, profile)) {
-        // The rules decide, as for every move: only a beat that moves nothing but the time
-        // (and the usage windows) waits (agents often resend the same name and labels);
-        // offline → idle commits now. The group commit writes last_heartbeat and usage.
-        const { agent: beat, statusChanged, recorded } = applyOperation(known, { kind: 'heartbeat' }, this.clock.now(), this.options);
-        if (!statusChanged && !recorded) {
-          const usageMoved = profile?.usage !== undefined && !sameUsage(profile.usage, known.usage);
-          const next = usageMoved ? { ...beat, usage: profile.usage! } : beat;
-          if (usageMoved) this.pendingUsage.add(id);
-          this.pendingBeats.set(id, next);
-          this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
-          return next;
-        }
-      }
-    }
-    return this.move(id, { op: { kind: 'heartbeat' }, cause: 'agent', register: true, profile });
+    if (!batching || this.beatWritesFailing) return undefined;
+    const known = this.find(id);
+    if (!known || !sameProfile(known, profile)) return undefined;
+    // The rules decide, as for every move: only a beat that moves nothing but the time
+    // (and the usage windows) waits (agents often resend the same name and labels);
+    // offline → idle commits now. The group commit writes last_heartbeat and usage.
+    const { agent: beat, statusChanged, recorded } = applyOperation(known, { kind: 'heartbeat' }, this.clock.now(), this.options);
+    if (statusChanged || recorded) return undefined;
+    const usageMoved = profile?.usage !== undefined && !sameUsage(profile.usage, known.usage);
+    const next = usageMoved ? { ...beat, usage: profile.usage! } : beat;
+    if (usageMoved) this.pendingUsage.add(id);
+    this.pendingBeats.set(id, next);
+    this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
+    return next;
   }
 
   /** Writes the pending heartbeats in one transaction, then tells listeners. */
@@ -180,28 +248,49 @@ export class FleetService implements Disposable {
   private commit<T>(work: (changes: AgentChange[]) => T): T {
     const changes: AgentChange[] = [];
     const beats = this.pendingBeats;
-    const result = this.transaction.immediate(() => {
+    const usage = this.pendingUsage;
+    const group = this.group;
+    if (group && !group.open) {
+      this.begin.run();
+      group.open = true;
+    }
+    const run = () => {
       for (const agent of beats.values()) {
-        if (this.pendingUsage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
+        if (usage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
         else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
         changes.push({ type: 'upsert', agent, event: null });
       }
       return work(changes);
-    }) as T;
+    };
+    // In a group the transaction is open, and this call is a savepoint in it.
+    const result = (group ? this.transaction(run) : this.transaction.immediate(run)) as T;
+    if (beats.size > 0) {
+      this.pendingBeats = new Map();
+      this.pendingUsage = new Set();
+    }
+    if (!group) {
+      this.committed(changes, beats.size > 0);
+      return result;
+    }
+    group.members.add(group.current);
+    group.changes.push(...changes);
+    for (const agent of beats.values()) group.beats.set(agent.id, { agent, usage: usage.has(agent.id) });
+    return result;
+  }
+
+  /** After a COMMIT: the cache holds what was written, the beat timer stops if nothing is pending, listeners are told. */
+  private committed(changes: readonly AgentChange[], wroteBeats: boolean): void {
     this.beatWritesFailing = false;
-    // What was committed is what the cache holds now, in commit order (a later write of an agent wins).
+    // In commit order: a later write of an agent wins.
     for (const change of changes) {
       if (change.type === 'upsert') this.beatCache.set(change.agent.id, change.agent);
       else this.beatCache.delete(change.agentId);
     }
-    if (beats.size > 0) {
-      this.pendingBeats = new Map();
-      this.pendingUsage = new Set();
-      if (this.beatTimer !== undefined) this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
+    if (wroteBeats && this.pendingBeats.size === 0 && this.beatTimer !== undefined) {
+      this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
       this.beatTimer = undefined;
     }
     if (changes.length > 0) this.changeEmitter.fire(changes);
-    return result;
   }
 
   /** The agent reports it was woken by a slot: idle → busy (`work`) or on_call (`on_call`). */

@@ -15,6 +15,7 @@ import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route } from './routes';
 import { StaticFiles } from './static-files';
+import { WriteBatch } from './write-batch';
 import { constantTimeEqual, createTokenCheck, type PortTokens, type TokenRole } from './tokens';
 
 export interface AgentPortOptions {
@@ -71,6 +72,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   const routes = compileRoutes();
   const hub = new EventStreamHub(service.onDidChange, () => service.list());
   const tokenRole = createTokenCheck(options.tokens);
+  const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
@@ -138,7 +140,11 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     // Every body is read and checked (type, size, UTF-8), also on routes that take none.
     const text = await readJsonText(req, route.maxBodyBytes);
     const body = route.bodies?.parse(text);
-    const result = route.handle(service, { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! });
+    const ctx = { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! };
+    // Writes that arrive together commit together, each answered only after that commit;
+    // a write that needs no commit now (a plain heartbeat) is answered at once.
+    const result =
+      route.method === 'GET' ? route.handle(service, ctx) : (route.atOnce?.(service, ctx) ?? (await writes.run(() => route.handle(service, ctx))));
     // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
     if (req.method === 'POST' && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
     sendJson(res, 200, route.reply ? route.reply(result) : result);

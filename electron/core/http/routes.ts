@@ -41,6 +41,11 @@ export interface Route<B = unknown, R = unknown> {
   readonly maxBodyBytes?: number;
   readonly handle: (service: FleetService, ctx: RouteContext<B>) => R;
   /**
+   * The answer when it needs no commit (a plain heartbeat), tried before the
+   * request joins the port's batch of writes; undefined sends it there.
+   */
+  readonly atOnce?: (service: FleetService, ctx: RouteContext<B>) => R | undefined;
+  /**
    * Turns the result into the JSON reply; absent, the result is the reply. Kept
    * apart so that a write asked for `Prefer: return=minimal` (a 204) never
    * builds a reply it does not send.
@@ -67,6 +72,7 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'POST', path: '/v1/agents/{id}/heartbeat', access: 'agent', body: heartbeatBodySchema,
     handle: (s, { id, body }) => s.recordHeartbeat(id, body), ...answersAgent,
+    atOnce: (s, { id, body }) => s.plainHeartbeat(id, body),
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/busy', access: 'agent', body: busyBodySchema,

@@ -1,0 +1,123 @@
+/**
+ * Writes that arrive together share one transaction (FleetService.runGrouped,
+ * which the port uses for every write): each commit a savepoint, one COMMIT
+ * for all, and nothing announced or answered before it. A refused task rolls
+ * back alone; a lost transaction fails every task that committed into it and
+ * loses no heartbeat.
+ */
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidTransitionError } from '../../../shared/errors';
+import { createFleet, type Fleet } from '../../support/fleet-fixture';
+import { AGENT_TOKEN, startPortFixture, type PortFixture } from '../../support/port-fixture';
+
+const row = (db: Fleet['db'], id: string) => db.prepare('SELECT status, last_heartbeat FROM agents WHERE id = ?').get(id) as { status: string; last_heartbeat: number } | undefined;
+
+describe('FleetService.runGrouped', () => {
+  let f: Fleet;
+  beforeEach(() => {
+    f = createFleet({ groupCommit: true });
+  });
+  afterEach(() => f.close());
+
+  it('commits every task’s write in one transaction, announced once after the COMMIT; a refused task changes nothing else', () => {
+    for (const id of ['a', 'b', 'c']) f.service.recordHeartbeat(id);
+    f.service.reportExhausted('b', { reason: 'rate_limit' });
+    f.batches.length = 0;
+    const inTransactionWhenTold: boolean[] = [];
+    f.service.onDidChange(() => inTransactionWhenTold.push(f.db.inTransaction));
+    const outcomes = f.service.runGrouped([
+      () => f.service.reportBusy('a', 'work'),
+      () => f.service.reportBusy('b', 'work'), // exhausted: refused
+      () => f.service.reportBusy('c', 'on_call'),
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(InvalidTransitionError);
+    expect([row(f.db, 'a')?.status, row(f.db, 'b')?.status, row(f.db, 'c')?.status]).toEqual(['busy', 'exhausted', 'on_call']);
+    expect(f.batches).toHaveLength(1);
+    expect(f.batches[0]!.map((c) => (c.type === 'upsert' ? `${c.agent.id}:${c.agent.status}` : c.agentId))).toEqual(['a:busy', 'c:on_call']);
+    expect(inTransactionWhenTold).toEqual([false]);
+  });
+
+  it('opens no transaction for tasks that commit nothing (plain heartbeats)', () => {
+    f.service.recordHeartbeat('a');
+    const begin = vi.spyOn(f.db, 'prepare');
+    f.clock.advance(1_000);
+    const outcomes = f.service.runGrouped([() => f.service.recordHeartbeat('a'), () => f.service.recordHeartbeat('a')]);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(f.db.inTransaction).toBe(false);
+    expect(begin).not.toHaveBeenCalled();
+    expect(f.batches.at(-1)!.some((c) => c.type === 'upsert' && c.agent.lastHeartbeat === f.clock.now())).toBe(false); // still pending
+    f.timeouts.runAll();
+    expect(row(f.db, 'a')?.last_heartbeat).toBe(f.clock.now());
+  });
+
+  it('a lost transaction fails every task committed into it, announces none of it, and keeps the heartbeats it had written pending', () => {
+    for (const id of ['a', 'b', 'c']) f.service.recordHeartbeat(id);
+    f.clock.advance(1_000);
+    f.service.recordHeartbeat('a'); // pending: the next commit writes it
+    const beatAt = f.clock.now();
+    f.batches.length = 0;
+    const outcomes = f.service.runGrouped([
+      () => f.service.reportBusy('b', 'work'),
+      () => {
+        // As SQLite does on some errors (SQLITE_FULL, SQLITE_IOERR): the whole transaction is rolled back.
+        f.db.exec('ROLLBACK');
+        throw new Error('disk I/O error');
+      },
+      () => f.service.reportBusy('c', 'work'), // after the loss: a transaction of its own
+    ]);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : (o.error as Error).message))).toEqual(['disk I/O error', 'disk I/O error', 'ok']);
+    expect(row(f.db, 'b')?.status).toBe('idle');
+    expect(row(f.db, 'c')?.status).toBe('busy');
+    // a's beat was written by b's lost commit, then pending again: c's commit wrote it.
+    expect(row(f.db, 'a')?.last_heartbeat).toBe(beatAt);
+    expect(f.batches.flat().map((c) => (c.type === 'upsert' ? `${c.agent.id}:${c.agent.status}` : ''))).toEqual(['a:idle', 'c:busy']);
+    expect(f.service.find('b')?.status).toBe('idle');
+  });
+});
+
+describe('the port groups concurrent writes', () => {
+  let p: PortFixture;
+  beforeEach(async () => {
+    p = await startPortFixture({ groupCommit: true });
+  });
+  afterEach(() => p.stop());
+
+  it('writes sent together commit together, and each is answered only once it is in the file', async () => {
+    const groups: number[] = [];
+    const runGrouped = p.service.runGrouped.bind(p.service);
+    vi.spyOn(p.service, 'runGrouped').mockImplementation((tasks) => {
+      groups.push(tasks.length);
+      return runGrouped(tasks);
+    });
+    const ids = Array.from({ length: 24 }, (_, i) => `w${i}`);
+    // Connections opened first, then every request written in one go: the port reads them in one turn.
+    const sockets = await Promise.all(ids.map(() => new Promise<net.Socket>((resolve) => { const s = net.connect(p.port.port, '127.0.0.1', () => resolve(s)); })));
+    const replies = ids.map(
+      (id, i) =>
+        new Promise<{ status: number; agentStatus: string; stored: string | undefined }>((resolve) => {
+          let text = '';
+          sockets[i]!.on('data', (chunk) => {
+            text += chunk.toString();
+            const end = text.indexOf('\r\n\r\n');
+            const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? -1);
+            if (end < 0 || text.length < end + 4 + length) return;
+            resolve({ status: Number(text.slice(9, 12)), agentStatus: JSON.parse(text.slice(end + 4)).agent.status, stored: row(p.db, id)?.status });
+            sockets[i]!.destroy();
+          });
+        }),
+    );
+    // Kept-alive connections, as a fleet's are: let the port accept them all before the requests come.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const body = '{"slot_type":"work"}';
+    ids.forEach((id, i) =>
+      sockets[i]!.write(`POST /v1/agents/${id}/busy HTTP/1.1\r\nHost: 127.0.0.1:${p.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+    );
+    for (const reply of await Promise.all(replies)) {
+      expect(reply).toEqual({ status: 200, agentStatus: 'busy', stored: 'busy' }); // in the file when the reply arrived
+    }
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(ids.length);
+    expect(Math.max(...groups)).toBeGreaterThan(1);
+  });
+});
