@@ -127,7 +127,7 @@ async function cpu(): Promise<void> {
     '| load | server CPU per request (µs) | requests/s | p99 (ms) |',
     '|---|---|---|---|',
     line('heartbeat, bare node:http (reads the body, answers 204)', c.minimal, 'bare'),
-    line('heartbeat, port, `Prefer: return=minimal` (as the hooks send it)', c.minimal, 'port'),
+    line('heartbeat, port, `Prefer: return=minimal` (as the client’s `beat()` sends it)', c.minimal, 'port'),
     line('heartbeat without body, bare node:http', c.full, 'bare'),
     line('heartbeat without body, port, full `{"agent"}` reply (plain curl)', c.full, 'port'),
     line('busy/idle, bare node:http', c.status, 'bare'),

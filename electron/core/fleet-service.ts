@@ -155,16 +155,23 @@ export class FleetService implements Disposable {
     if (this.group) throw new Error('runGrouped is not reentrant');
     const group = (this.group = new CommitGroup());
     const outcomes: Outcome<T>[] = [];
-    const lose = (error: unknown) => {
-      for (const i of group.members) outcomes[i] = { ok: false, error };
+    /** The heartbeats the lost transaction had written are pending again (a newer beat since wins). */
+    const restoreBeats = () => {
       for (const [id, beat] of group.beats) {
-        if (this.pendingBeats.has(id)) continue; // a newer beat since: it wins
+        if (this.pendingBeats.has(id)) continue;
         this.pendingBeats.set(id, beat.agent);
         if (beat.usage) this.pendingUsage.add(id);
       }
       for (const change of group.changes) if (change.type === 'upsert') this.beatCache.delete(change.agent.id);
+    };
+    const lose = (error: unknown) => {
+      for (const i of group.members) outcomes[i] = { ok: false, error };
+      restoreBeats();
+      // As after a failed group commit: heartbeats commit before their reply until a write works.
+      this.beatWritesFailing = true;
       group.reset();
     };
+    let settled = false;
     try {
       tasks.forEach((task, i) => {
         group.current = i;
@@ -183,9 +190,14 @@ export class FleetService implements Disposable {
           lose(error);
         }
       }
+      settled = true;
     } finally {
       this.group = undefined;
-      if (this.db.inTransaction) this.rollback.run(); // only after an unexpected throw above
+      if (!settled) {
+        // Something threw outside a task (a failed ROLLBACK): nothing of the group stands.
+        if (this.db.inTransaction) this.rollback.run();
+        restoreBeats();
+      }
     }
     if (group.changes.length > 0) this.committed(group.changes, group.beats.size > 0);
     return outcomes;
@@ -205,7 +217,9 @@ export class FleetService implements Disposable {
    */
   plainHeartbeat(id: string, profile?: AgentProfile): Agent | undefined {
     const batching = this.options.heartbeatBatching;
-    if (!batching || this.beatWritesFailing) return undefined;
+    // Inside a group's open transaction a beat would read what may yet be rolled back:
+    // it commits as one of the group's writes instead, and fails with it.
+    if (!batching || this.beatWritesFailing || this.group?.open) return undefined;
     const known = this.find(id);
     if (!known || !sameProfile(known, profile)) return undefined;
     // The rules decide, as for every move: only a beat that moves nothing but the time
@@ -256,6 +270,9 @@ export class FleetService implements Disposable {
     }
     const run = () => {
       for (const agent of beats.values()) {
+        // The cache holds the agent as last committed, older than this beat: until the
+        // COMMIT, reads go to the row (in a group the beat is no longer pending).
+        this.beatCache.delete(agent.id);
         if (usage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
         else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
         changes.push({ type: 'upsert', agent, event: null });

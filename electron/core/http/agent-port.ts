@@ -146,7 +146,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     const result =
       route.method === 'GET' ? route.handle(service, ctx) : (route.atOnce?.(service, ctx) ?? (await writes.run(() => route.handle(service, ctx))));
     // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
-    if (req.method === 'POST' && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
+    if (route.method !== 'GET' && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
     sendJson(res, 200, route.reply ? route.reply(result) : result);
   }
 

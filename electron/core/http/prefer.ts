@@ -11,25 +11,21 @@
 export const PREFERENCE_APPLIED = { 'preference-applied': 'return=minimal' } as const;
 
 /**
- * Whether the request asks for `return=minimal`. The rare header that also
- * asks `return=representation` gets the default (the full reply): RFC 7240
- * leaves conflicting preferences to the server, and the full reply is never
- * wrong. Commas inside quoted words are not split on.
+ * Whether the request asks for `return=minimal`: its first `return`
+ * preference says so (RFC 7240 §2: of a preference given more than once, only
+ * the first counts). Commas inside quoted words are not split on.
  */
 export function prefersMinimalReturn(value: string | readonly string[] | undefined): boolean {
   const header = typeof value === 'string' ? value : value?.join(',');
   if (header === undefined || !/return/i.test(header)) return false;
-  let minimal = false;
   for (const preference of splitOutsideQuotes(header, ',')) {
     const [head = ''] = splitOutsideQuotes(preference, ';');
     const eq = head.indexOf('=');
-    if (eq < 0) continue;
-    if (head.slice(0, eq).trim().toLowerCase() !== 'return') continue;
-    const value = unquote(head.slice(eq + 1).trim()).toLowerCase();
-    if (value === 'representation') return false;
-    if (value === 'minimal') minimal = true;
+    const name = (eq < 0 ? head : head.slice(0, eq)).trim().toLowerCase();
+    if (name !== 'return') continue;
+    return eq >= 0 && unquote(head.slice(eq + 1).trim()).toLowerCase() === 'minimal';
   }
-  return minimal;
+  return false;
 }
 
 function splitOutsideQuotes(text: string, separator: string): string[] {

@@ -5,6 +5,7 @@
  * back alone; a lost transaction fails every task that committed into it and
  * loses no heartbeat.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidTransitionError } from '../../../shared/errors';
@@ -41,15 +42,96 @@ describe('FleetService.runGrouped', () => {
 
   it('opens no transaction for tasks that commit nothing (plain heartbeats)', () => {
     f.service.recordHeartbeat('a');
-    const begin = vi.spyOn(f.db, 'prepare');
     f.clock.advance(1_000);
-    const outcomes = f.service.runGrouped([() => f.service.recordHeartbeat('a'), () => f.service.recordHeartbeat('a')]);
+    const inTransaction: boolean[] = [];
+    const beat = () => {
+      const agent = f.service.recordHeartbeat('a');
+      inTransaction.push(f.db.inTransaction);
+      return agent;
+    };
+    const outcomes = f.service.runGrouped([beat, beat]);
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    expect(f.db.inTransaction).toBe(false);
-    expect(begin).not.toHaveBeenCalled();
-    expect(f.batches.at(-1)!.some((c) => c.type === 'upsert' && c.agent.lastHeartbeat === f.clock.now())).toBe(false); // still pending
+    expect(inTransaction).toEqual([false, false]);
+    expect(row(f.db, 'a')?.last_heartbeat).toBe(f.clock.now() - 1_000); // still pending
     f.timeouts.runAll();
     expect(row(f.db, 'a')?.last_heartbeat).toBe(f.clock.now());
+  });
+
+  it('a task whose commit fails rolls back its own savepoint only: the heartbeats it had written are written by the next', () => {
+    for (const id of ['a', 'b']) f.service.recordHeartbeat(id);
+    f.clock.advance(1_000);
+    f.service.recordHeartbeat('b'); // pending
+    const outcomes = f.service.runGrouped([
+      () => f.service.recover('nobody'), // not found: thrown inside its commit, after it wrote b's beat
+      () => f.service.reportBusy('a', 'work'),
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
+    expect(row(f.db, 'a')?.status).toBe('busy');
+    expect(row(f.db, 'b')?.last_heartbeat).toBe(f.clock.now());
+  });
+
+  it('a move later in the group sees the heartbeat an earlier task’s commit wrote (its usage and time are not rolled back)', () => {
+    for (const id of ['x', 'y']) f.service.recordHeartbeat(id);
+    f.clock.advance(1_000);
+    const usage = { five_hour: { usedPercent: 40, resetsAt: null } };
+    f.service.recordHeartbeat('x', { usage }); // answered at once, pending
+    const outcomes = f.service.runGrouped([() => f.service.reportBusy('y', 'work'), () => f.service.reportBusy('x', 'work')]);
+    const x = outcomes[1]!.ok ? (outcomes[1]!.value as { usage: unknown; lastHeartbeat: number }) : undefined;
+    expect(x).toMatchObject({ usage, lastHeartbeat: f.clock.now() });
+    const stored = f.db.prepare('SELECT usage, last_heartbeat FROM agents WHERE id = ?').get('x') as { usage: string; last_heartbeat: number };
+    expect(JSON.parse(stored.usage)).toEqual(usage);
+    expect(stored.last_heartbeat).toBe(f.clock.now());
+  });
+
+  it('a heartbeat inside the group’s open transaction commits as one of its writes, and fails with it: no ghost agent', () => {
+    f.service.recordHeartbeat('y');
+    f.clock.advance(1_000);
+    const outcomes = f.service.runGrouped([
+      () => f.service.reportBusy('y', 'work'),
+      () => f.service.recordHeartbeat('ghost'), // a registration
+      () => f.service.recordHeartbeat('ghost'), // a plain beat of what is not committed yet
+      () => {
+        f.db.exec('ROLLBACK');
+        throw new Error('disk I/O error');
+      },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false, false, false]);
+    expect(f.service.find('ghost')).toBeUndefined();
+    expect(row(f.db, 'ghost')).toBeUndefined();
+    f.batches.length = 0;
+    f.timeouts.runAll();
+    expect(row(f.db, 'ghost')).toBeUndefined();
+    expect(f.batches.flat().filter((c) => c.type === 'upsert' && c.agent.id === 'ghost')).toEqual([]);
+    // The next write registers it for real.
+    expect(f.service.recordHeartbeat('ghost').status).toBe('idle');
+    expect(row(f.db, 'ghost')?.status).toBe('idle');
+  });
+
+  it('a COMMIT that fails fails every task committed into it, announces nothing, and heartbeats commit before their reply until a write works', () => {
+    for (const id of ['a', 'b']) f.service.recordHeartbeat(id);
+    f.clock.advance(1_000);
+    f.service.recordHeartbeat('b'); // pending
+    const beatAt = f.clock.now();
+    f.batches.length = 0;
+    const outcomes = f.service.runGrouped([
+      () => f.service.reportBusy('a', 'work'),
+      () => {
+        // A foreign key checked at COMMIT: this transaction cannot commit.
+        f.db.pragma('defer_foreign_keys = ON');
+        f.db.prepare("INSERT INTO status_events (agent_id, from_status, to_status, cause, at) VALUES ('nobody', 'idle', 'busy', 'agent', 0)").run();
+        return f.service.reportBusy('b', 'work');
+      },
+    ]);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : (o.error as Error).message))).toEqual(['FOREIGN KEY constraint failed', 'FOREIGN KEY constraint failed']);
+    expect(f.db.inTransaction).toBe(false);
+    expect([row(f.db, 'a')?.status, row(f.db, 'b')?.status]).toEqual(['idle', 'idle']);
+    expect(f.batches).toEqual([]);
+    expect(f.service.find('a')?.status).toBe('idle');
+    // b's beat is pending again; the next heartbeat commits at once (as after a failed group commit), writing both.
+    f.clock.advance(1_000);
+    f.service.recordHeartbeat('a');
+    expect(row(f.db, 'a')?.last_heartbeat).toBe(f.clock.now());
+    expect(row(f.db, 'b')?.last_heartbeat).toBe(beatAt);
   });
 
   it('a lost transaction fails every task committed into it, announces none of it, and keeps the heartbeats it had written pending', () => {
@@ -91,6 +173,13 @@ describe('the port groups concurrent writes', () => {
       groups.push(tasks.length);
       return runGrouped(tasks);
     });
+    // What the database says at the moment each reply is written: nothing may be left uncommitted.
+    const inTransactionAtReply: boolean[] = [];
+    const writeHead = http.ServerResponse.prototype.writeHead;
+    vi.spyOn(http.ServerResponse.prototype, 'writeHead').mockImplementation(function (this: http.ServerResponse, ...args: Parameters<typeof writeHead>) {
+      inTransactionAtReply.push(p.db.inTransaction);
+      return writeHead.apply(this, args);
+    });
     const ids = Array.from({ length: 24 }, (_, i) => `w${i}`);
     // Connections opened first, then every request written in one go: the port reads them in one turn.
     const sockets = await Promise.all(ids.map(() => new Promise<net.Socket>((resolve) => { const s = net.connect(p.port.port, '127.0.0.1', () => resolve(s)); })));
@@ -117,6 +206,7 @@ describe('the port groups concurrent writes', () => {
     for (const reply of await Promise.all(replies)) {
       expect(reply).toEqual({ status: 200, agentStatus: 'busy', stored: 'busy' }); // in the file when the reply arrived
     }
+    expect(inTransactionAtReply).toEqual(ids.map(() => false));
     expect(groups.reduce((a, b) => a + b, 0)).toBe(ids.length);
     expect(Math.max(...groups)).toBeGreaterThan(1);
   });

@@ -54,20 +54,23 @@ describe('Prefer: return=minimal', () => {
     }
   });
 
-  it('a hook and the operator’s actions honour it too; reads ignore it', async () => {
+  it('a hook, the operator’s actions and DELETE honour it too; reads ignore it', async () => {
     const hook = { session_id: 'sess-1', hook_event_name: 'UserPromptSubmit', cwd: '/home/dev/payments', prompt: 'fix it' };
     expectMinimal(await f.call({ method: 'POST', path: '/v1/hooks/claude-code', headers: MINIMAL, body: hook }));
     await f.call({ method: 'POST', path: '/v1/agents/a2/heartbeat' });
     expectMinimal(await f.operator({ method: 'POST', path: '/v1/agents/a2/actions/exhaust', headers: MINIMAL, body: { reason: 'rate_limit' } }));
     expect(storedRow('a2')).toMatchObject({ status: 'exhausted' });
+    await f.call({ method: 'POST', path: '/v1/agents/gone/heartbeat' });
+    expectMinimal(await f.operator({ method: 'DELETE', path: '/v1/agents/gone', headers: MINIMAL }));
+    expect(storedRow('gone')).toBeUndefined();
     const read = await f.call({ path: '/v1/agents/a2', headers: MINIMAL });
     expect(read.status).toBe(200);
     expect(read.headers['preference-applied']).toBeUndefined();
     expect(read.json.agent.status).toBe('exhausted');
   });
 
-  it('without it, with return=representation, or with other preferences only, the reply is the default 200 {"agent"}', async () => {
-    for (const prefer of [undefined, 'return=representation', 'respond-async, wait=10', 'return=minimal, return=representation', 'return=maximal']) {
+  it('without it, with return=representation first, or with other preferences only, the reply is the default 200 {"agent"}', async () => {
+    for (const prefer of [undefined, 'return=representation', 'respond-async, wait=10', 'return=representation, return=minimal', 'return=maximal']) {
       const res = await f.call({ method: 'POST', path: '/v1/agents/a3/heartbeat', ...(prefer ? { headers: { prefer } } : {}) });
       expect(res.status, String(prefer)).toBe(200);
       expect(res.headers['preference-applied']).toBeUndefined();
@@ -95,9 +98,11 @@ describe('prefersMinimalReturn (the Prefer grammar)', () => {
     ['respond-async, return=minimal', true],
     ['wait=5,return=minimal', true],
     ['handling=lenient, return=minimal;x="a,b"', true],
-    ['return=minimal,return=representation', false],
+    ['return=minimal,return=representation', true], // RFC 7240 §2: the first instance counts
+    ['return=representation, return=minimal', false],
     ['return=representation', false],
     ['return', false],
+    ['return, return=minimal', false],
     ['minimal', false],
     ['x="return=minimal"', false],
     ['returns=minimal', false],
