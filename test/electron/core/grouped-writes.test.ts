@@ -16,6 +16,11 @@ const row = (db: Fleet['db'], id: string) => db.prepare('SELECT status, last_hea
 
 describe('FleetService.runGrouped', () => {
   let f: Fleet;
+  /** A task that does what SQLite does on some errors (SQLITE_FULL, SQLITE_IOERR): rolls the whole transaction back, and fails. */
+  const loseTheTransaction = (): never => {
+    f.db.exec('ROLLBACK');
+    throw new Error('disk I/O error');
+  };
   beforeEach(() => {
     f = createFleet({ groupCommit: true });
   });
@@ -90,10 +95,7 @@ describe('FleetService.runGrouped', () => {
       () => f.service.reportBusy('y', 'work'),
       () => f.service.recordHeartbeat('ghost'), // a registration
       () => f.service.recordHeartbeat('ghost'), // a plain beat of what is not committed yet
-      () => {
-        f.db.exec('ROLLBACK');
-        throw new Error('disk I/O error');
-      },
+      loseTheTransaction,
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([false, false, false, false]);
     expect(f.service.find('ghost')).toBeUndefined();
@@ -142,11 +144,7 @@ describe('FleetService.runGrouped', () => {
     f.batches.length = 0;
     const outcomes = f.service.runGrouped([
       () => f.service.reportBusy('b', 'work'),
-      () => {
-        // As SQLite does on some errors (SQLITE_FULL, SQLITE_IOERR): the whole transaction is rolled back.
-        f.db.exec('ROLLBACK');
-        throw new Error('disk I/O error');
-      },
+      loseTheTransaction,
       () => f.service.reportBusy('c', 'work'), // after the loss: a transaction of its own
     ]);
     expect(outcomes.map((o) => (o.ok ? 'ok' : (o.error as Error).message))).toEqual(['disk I/O error', 'disk I/O error', 'ok']);
