@@ -1,8 +1,8 @@
 /**
  * Server CPU time per request, the port against a bare node:http server in
- * the same run: heartbeats as Fleet Monitor's senders make them
- * (`Prefer: return=minimal`) and as a plain curl makes them (full reply), and
- * busy/idle status changes. Rounds alternate the servers; each server's CPU
+ * the same run: heartbeats as each of Fleet Monitor's senders makes them (the
+ * client's `beat()`, the CLI and `run`, the Claude Code http hook) and as a
+ * plain curl does, and busy/idle status changes. Rounds alternate the servers; each server's CPU
  * time (user + system) is read from the OS for a fixed count of requests, so
  * the load generator sharing the CPU does not count against either.
  */
@@ -22,6 +22,8 @@ export interface CpuBench {
   readonly heartbeatRequests: number;
   readonly statusRequests: number;
   readonly minimal: CpuSeries;
+  readonly client: CpuSeries;
+  readonly hook: CpuSeries;
   readonly full: CpuSeries;
   readonly status: CpuSeries;
   /** Server CPU time of one full `GET /v1/agents` of `listAgents` agents, ms (median of 3), and the body's size. */
@@ -41,6 +43,8 @@ export async function benchCpu(options: { rounds: number; heartbeatRequests: num
   const changes = { requests: options.statusRequests, connections: CONNECTIONS };
   const series = () => ({ bare: [] as CpuResult[], port: [] as CpuResult[] });
   const minimal = series();
+  const client = series();
+  const hook = series();
   const full = series();
   const status = series();
   try {
@@ -49,6 +53,10 @@ export async function benchCpu(options: { rounds: number; heartbeatRequests: num
       const keep = <T>(list: T[], value: T) => round >= 0 && list.push(value);
       keep(minimal.bare, await heartbeatCpu(bare.pid, bare.port, server.agentToken, 'minimal', beat));
       keep(minimal.port, await heartbeatCpu(server.child.pid!, server.port, server.agentToken, 'minimal', beat));
+      keep(client.bare, await heartbeatCpu(bare.pid, bare.port, server.agentToken, 'client', beat));
+      keep(client.port, await heartbeatCpu(server.child.pid!, server.port, server.agentToken, 'client', beat));
+      keep(hook.bare, await heartbeatCpu(bare.pid, bare.port, server.agentToken, 'hook', beat));
+      keep(hook.port, await heartbeatCpu(server.child.pid!, server.port, server.agentToken, 'hook', beat));
       keep(full.bare, await heartbeatCpu(bare.pid, bare.port, server.agentToken, 'full', beat));
       keep(full.port, await heartbeatCpu(server.child.pid!, server.port, server.agentToken, 'full', beat));
       keep(status.bare, await statusChangeCpu(bare.pid, bare.port, server.agentToken, changes));
@@ -59,7 +67,7 @@ export async function benchCpu(options: { rounds: number; heartbeatRequests: num
     await bare.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, full, status, list: await listCpu(100_000) };
+  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, client, hook, full, status, list: await listCpu(100_000) };
 }
 
 /** Server CPU time of one full read of `count` agents (the fleet fetched whole, as a client without paging does). */

@@ -24,10 +24,28 @@ export interface CpuResult {
 }
 
 export type HeartbeatStyle =
-  /** As Fleet Monitor's senders make it: the agent's profile, `Prefer: return=minimal`, a 204 back. */
+  /** As the typed client's `beat()` makes it: the agent's profile, `Prefer: return=minimal`, a 204 back. */
   | 'minimal'
+  /** As the CLI's `agent heartbeat` and `fleet-monitor run` make it: the profile, and the full `{"agent": …}` reply they read. */
+  | 'client'
+  /** As the http hook `connect claude-code` installs makes it: a tool event to `/v1/hooks/claude-code`, `Prefer: return=minimal`. */
+  | 'hook'
   /** As a plain `curl -X POST …/heartbeat` makes it: no body, the full `{"agent": …}` reply. */
   | 'full';
+
+/** A Claude Code PostToolUse event of a session working in a project (its tool output trimmed to a line). */
+const hookEvent = (agent: number) =>
+  JSON.stringify({
+    session_id: `0b6f1c2e-bench-${agent}`,
+    transcript_path: `/home/dev/.claude/projects/bench/${agent}.jsonl`,
+    cwd: '/home/dev/payments-api',
+    permission_mode: 'default',
+    hook_event_name: 'PostToolUse',
+    tool_name: 'Read',
+    tool_input: { file_path: '/home/dev/payments-api/src/webhook.ts' },
+    tool_response: { type: 'text', file: { filePath: '/home/dev/payments-api/src/webhook.ts', numLines: 120 } },
+    tool_use_id: `toolu_${agent}`,
+  });
 
 /**
  * Sends exactly `requests` heartbeats over `connections` keep-alive
@@ -35,16 +53,19 @@ export type HeartbeatStyle =
  * server process spent on them from the OS.
  */
 export async function heartbeatCpu(pid: number, port: number, token: string, style: HeartbeatStyle, options: { requests: number; agents: number; connections: number }): Promise<CpuResult> {
-  const bodies = Array.from({ length: options.agents }, (_, agent) => JSON.stringify(benchProfile(agent)));
+  const bodies = Array.from({ length: options.agents }, (_, agent) => (style === 'hook' ? hookEvent(agent) : JSON.stringify(benchProfile(agent))));
   let next = 0;
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (style === 'minimal') Object.assign(headers, { 'content-type': 'application/json', prefer: 'return=minimal' });
+  if (style !== 'full') headers['content-type'] = 'application/json';
+  if (style === 'minimal' || style === 'hook') headers.prefer = 'return=minimal';
   return measure(pid, port, headers, options, [
     {
       method: 'POST',
       setupRequest: (req) => {
         const agent = next++ % options.agents;
-        return { ...req, path: `/v1/agents/agent-${agent}/heartbeat`, body: style === 'minimal' ? bodies[agent] : undefined };
+        // The hook names the bench's agent (`?agent=`), as `connect` lets a user pin one, so the same 10,000 agents beat.
+        const path = style === 'hook' ? `/v1/hooks/claude-code?agent=agent-${agent}` : `/v1/agents/agent-${agent}/heartbeat`;
+        return { ...req, path, body: style === 'full' ? undefined : bodies[agent] };
       },
     },
   ]);

@@ -335,16 +335,11 @@ export class FleetService implements Disposable {
    * comes down to a plain heartbeat rides the group commit like any other.
    */
   reportActivity(id: string, report: ActivityReport): Agent {
-    const resolve = (agent: Agent): StatusOperation => {
-      const allowed = canApply(agent.status, report.op.kind) && (report.from?.includes(agent.status) ?? true);
-      return allowed ? report.op : { kind: 'heartbeat' };
-    };
     const known = this.find(id);
-    const waitingStays = report.waiting === undefined || (report.waiting === null && known?.waiting === null);
-    if (known && resolve(known).kind === 'heartbeat' && waitingStays && !report.detail) return this.recordHeartbeat(id, report.profile);
+    if (known && comesToHeartbeat(known, report)) return this.recordHeartbeat(id, report.profile);
     return this.move(id, {
       op: report.op,
-      resolve,
+      resolve: (agent) => activityMove(agent, report),
       cause: 'agent',
       register: true,
       profile: report.profile,
@@ -352,6 +347,16 @@ export class FleetService implements Disposable {
       waiting: report.waiting,
       detail: report.detail,
     });
+  }
+
+  /**
+   * {@link reportActivity} when it needs no commit (it comes down to a plain
+   * heartbeat the group commit takes): the agent as answered; else undefined,
+   * and nothing was done. The port answers such a hook at once, outside any batch.
+   */
+  activityAtOnce(id: string, report: ActivityReport): Agent | undefined {
+    const known = this.find(id);
+    return known && comesToHeartbeat(known, report) ? this.plainHeartbeat(id, report.profile) : undefined;
   }
 
   /** The agent shuts down cleanly: offline now (a no-op when offline). */
@@ -575,6 +580,18 @@ function withFacts(detail: Record<string, unknown> | null, facts: Readonly<Recor
 
 function exhaustOp(report: ExhaustionReport): StatusOperation {
   return { kind: 'exhausted', reason: report.reason, recoveryAt: report.recoveryAt ?? null };
+}
+
+/** The move an activity report makes of `agent`: the wanted one where the rules (and `from`) allow it, else a heartbeat. */
+function activityMove(agent: Agent, report: ActivityReport): StatusOperation {
+  const allowed = canApply(agent.status, report.op.kind) && (report.from?.includes(agent.status) ?? true);
+  return allowed ? report.op : { kind: 'heartbeat' };
+}
+
+/** Whether an activity report is, for `agent`, nothing but a heartbeat: no move, the waiting fact as it is, no detail. */
+function comesToHeartbeat(agent: Agent, report: ActivityReport): boolean {
+  const waitingStays = report.waiting === undefined || (report.waiting === null && agent.waiting === null);
+  return activityMove(agent, report).kind === 'heartbeat' && waitingStays && !report.detail;
 }
 
 /** Whether `profile` leaves the agent's name and labels as they are (usage may move: it rides the group commit). */

@@ -15,7 +15,19 @@ import { HttpError } from '../http/http-error';
 import { reportForCodexTurn, reportForHook, type HookPayload } from './hook-report';
 
 /** Handles one hook payload from `source`; returns the (empty) answer. */
-export function handleHook(service: FleetService, source: HookSource, body: ClaudeHookBody | CodexHookBody, query: URLSearchParams, now: number): Record<string, never> {
+/**
+ * With `atOnce`, only a hook that needs no commit (it comes down to a plain
+ * heartbeat) is taken, and undefined says "send it through the batch of
+ * writes" (the port then calls again without it); nothing is done then.
+ */
+export function handleHook(
+  service: FleetService,
+  source: HookSource,
+  body: ClaudeHookBody | CodexHookBody,
+  query: URLSearchParams,
+  now: number,
+  atOnce = false,
+): Record<string, never> | undefined {
   const { agent, tz } = hookQuerySchema.parse({ agent: query.get('agent') ?? undefined, tz: query.get('tz') ?? undefined });
   const fields = body as { session_id?: unknown; 'thread-id'?: unknown; cwd?: unknown };
   const session = typeof fields.session_id === 'string' ? fields.session_id : typeof fields['thread-id'] === 'string' ? fields['thread-id'] : undefined;
@@ -34,6 +46,7 @@ export function handleHook(service: FleetService, source: HookSource, body: Clau
       : body.type === 'agent-turn-complete'
         ? reportForCodexTurn(body['last-assistant-message'] ?? undefined, now, tz)
         : { op: { kind: 'heartbeat' } as const };
+  if (atOnce) return service.activityAtOnce(id, { ...report, profile }) ? {} : undefined;
   service.reportActivity(id, { ...report, profile });
   return {};
 }

@@ -90,10 +90,12 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'POST', path: '/v1/hooks/claude-code', access: 'agent', body: claudeHookBodySchema, maxBodyBytes: HOOK_BODY_BYTES,
     handle: (s, { body, query, now }) => handleHook(s, 'claude-code', body, query, now),
+    atOnce: (s, { body, query, now }) => handleHook(s, 'claude-code', body, query, now, true),
   }),
   route({
     method: 'POST', path: '/v1/hooks/codex', access: 'agent', body: codexHookBodySchema, maxBodyBytes: HOOK_BODY_BYTES,
     handle: (s, { body, query, now }) => handleHook(s, 'codex', body, query, now),
+    atOnce: (s, { body, query, now }) => handleHook(s, 'codex', body, query, now, true),
   }),
   route({
     method: 'POST', path: '/v1/agents/{id}/exhausted', access: 'agent', body: exhaustedBodySchema,

@@ -208,4 +208,27 @@ describe('the port groups concurrent writes', () => {
     expect(groups.reduce((a, b) => a + b, 0)).toBe(ids.length);
     expect(Math.max(...groups)).toBeGreaterThan(1);
   });
+  it('a hook that comes down to a heartbeat is answered at once and group-committed; one that moves the agent joins the batch and commits first', async () => {
+    const grouped: number[] = [];
+    const runGrouped = p.service.runGrouped.bind(p.service);
+    vi.spyOn(p.service, 'runGrouped').mockImplementation((tasks) => {
+      grouped.push(tasks.length);
+      return runGrouped(tasks);
+    });
+    const event = (name: string, extra: Record<string, unknown> = {}) => ({ session_id: 's-1', hook_event_name: name, cwd: '/home/dev/payments', ...extra });
+    const path = '/v1/hooks/claude-code?agent=cc-1';
+    // First contact, then a prompt: both commit, through the batch.
+    expect((await p.call({ method: 'POST', path, body: event('SessionStart', { source: 'startup' }) })).status).toBe(200);
+    expect((await p.call({ method: 'POST', path, body: event('UserPromptSubmit', { prompt: 'fix it' }) })).status).toBe(200);
+    expect(row(p.db, 'cc-1')?.status).toBe('busy');
+    const batched = grouped.length;
+    // A tool event of the busy session moves nothing: a heartbeat, answered at once.
+    p.clock.advance(5_000);
+    const tool = { tool_name: 'Read', tool_input: { file_path: '/home/dev/payments/a.ts' }, tool_response: {}, tool_use_id: 't1' };
+    expect((await p.call({ method: 'POST', path, body: event('PostToolUse', tool) })).status).toBe(200);
+    expect(grouped.length).toBe(batched);
+    expect(row(p.db, 'cc-1')?.last_heartbeat).toBe(p.clock.now() - 5_000);
+    p.timeouts.runAll();
+    expect(row(p.db, 'cc-1')?.last_heartbeat).toBe(p.clock.now());
+  });
 });
