@@ -14,9 +14,8 @@ import type { FleetService } from '../fleet-service';
 import { HttpError } from '../http/http-error';
 import { reportForCodexTurn, reportForHook, type HookPayload } from './hook-report';
 
-/** Handles one hook payload from `source`; returns the (empty) answer. */
 /**
- * With `atOnce`, only a hook that needs no commit (it comes down to a plain
+ * Handles one hook payload from `source`; returns the (empty) answer. With `atOnce`, only a hook that needs no commit (it comes down to a plain
  * heartbeat) is taken, and undefined says "send it through the batch of
  * writes" (the port then calls again without it); nothing is done then.
  */

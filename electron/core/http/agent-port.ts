@@ -142,9 +142,10 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     const body = route.bodies?.parse(text);
     const ctx = { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! };
     // Writes that arrive together commit together, each answered only after that commit;
-    // a write that needs no commit now (a plain heartbeat) is answered at once.
-    const result =
-      route.method === 'GET' ? route.handle(service, ctx) : (route.atOnce?.(service, ctx) ?? (await writes.run(() => route.handle(service, ctx))));
+    // a write that needs no commit now (a plain heartbeat) is answered at once — unless
+    // writes are queued, which it must come after.
+    const atOnce = route.method !== 'GET' && writes.idle ? route.atOnce?.(service, ctx) : undefined;
+    const result = route.method === 'GET' ? route.handle(service, ctx) : (atOnce ?? (await writes.run(() => route.handle(service, ctx))));
     // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
     if (route.method !== 'GET' && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
     sendJson(res, 200, route.reply ? route.reply(result) : result);

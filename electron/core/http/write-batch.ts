@@ -14,6 +14,15 @@ export class WriteBatch {
 
   constructor(private readonly runGrouped: (tasks: readonly (() => unknown)[]) => Outcome<unknown>[]) {}
 
+  /**
+   * Whether no write waits for the next turn. Only then may a request be
+   * answered at once, outside the batch: one that came behind a queued write
+   * (a hook after an agent's idle, say) must be judged after it, in arrival order.
+   */
+  get idle(): boolean {
+    return this.queue.length === 0;
+  }
+
   run<T>(task: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ task, resolve: resolve as (value: unknown) => void, reject });

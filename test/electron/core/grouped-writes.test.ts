@@ -222,6 +222,7 @@ describe('the port groups concurrent writes', () => {
     expect((await p.call({ method: 'POST', path, body: event('UserPromptSubmit', { prompt: 'fix it' }) })).status).toBe(200);
     expect(row(p.db, 'cc-1')?.status).toBe('busy');
     const batched = grouped.length;
+    expect(batched).toBe(2);
     // A tool event of the busy session moves nothing: a heartbeat, answered at once.
     p.clock.advance(5_000);
     const tool = { tool_name: 'Read', tool_input: { file_path: '/home/dev/payments/a.ts' }, tool_response: {}, tool_use_id: 't1' };
@@ -230,5 +231,28 @@ describe('the port groups concurrent writes', () => {
     expect(row(p.db, 'cc-1')?.last_heartbeat).toBe(p.clock.now() - 5_000);
     p.timeouts.runAll();
     expect(row(p.db, 'cc-1')?.last_heartbeat).toBe(p.clock.now());
+  });
+  it('a write still queued keeps its place: what arrives after it in the same turn joins the batch behind it, never answered at once before it', async () => {
+    const prompt = JSON.stringify({ session_id: 's-2', hook_event_name: 'UserPromptSubmit', cwd: '/home/dev/api', prompt: 'next' });
+    const hook = { method: 'POST', path: '/v1/hooks/claude-code?agent=cc-2', headers: { 'content-type': 'application/json' } } as const;
+    await p.call({ ...hook, body: JSON.parse(prompt) }); // registered, labelled and busy: a second prompt would be a plain heartbeat
+    expect(row(p.db, 'cc-2')?.status).toBe('busy');
+    const [first, second] = await Promise.all(
+      [0, 1].map(() => new Promise<net.Socket>((resolve) => {
+        const s = net.connect(p.port.port, '127.0.0.1', () => resolve(s));
+      })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answered = (socket: net.Socket) => new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    const replies = Promise.all([answered(first!), answered(second!)]);
+    const request = (path: string, body: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${p.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // The task ends (busy → idle), and the next prompt comes right behind it, in the same turn.
+    first!.write(request('/v1/agents/cc-2/idle', '{}'));
+    second!.write(request('/v1/hooks/claude-code?agent=cc-2', prompt));
+    await replies;
+    for (const socket of [first!, second!]) socket.destroy();
+    // In arrival order: idle, then the prompt makes it busy again.
+    expect(row(p.db, 'cc-2')?.status).toBe('busy');
   });
 });
