@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import autocannon from 'autocannon';
+import { statusChangeRequests } from './http-load';
 import { benchProfile } from './support';
 
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
@@ -71,26 +72,10 @@ export async function heartbeatCpu(pid: number, port: number, token: string, sty
   ]);
 }
 
-let owner = 0;
-
 /** Busy/idle round trips (each a committed status change), `requests` in all, one agent per connection. */
 export async function statusChangeCpu(pid: number, port: number, token: string, options: { requests: number; connections: number }): Promise<CpuResult> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  return measure(pid, port, headers, { ...options }, [
-    {
-      method: 'POST',
-      body: '{"slot_type":"work"}',
-      setupRequest: (req, context) => {
-        const own = context as { agent?: string };
-        own.agent ??= `cpu-status-${owner++}`;
-        return { ...req, path: `/v1/agents/${own.agent}/busy` };
-      },
-    },
-    {
-      method: 'POST',
-      setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${(context as { agent?: string }).agent}/idle` }),
-    },
-  ]);
+  return measure(pid, port, headers, options, statusChangeRequests('cpu-status'));
 }
 
 async function measure(

@@ -34,17 +34,18 @@ export function heartbeatLoad(port: number, token: string, options: { connection
 let owner = 0;
 
 /**
- * Busy/idle round trips: each connection owns one agent and alternates busy
- * and idle, so every request is a committed status change.
+ * The busy/idle round trip, as autocannon requests: each connection owns one
+ * agent (named `<prefix>-<n>`) and alternates busy and idle, so every request
+ * is a committed status change. Shared by the throughput and the CPU benches.
  */
-export function statusChangeLoad(port: number, token: string, options: { connections: number; seconds: number }): Promise<LoadResult> {
-  return run(port, token, options, [
+export function statusChangeRequests(prefix: string): autocannon.Request[] {
+  return [
     {
       method: 'POST',
       body: '{"slot_type":"work"}',
       setupRequest: (req, context) => {
         const own = context as { agent?: string };
-        own.agent ??= `status-${owner++}`;
+        own.agent ??= `${prefix}-${owner++}`;
         return { ...req, path: `/v1/agents/${own.agent}/busy` };
       },
     },
@@ -52,7 +53,12 @@ export function statusChangeLoad(port: number, token: string, options: { connect
       method: 'POST',
       setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${(context as { agent?: string }).agent}/idle` }),
     },
-  ]);
+  ];
+}
+
+/** Busy/idle round trips over `connections` connections for `seconds`. */
+export function statusChangeLoad(port: number, token: string, options: { connections: number; seconds: number }): Promise<LoadResult> {
+  return run(port, token, options, statusChangeRequests('status'));
 }
 
 async function run(port: number, token: string, options: { connections: number; seconds: number }, requests: autocannon.Request[]): Promise<LoadResult> {

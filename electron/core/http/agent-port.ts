@@ -13,7 +13,7 @@ import { readJsonText, sendError, sendJson, sendNoContent } from './http-io';
 import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
-import { ROUTES, type Access, type Route } from './routes';
+import { ROUTES, type Access, type Route, type RouteContext } from './routes';
 import { StaticFiles } from './static-files';
 import { WriteBatch } from './write-batch';
 import { constantTimeEqual, createTokenCheck, type PortTokens, type TokenRole } from './tokens';
@@ -140,15 +140,22 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     // Every body is read and checked (type, size, UTF-8), also on routes that take none.
     const text = await readJsonText(req, route.maxBodyBytes);
     const body = route.bodies?.parse(text);
-    const ctx = { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! };
-    // Writes that arrive together commit together, each answered only after that commit;
-    // a write that needs no commit now (a plain heartbeat) is answered at once — unless
-    // writes are queued, which it must come after.
-    const atOnce = route.method !== 'GET' && writes.idle ? route.atOnce?.(service, ctx) : undefined;
-    const result = route.method === 'GET' ? route.handle(service, ctx) : (atOnce ?? (await writes.run(() => route.handle(service, ctx))));
+    const ctx: RouteContext = { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! };
+    if (route.method === 'GET') return sendJson(res, 200, reply(route, route.handle(service, ctx)));
+    const result = await write(route, ctx);
     // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
-    if (route.method !== 'GET' && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
-    sendJson(res, 200, route.reply ? route.reply(result) : result);
+    if (prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
+    sendJson(res, 200, reply(route, result));
+  }
+
+  /**
+   * Writes that arrive together commit together, each answered only after that
+   * commit; a write that needs no commit now (a plain heartbeat) is answered at
+   * once — unless writes are queued, which it must come after.
+   */
+  function write(route: CompiledRoute, ctx: RouteContext): unknown {
+    const atOnce = writes.idle ? route.atOnce?.(service, ctx) : undefined;
+    return atOnce ?? writes.run(() => route.handle(service, ctx));
   }
 
   /**
@@ -212,6 +219,11 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     close,
     dispose: () => void close(),
   };
+}
+
+/** The route's JSON reply for its result. */
+function reply(route: Route, result: unknown): unknown {
+  return route.reply ? route.reply(result) : result;
 }
 
 /** The route for `method` and `pathname`: 404 when no path matches, 405 (with Allow) when only the method is wrong. */

@@ -164,13 +164,34 @@ describe('the port groups concurrent writes', () => {
   });
   afterEach(() => p.stop());
 
-  it('writes sent together commit together, and each is answered only once it is in the file', async () => {
-    const groups: number[] = [];
+  /** The size of every batch the port hands to runGrouped, from now on. */
+  function recordGroups(): number[] {
+    const sizes: number[] = [];
     const runGrouped = p.service.runGrouped.bind(p.service);
     vi.spyOn(p.service, 'runGrouped').mockImplementation((tasks) => {
-      groups.push(tasks.length);
+      sizes.push(tasks.length);
       return runGrouped(tasks);
     });
+    return sizes;
+  }
+
+  /** `count` kept-alive connections, accepted by the port before anything is sent on them (as a fleet's are). */
+  async function openConnections(count: number): Promise<net.Socket[]> {
+    const sockets = await Promise.all(
+      Array.from({ length: count }, () => new Promise<net.Socket>((resolve) => {
+        const s = net.connect(p.port.port, '127.0.0.1', () => resolve(s));
+      })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return sockets;
+  }
+
+  /** A JSON POST with the agent token, as bytes on the wire (ASCII bodies). */
+  const rawPost = (path: string, body: string) =>
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${p.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+  it('writes sent together commit together, and each is answered only once it is in the file', async () => {
+    const groups = recordGroups();
     // What the database says at the moment each reply is written: nothing may be left uncommitted.
     const inTransactionAtReply: boolean[] = [];
     const writeHead = http.ServerResponse.prototype.writeHead;
@@ -180,7 +201,7 @@ describe('the port groups concurrent writes', () => {
     });
     const ids = Array.from({ length: 24 }, (_, i) => `w${i}`);
     // Connections opened first, then every request written in one go: the port reads them in one turn.
-    const sockets = await Promise.all(ids.map(() => new Promise<net.Socket>((resolve) => { const s = net.connect(p.port.port, '127.0.0.1', () => resolve(s)); })));
+    const sockets = await openConnections(ids.length);
     const replies = ids.map(
       (id, i) =>
         new Promise<{ status: number; agentStatus: string; stored: string | undefined }>((resolve) => {
@@ -195,11 +216,9 @@ describe('the port groups concurrent writes', () => {
           });
         }),
     );
-    // Kept-alive connections, as a fleet's are: let the port accept them all before the requests come.
-    await new Promise((resolve) => setTimeout(resolve, 100));
     const body = '{"slot_type":"work"}';
     ids.forEach((id, i) =>
-      sockets[i]!.write(`POST /v1/agents/${id}/busy HTTP/1.1\r\nHost: 127.0.0.1:${p.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+      sockets[i]!.write(rawPost(`/v1/agents/${id}/busy`, body)),
     );
     for (const reply of await Promise.all(replies)) {
       expect(reply).toEqual({ status: 200, agentStatus: 'busy', stored: 'busy' }); // in the file when the reply arrived
@@ -209,12 +228,7 @@ describe('the port groups concurrent writes', () => {
     expect(Math.max(...groups)).toBeGreaterThan(1);
   });
   it('a hook that comes down to a heartbeat is answered at once and group-committed; one that moves the agent joins the batch and commits first', async () => {
-    const grouped: number[] = [];
-    const runGrouped = p.service.runGrouped.bind(p.service);
-    vi.spyOn(p.service, 'runGrouped').mockImplementation((tasks) => {
-      grouped.push(tasks.length);
-      return runGrouped(tasks);
-    });
+    const grouped = recordGroups();
     const event = (name: string, extra: Record<string, unknown> = {}) => ({ session_id: 's-1', hook_event_name: name, cwd: '/home/dev/payments', ...extra });
     const path = '/v1/hooks/claude-code?agent=cc-1';
     // First contact, then a prompt: both commit, through the batch.
@@ -237,19 +251,12 @@ describe('the port groups concurrent writes', () => {
     const hook = { method: 'POST', path: '/v1/hooks/claude-code?agent=cc-2', headers: { 'content-type': 'application/json' } } as const;
     await p.call({ ...hook, body: JSON.parse(prompt) }); // registered, labelled and busy: a second prompt would be a plain heartbeat
     expect(row(p.db, 'cc-2')?.status).toBe('busy');
-    const [first, second] = await Promise.all(
-      [0, 1].map(() => new Promise<net.Socket>((resolve) => {
-        const s = net.connect(p.port.port, '127.0.0.1', () => resolve(s));
-      })),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [first, second] = await openConnections(2);
     const answered = (socket: net.Socket) => new Promise<void>((resolve) => socket.once('data', () => resolve()));
     const replies = Promise.all([answered(first!), answered(second!)]);
-    const request = (path: string, body: string) =>
-      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${p.port.port}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     // The task ends (busy → idle), and the next prompt comes right behind it, in the same turn.
-    first!.write(request('/v1/agents/cc-2/idle', '{}'));
-    second!.write(request('/v1/hooks/claude-code?agent=cc-2', prompt));
+    first!.write(rawPost('/v1/agents/cc-2/idle', '{}'));
+    second!.write(rawPost('/v1/hooks/claude-code?agent=cc-2', prompt));
     await replies;
     for (const socket of [first!, second!]) socket.destroy();
     // In arrival order: idle, then the prompt makes it busy again.
