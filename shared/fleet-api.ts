@@ -9,6 +9,17 @@ import type { ExhaustReason } from './status';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
+/** The fleet's bounds (issue 13), as configured: shown in Settings, enforced by the core. */
+export interface FleetLimits {
+  readonly maxAgents: number;
+  readonly maxStreams: number;
+  readonly historyPerAgent: number;
+  readonly historyDays: number;
+  /** 0: offline agents are never forgotten. */
+  readonly forgetOfflineDays: number;
+  readonly maxRecoveryS: number;
+}
+
 /** Settings the UI shows; `notifications` is null where the host has none (headless). */
 export interface FleetSettings {
   readonly url: string;
@@ -19,6 +30,7 @@ export interface FleetSettings {
   readonly heartbeatTimeoutS: number;
   readonly sweepIntervalMs: number;
   readonly defaultRecoveryS: number;
+  readonly limits: FleetLimits;
   readonly notifications: boolean | null;
 }
 

@@ -162,4 +162,10 @@ export interface WireSettings {
   heartbeat_timeout_s: number;
   sweep_interval_ms: number;
   default_recovery_s: number;
+  max_agents: number;
+  max_streams: number;
+  history_per_agent: number;
+  history_days: number;
+  forget_offline_days: number;
+  max_recovery_s: number;
 }

@@ -2,10 +2,21 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import type { FleetLimits } from '../../shared/fleet-api';
 import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../shared/status';
 
+/** The bounds' defaults (issue 13); the settings table below takes them from here. */
+export const DEFAULT_LIMITS: FleetLimits = {
+  maxAgents: 100_000,
+  maxStreams: 64,
+  historyPerAgent: 1_000,
+  historyDays: 90,
+  forgetOfflineDays: 30,
+  maxRecoveryS: 7 * 86_400,
+};
+
 /** The running configuration shared by `npm run serve` and the desktop app. */
-export interface FleetConfig {
+export interface FleetConfig extends FleetLimits {
   readonly dbPath: string;
   readonly heartbeatTimeoutS: number;
   readonly sweepIntervalMs: number;
@@ -122,6 +133,54 @@ export const SETTINGS: readonly Setting[] = [
     fallback: () => [],
     help: 'further Host values the port answers to, comma-separated',
   },
+  {
+    key: 'maxAgents',
+    env: 'FLEET_MAX_AGENTS',
+    flag: 'max-agents',
+    schema: wholeNumber(1, 10_000_000),
+    fallback: () => DEFAULT_LIMITS.maxAgents,
+    help: 'most agents the fleet holds; a registration beyond it is refused (429)',
+  },
+  {
+    key: 'maxStreams',
+    env: 'FLEET_MAX_STREAMS',
+    flag: 'max-streams',
+    schema: wholeNumber(1, 10_000),
+    fallback: () => DEFAULT_LIMITS.maxStreams,
+    help: 'most open event streams (UI windows and tabs); one more is refused (429)',
+  },
+  {
+    key: 'historyPerAgent',
+    env: 'FLEET_HISTORY_PER_AGENT',
+    flag: 'history-per-agent',
+    schema: wholeNumber(1, 1_000_000),
+    fallback: () => DEFAULT_LIMITS.historyPerAgent,
+    help: 'status events kept per agent (the oldest are pruned)',
+  },
+  {
+    key: 'historyDays',
+    env: 'FLEET_HISTORY_DAYS',
+    flag: 'history-days',
+    schema: wholeNumber(1, 36_500),
+    fallback: () => DEFAULT_LIMITS.historyDays,
+    help: 'days of status history kept',
+  },
+  {
+    key: 'forgetOfflineDays',
+    env: 'FLEET_FORGET_OFFLINE_DAYS',
+    flag: 'forget-offline-days',
+    schema: wholeNumber(0, 36_500),
+    fallback: () => DEFAULT_LIMITS.forgetOfflineDays,
+    help: 'days offline after which an agent is forgotten (0 = never)',
+  },
+  {
+    key: 'maxRecoveryS',
+    env: 'FLEET_MAX_RECOVERY_S',
+    flag: 'max-recovery-s',
+    schema: wholeNumber(60, 366 * 86_400),
+    fallback: () => DEFAULT_LIMITS.maxRecoveryS,
+    help: 'furthest ahead a given recovery time may be, in seconds',
+  },
 ];
 
 /**
@@ -140,6 +199,12 @@ export function pickConfigArgs(argv: readonly string[]): string[] {
     if (!arg.includes('=') && i + 1 < argv.length) picked.push(argv[++i]!);
   }
   return picked;
+}
+
+/** The bounds out of a configuration. */
+export function fleetLimits(config: FleetLimits): FleetLimits {
+  const { maxAgents, maxStreams, historyPerAgent, historyDays, forgetOfflineDays, maxRecoveryS } = config;
+  return { maxAgents, maxStreams, historyPerAgent, historyDays, forgetOfflineDays, maxRecoveryS };
 }
 
 /** A configuration value that cannot be used; the message names the variable or flag. */
@@ -181,5 +246,12 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     }
     config[setting.key] = parsed.data;
   }
-  return config as unknown as FleetConfig;
+  const result = config as unknown as FleetConfig;
+  // The default recovery is a recovery time like any other: within the horizon.
+  if (result.defaultRecoveryS > result.maxRecoveryS) {
+    throw new ConfigError(
+      `FLEET_DEFAULT_RECOVERY_S (${result.defaultRecoveryS}) must not exceed FLEET_MAX_RECOVERY_S (${result.maxRecoveryS})`,
+    );
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock';
 import { DisposableStore, type Disposable } from '../../shared/disposable';
-import type { FleetConfig } from './config';
+import { fleetLimits, type FleetConfig } from './config';
 import { FleetService } from './fleet-service';
 import { startAgentPort, type AgentPort } from './http/agent-port';
 import { loadOrCreateTokens, type PortTokens } from './http/tokens';
@@ -78,6 +78,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
         tokens,
         allowedHosts: config.allowedHosts,
         timings: config,
+        limits: fleetLimits(config),
         ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
         ...(deps.onError ? { onError: deps.onError } : {}),
       }),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { DisposableStore, toDisposable } from '../../shared/disposable';
 import type { FleetSettings } from '../../shared/fleet-api';
-import { loadConfig, pickConfigArgs } from '../core/config';
+import { fleetLimits, loadConfig, pickConfigArgs } from '../core/config';
 import { readExhaustion } from '../core/exhaustion-report';
 import { readDesktopSettings, writeDesktopSettings, type DesktopSettings } from '../core/desktop-settings';
 import { startFleetCore, type FleetCore } from '../core/fleet-core';
@@ -102,6 +102,7 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
       heartbeatTimeoutS: config.heartbeatTimeoutS,
       sweepIntervalMs: config.sweepIntervalMs,
       defaultRecoveryS: config.defaultRecoveryS,
+      limits: fleetLimits(config),
       notifications: desktopSettings.notifications,
     });
     const { service } = core;

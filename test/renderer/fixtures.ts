@@ -31,6 +31,7 @@ const settings: FleetSettings = {
   heartbeatTimeoutS: 120,
   sweepIntervalMs: 1000,
   defaultRecoveryS: 18_000,
+  limits: { maxAgents: 100_000, maxStreams: 64, historyPerAgent: 1_000, historyDays: 90, forgetOfflineDays: 30, maxRecoveryS: 604_800 },
   notifications: null,
 };
 

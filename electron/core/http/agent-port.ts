@@ -5,6 +5,8 @@ import type { Disposable } from '../../../shared/disposable';
 import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
 import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../../shared/status';
 import type { WireSettings } from '../../../shared/wire';
+import type { FleetLimits } from '../../../shared/fleet-api';
+import { DEFAULT_LIMITS } from '../config';
 import type { FleetService } from '../fleet-service';
 import { EventStreamHub } from './event-stream';
 import { answerClientError } from './client-error';
@@ -33,6 +35,8 @@ export interface AgentPortOptions {
   readonly uiDir?: string;
   /** Timings shown in the settings view. */
   readonly timings?: { heartbeatTimeoutS: number; sweepIntervalMs: number; defaultRecoveryS: number };
+  /** The fleet's bounds: enforced where the port enforces them (streams), shown in the settings view. */
+  readonly limits?: FleetLimits;
 }
 
 /** The running port. */
@@ -70,6 +74,7 @@ function compileRoutes(): readonly CompiledRoute[] {
  */
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
   const routes = compileRoutes();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const hub = new EventStreamHub(service.onDidChange, () => service.list());
   const tokenRole = createTokenCheck(options.tokens);
   const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
@@ -202,6 +207,12 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     heartbeat_timeout_s: options.timings?.heartbeatTimeoutS ?? DEFAULT_HEARTBEAT_TIMEOUT_S,
     sweep_interval_ms: options.timings?.sweepIntervalMs ?? 1000,
     default_recovery_s: options.timings?.defaultRecoveryS ?? DEFAULT_RECOVERY_S,
+    max_agents: limits.maxAgents,
+    max_streams: limits.maxStreams,
+    history_per_agent: limits.historyPerAgent,
+    history_days: limits.historyDays,
+    forget_offline_days: limits.forgetOfflineDays,
+    max_recovery_s: limits.maxRecoveryS,
   };
 
   let closing: Promise<void> | undefined;

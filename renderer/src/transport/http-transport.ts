@@ -72,6 +72,14 @@ export class HttpTransport implements FleetApi {
         heartbeatTimeoutS: s.heartbeat_timeout_s,
         sweepIntervalMs: s.sweep_interval_ms,
         defaultRecoveryS: s.default_recovery_s,
+        limits: {
+          maxAgents: s.max_agents,
+          maxStreams: s.max_streams,
+          historyPerAgent: s.history_per_agent,
+          historyDays: s.history_days,
+          forgetOfflineDays: s.forget_offline_days,
+          maxRecoveryS: s.max_recovery_s,
+        },
         notifications: null,
       },
     };

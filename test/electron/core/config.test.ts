@@ -14,7 +14,40 @@ describe('loadConfig', () => {
       agentToken: undefined,
       operatorToken: undefined,
       allowedHosts: [],
+      maxAgents: 100_000,
+      maxStreams: 64,
+      historyPerAgent: 1_000,
+      historyDays: 90,
+      forgetOfflineDays: 30,
+      maxRecoveryS: 604_800,
     });
+  });
+
+  it('reads the bounds (issue 13): agents, streams, history, forgetting (0 = never), recovery horizon', () => {
+    const env = {
+      FLEET_MAX_AGENTS: '5',
+      FLEET_MAX_STREAMS: '2',
+      FLEET_HISTORY_PER_AGENT: '10',
+      FLEET_HISTORY_DAYS: '7',
+      FLEET_FORGET_OFFLINE_DAYS: '0',
+      FLEET_MAX_RECOVERY_S: '86400',
+    };
+    expect(loadConfig([], env)).toMatchObject({
+      maxAgents: 5,
+      maxStreams: 2,
+      historyPerAgent: 10,
+      historyDays: 7,
+      forgetOfflineDays: 0,
+      maxRecoveryS: 86_400,
+    });
+    expect(loadConfig(['--max-agents', '9'], env).maxAgents).toBe(9);
+  });
+
+  it('refuses a default recovery beyond the recovery horizon', () => {
+    expect(() => loadConfig([], { FLEET_MAX_RECOVERY_S: '3600' })).toThrow(
+      /FLEET_DEFAULT_RECOVERY_S \(18000\) must not exceed FLEET_MAX_RECOVERY_S \(3600\)/,
+    );
+    expect(loadConfig([], { FLEET_MAX_RECOVERY_S: '3600', FLEET_DEFAULT_RECOVERY_S: '3600' }).maxRecoveryS).toBe(3600);
   });
 
   it('reads the port settings: host, port (0 allowed), tokens from the environment only, allowed hosts', () => {
@@ -65,6 +98,12 @@ describe('loadConfig', () => {
     [{ FLEET_DB: '   ' }, /FLEET_DB=" {3}": must not be empty/],
     [{ FLEET_PORT: '65536' }, /FLEET_PORT="65536": must be at most 65535/],
     [{ FLEET_ALLOWED_HOSTS: 'a b' }, /FLEET_ALLOWED_HOSTS="a b": must be a comma-separated list/],
+    [{ FLEET_MAX_AGENTS: '0' }, /FLEET_MAX_AGENTS="0": must be at least 1/],
+    [{ FLEET_MAX_STREAMS: '0' }, /FLEET_MAX_STREAMS="0": must be at least 1/],
+    [{ FLEET_HISTORY_PER_AGENT: '0' }, /FLEET_HISTORY_PER_AGENT="0": must be at least 1/],
+    [{ FLEET_HISTORY_DAYS: '0' }, /FLEET_HISTORY_DAYS="0": must be at least 1/],
+    [{ FLEET_FORGET_OFFLINE_DAYS: '-1' }, /FLEET_FORGET_OFFLINE_DAYS="-1": must be at least 0/],
+    [{ FLEET_MAX_RECOVERY_S: '59' }, /FLEET_MAX_RECOVERY_S="59": must be at least 60/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);
     expect(() => loadConfig([], env)).toThrow(message);

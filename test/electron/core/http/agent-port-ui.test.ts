@@ -56,6 +56,12 @@ describe('agent port: what the operator UI uses', () => {
       heartbeat_timeout_s: 120,
       sweep_interval_ms: 1000,
       default_recovery_s: 18_000,
+      max_agents: 100_000,
+      max_streams: 64,
+      history_per_agent: 1_000,
+      history_days: 90,
+      forget_offline_days: 30,
+      max_recovery_s: 604_800,
     });
     expect((await f.call({ path: '/v1/settings' })).status).toBe(403);
   });
