@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'request_timeout',
   'headers_too_large',
+  'too_many_streams',
   'storage_error',
   'internal',
 ] as const;

@@ -395,6 +395,17 @@ export class FleetService implements Disposable {
     return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
   }
 
+  /**
+   * Up to `limit` agents whose id sorts after `after` ('' starts at the
+   * first), ordered by id (heartbeats not yet written included): one slice
+   * of {@link list}, for reads that must not hold the event loop for the
+   * whole fleet.
+   */
+  listPage(after: string, limit: number): Agent[] {
+    const rows = this.agents.page(after, limit);
+    return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
+  }
+
   count(): number {
     return this.agents.count();
   }

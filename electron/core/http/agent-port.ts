@@ -8,10 +8,10 @@ import type { WireSettings } from '../../../shared/wire';
 import type { FleetLimits } from '../../../shared/fleet-api';
 import { DEFAULT_LIMITS } from '../config';
 import type { FleetService } from '../fleet-service';
-import { EventStreamHub } from './event-stream';
+import { EventStreamHub, type EventStreamOptions, type SnapshotMode } from './event-stream';
 import { answerClientError } from './client-error';
 import { HttpError, toHttpError } from './http-error';
-import { readJsonText, sendError, sendJson, sendNoContent } from './http-io';
+import { ChunkedJson, readJsonText, sendError, sendJson, sendJsonChunks, sendNoContent } from './http-io';
 import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
@@ -37,6 +37,8 @@ export interface AgentPortOptions {
   readonly timings?: { heartbeatTimeoutS: number; sweepIntervalMs: number; defaultRecoveryS: number };
   /** The fleet's bounds: enforced where the port enforces them (streams), shown in the settings view. */
   readonly limits?: FleetLimits;
+  /** The event streams' buffer bound (tests lower it). */
+  readonly stream?: EventStreamOptions;
 }
 
 /** The running port. */
@@ -75,7 +77,7 @@ function compileRoutes(): readonly CompiledRoute[] {
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
   const routes = compileRoutes();
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const hub = new EventStreamHub(service.onDidChange, () => service.list());
+  const hub = new EventStreamHub(service.onDidChange, service, options.stream ?? {});
   const tokenRole = createTokenCheck(options.tokens);
   const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
@@ -135,7 +137,13 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');
       await readJsonText(req); // a body, if any, follows the same rules as everywhere under /v1
-      return hub.attach(res, url.searchParams.get('snapshot') === '1');
+      const mode = snapshotMode(url.searchParams.get('snapshot'));
+      if (hub.size >= limits.maxStreams) {
+        throw new HttpError('too_many_streams', `At most ${limits.maxStreams} event streams may be open (FLEET_MAX_STREAMS); close one, or try again later`, {
+          'retry-after': '5',
+        });
+      }
+      return hub.attach(res, mode);
     }
 
     const { route, match } = matchRoute(routes, req.method, url.pathname);
@@ -146,7 +154,10 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     const text = await readJsonText(req, route.maxBodyBytes);
     const body = route.bodies?.parse(text);
     const ctx: RouteContext = { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! };
-    if (route.method === 'GET') return sendJson(res, 200, reply(route, route.handle(service, ctx)));
+    if (route.method === 'GET') {
+      const result = route.handle(service, ctx);
+      return result instanceof ChunkedJson ? sendJsonChunks(res, 200, result.chunks) : sendJson(res, 200, reply(route, result));
+    }
     const result = await write(route, ctx);
     // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
     if (prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
@@ -230,6 +241,11 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     close,
     dispose: () => void close(),
   };
+}
+
+/** `?snapshot=1`: the whole fleet in one event; `pages`: in pages; anything else (as before pages existed) none. */
+function snapshotMode(value: string | null): SnapshotMode {
+  return value === '1' ? 'whole' : value === 'pages' ? 'pages' : 'none';
 }
 
 /** The route's JSON reply for its result. */

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeChunks } from './chunked-write';
 import { HttpError } from './http-error';
 
 /** Largest request body accepted. */
@@ -87,4 +88,24 @@ export async function readJsonText(req: IncomingMessage, limit = MAX_BODY_BYTES)
   if (!isUtf8(body)) throw new HttpError('bad_request', 'The body is not valid UTF-8');
   const text = body.toString('utf8');
   return text.trim() === '' ? undefined : text;
+}
+
+/** A reply too large to build whole: its JSON text as chunks, made as they are sent. */
+export class ChunkedJson {
+  constructor(readonly chunks: Iterator<string>) {}
+}
+
+/**
+ * Sends a JSON body made of `chunks` (chunked transfer encoding, no
+ * Content-Length), never holding it whole: see {@link writeChunks}. The
+ * first chunk is made before the headers go out, so a read that fails at
+ * once is still answered with its error; a later failure cuts the
+ * connection, which a client sees as a truncated body, never as a whole one.
+ */
+export async function sendJsonChunks(res: ServerResponse, status: number, chunks: Iterator<string>): Promise<void> {
+  const first = chunks.next();
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
+  if (first.done) return void res.end();
+  res.write(first.value);
+  if (await writeChunks(res, chunks)) res.end();
 }

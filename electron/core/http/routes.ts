@@ -14,6 +14,8 @@ import {
 import { toWireAgent, toWireEvent, type WireSettings } from '../../../shared/wire';
 import { readExhaustion } from '../exhaustion-report';
 import { handleHook } from '../hooks/hook-handler';
+import { agentListJson, parseAgentQuery } from './agent-list';
+import { ChunkedJson } from './http-io';
 import type { FleetService } from '../fleet-service';
 
 /** Who may call a route: any token (agent endpoints and reads) or the operator token only. */
@@ -105,7 +107,11 @@ export const ROUTES: readonly Route[] = [
     },
     ...answersAgent,
   }),
-  route({ method: 'GET', path: '/v1/agents', access: 'agent', handle: (s) => ({ agents: s.list().map(toWireAgent) }) }),
+  // The whole fleet, or a page of it (`?limit`, `?cursor`), of some statuses (`?status`): streamed, never one string.
+  route({
+    method: 'GET', path: '/v1/agents', access: 'agent',
+    handle: (s, { query }) => new ChunkedJson(agentListJson(s, parseAgentQuery(query))),
+  }),
   route({ method: 'GET', path: '/v1/agents/{id}', access: 'agent', handle: (s, { id }) => s.get(id), ...answersAgent }),
   route({
     method: 'GET', path: '/v1/agents/{id}/events', access: 'agent',

@@ -92,6 +92,7 @@ export class AgentRepository {
   private readonly touchStmt;
   private readonly touchUsageStmt;
   private readonly countByStatusStmt;
+  private readonly pageStmt;
 
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
@@ -121,6 +122,8 @@ export class AgentRepository {
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
     this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
+    // Keyset pages: each is one short walk of the primary key, however deep into the fleet it starts.
+    this.pageStmt = db.prepare<[string, number], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id > ? ORDER BY id LIMIT ?`);
   }
 
   get(id: string): Agent | undefined {
@@ -131,6 +134,11 @@ export class AgentRepository {
   /** Every agent, ordered by id. */
   list(): Agent[] {
     return this.listStmt.all().map(toAgent);
+  }
+
+  /** Up to `limit` agents whose id sorts after `after` ('' starts at the first), ordered by id. */
+  page(after: string, limit: number): Agent[] {
+    return this.pageStmt.all(after, limit).map(toAgent);
   }
 
   count(): number {

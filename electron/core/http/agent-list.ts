@@ -1,0 +1,129 @@
+import type { Agent } from '../../../shared/agent';
+import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
+import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { toWireAgent } from '../../../shared/wire';
+import type { FleetService } from '../fleet-service';
+import { HttpError } from './http-error';
+
+/**
+ * How many agents one slice of a read takes from the store and serializes
+ * before the read gives the event loop back: a heartbeat queued behind a
+ * read waits for about one slice, however large the fleet (a maximal agent
+ * is about 11 KB of JSON, so a slice stays a few MB at most).
+ */
+export const SLICE_AGENTS = 250;
+
+/** The largest page `?limit=` asks for. */
+export const MAX_PAGE = 10_000;
+
+/** What `GET /v1/agents` was asked for. */
+export interface AgentQuery {
+  /** Only these statuses (`?status=a,b`); undefined: all. */
+  readonly statuses: ReadonlySet<AgentStatus> | undefined;
+  /** A page (`?limit=`, `?cursor=`): answered with `next_cursor`. Undefined: the whole fleet, as before paging. */
+  readonly page: { readonly limit: number; readonly after: string } | undefined;
+}
+
+/** Where reads take their slices from: the service. */
+export type AgentSource = Pick<FleetService, 'listPage'>;
+
+const STATUS_SET: ReadonlySet<string> = new Set(AGENT_STATUSES);
+
+/** Reads `?status`, `?limit` and `?cursor`; 400 `bad_request` naming the bad one. */
+export function parseAgentQuery(query: URLSearchParams): AgentQuery {
+  let statuses: Set<AgentStatus> | undefined;
+  if (query.has('status')) {
+    statuses = new Set();
+    for (const name of query.getAll('status').flatMap((list) => list.split(','))) {
+      const status = name.trim();
+      if (!STATUS_SET.has(status)) {
+        throw new HttpError('bad_request', `status must be a comma-separated list of ${AGENT_STATUSES.join(', ')}; got '${status.slice(0, 32)}'`);
+      }
+      statuses.add(status as AgentStatus);
+    }
+  }
+  if (!query.has('limit') && !query.has('cursor')) return { statuses, page: undefined };
+  const limitText = query.get('limit');
+  const limit = limitText === null ? MAX_PAGE : Number(limitText);
+  if (!/^\d{1,6}$/.test(limitText ?? '0') || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new HttpError('bad_request', `limit must be a whole number from 1 to ${MAX_PAGE}`);
+  }
+  const cursor = query.get('cursor');
+  return { statuses, page: { limit, after: cursor === null || cursor === '' ? '' : decodeCursor(cursor) } };
+}
+
+/** A cursor is the last id of the page before, opaque to callers (base64url). */
+export function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!AGENT_ID_PATTERN.test(id) || encodeCursor(id) !== cursor) {
+    throw new HttpError('bad_request', 'cursor is not one this server gave (use next_cursor as it came)');
+  }
+  return id;
+}
+
+/**
+ * The agents in id order, read one slice at a time as the caller pulls, each
+ * slice as the store has it when it is read (a read that spans changes sees
+ * each agent once, as it was when its slice was read). Yields one array per
+ * slice, possibly empty when a filter matched nothing in it.
+ */
+function* slices(service: AgentSource, statuses: ReadonlySet<AgentStatus> | undefined, after: string): Generator<readonly Agent[]> {
+  let last = after;
+  for (;;) {
+    const slice = service.listPage(last, SLICE_AGENTS);
+    if (slice.length === 0) return;
+    last = slice[slice.length - 1]!.id;
+    yield statuses ? slice.filter((agent) => statuses.has(agent.status)) : slice;
+    if (slice.length < SLICE_AGENTS) return;
+  }
+}
+
+const agentJson = (agent: Agent) => JSON.stringify(toWireAgent(agent));
+
+/**
+ * The reply of `GET /v1/agents` as text chunks, never the whole body in one
+ * string: `{"agents": […]}` for the whole fleet (byte for byte what
+ * `JSON.stringify` of it gives), or with a page asked for, `{"agents": […],
+ * "next_cursor": string | null}`, the cursor null when no agent after the
+ * page matches. An empty chunk just gives the event loop back.
+ */
+export function* agentListJson(service: AgentSource, query: AgentQuery): Generator<string> {
+  const page = query.page;
+  let sent = 0;
+  let lastId = '';
+  let text = '{"agents":[';
+  for (const slice of slices(service, query.statuses, page?.after ?? '')) {
+    for (const agent of slice) {
+      if (page && sent === page.limit) {
+        // One more matches: there is a next page, which starts after the last one sent.
+        yield `${text}],"next_cursor":${JSON.stringify(encodeCursor(lastId))}}`;
+        return;
+      }
+      text += (sent === 0 ? '' : ',') + agentJson(agent);
+      sent++;
+      lastId = agent.id;
+    }
+    yield text;
+    text = '';
+  }
+  yield page ? `${text}],"next_cursor":null}` : `${text}]}`;
+}
+
+/**
+ * The fleet as pages of at most {@link SLICE_AGENTS} agents, in id order,
+ * for the event stream's paged snapshot: each `{"agents": […], "last":
+ * boolean}`, the last one (an empty fleet's only one) marked. One slice of
+ * look-ahead tells which is last.
+ */
+export function* agentSnapshotPages(service: AgentSource): Generator<string> {
+  let pending: readonly Agent[] | undefined;
+  for (const slice of slices(service, undefined, '')) {
+    if (pending) yield `{"agents":[${pending.map(agentJson).join(',')}],"last":false}`;
+    pending = slice;
+  }
+  yield `{"agents":[${(pending ?? []).map(agentJson).join(',')}],"last":true}`;
+}
