@@ -1,4 +1,7 @@
+import type { FleetLimits } from '../../shared/fleet-api';
+import { DEFAULT_LIMITS } from '../../electron/core/config';
 import { startAgentPort, type AgentPort } from '../../electron/core/http/agent-port';
+import type { EventStreamOptions } from '../../electron/core/http/event-stream';
 import { createFleet, type Fleet } from './fleet-fixture';
 import { request, type RawRequest, type RawResponse } from './http-client';
 
@@ -18,7 +21,9 @@ export interface PortFixture extends Fleet {
  * A real agent port on 127.0.0.1, port 0, over an in-memory fleet with a fake
  * clock; with `groupCommit`, plain heartbeats wait for the fake group-commit timer, as in the app.
  */
-export async function startPortFixture(options: { allowedHosts?: string[]; uiDir?: string; groupCommit?: boolean } = {}): Promise<PortFixture> {
+export async function startPortFixture(
+  options: { allowedHosts?: string[]; uiDir?: string; groupCommit?: boolean; limits?: Partial<FleetLimits>; stream?: EventStreamOptions } = {},
+): Promise<PortFixture> {
   const fleet = createFleet({ groupCommit: options.groupCommit ?? false });
   const port = await startAgentPort(fleet.service, fleet.clock, {
     host: '127.0.0.1',
@@ -29,6 +34,8 @@ export async function startPortFixture(options: { allowedHosts?: string[]; uiDir
     requestTimeoutMs: 2_000,
     timings: { heartbeatTimeoutS: 120, sweepIntervalMs: 1000, defaultRecoveryS: 18_000 },
     ...(options.uiDir ? { uiDir: options.uiDir } : {}),
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    ...(options.stream ? { stream: options.stream } : {}),
   });
   const withToken = (token: string) => (req: RawRequest) =>
     request(port.port, { ...req, headers: { authorization: `Bearer ${token}`, ...req.headers } });

@@ -77,13 +77,13 @@ function compileRoutes(): readonly CompiledRoute[] {
 export async function startAgentPort(service: FleetService, clock: Clock, options: AgentPortOptions): Promise<AgentPort> {
   const routes = compileRoutes();
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const hub = new EventStreamHub(service.onDidChange, service, options.stream ?? {});
+  const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor: request failed:', error));
+  const hub = new EventStreamHub(service.onDidChange, service, { onError, ...options.stream });
   const tokenRole = createTokenCheck(options.tokens);
   const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
-  const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor: request failed:', error));
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const server = http.createServer(

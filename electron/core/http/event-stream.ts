@@ -20,6 +20,8 @@ export type SnapshotMode = 'none' | 'whole' | 'pages';
 export interface EventStreamOptions {
   /** Unsent bytes past which a client is dropped. */
   readonly maxBufferedBytes?: number;
+  /** Where a snapshot that failed to read is reported. */
+  readonly onError?: (error: unknown) => void;
 }
 
 interface Client {
@@ -39,6 +41,7 @@ export class EventStreamHub implements Disposable {
   private readonly subscription: Disposable;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
+  private readonly onError: (error: unknown) => void;
 
   constructor(
     onDidChange: Event<readonly AgentChange[]>,
@@ -46,6 +49,7 @@ export class EventStreamHub implements Disposable {
     options: EventStreamOptions = {},
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    this.onError = options.onError ?? ((error) => console.error('fleet-monitor: a stream snapshot failed:', error));
     this.subscription = onDidChange((changes) => this.broadcast(changes));
     // A comment line now and then keeps proxies and idle timeouts from closing the stream.
     this.keepAlive = setInterval(() => this.send(': keep-alive\n\n'), KEEP_ALIVE_MS);
@@ -93,10 +97,11 @@ export class EventStreamHub implements Disposable {
     let sent: boolean;
     try {
       sent = await writeChunks(client.res, chunks);
-    } catch {
+    } catch (error) {
       // The store failed mid-snapshot: a partial snapshot must never look whole. The client reconnects.
       sent = false;
       client.res.destroy();
+      this.onError(error);
     }
     if (!sent) return;
     const queued = client.queue!.join('');
