@@ -11,7 +11,7 @@ import { HttpError } from './http-error';
  * read waits for about one slice, however large the fleet (a maximal agent
  * is about 11 KB of JSON, so a slice stays a few MB at most).
  */
-export const SLICE_AGENTS = 250;
+export const SLICE_AGENTS = 100;
 
 /** The largest page `?limit=` asks for. */
 export const MAX_PAGE = 10_000;

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * Writes `chunks` to `res` one at a time, pulling the next only after the
- * event loop has had a turn (so requests queued behind a long read, a
+ * event loop has had a full turn (so requests queued behind a long read, a
  * heartbeat say, are served between its chunks) and, when the socket's
  * buffer is full, after it drained (so a slow reader holds one chunk, not
  * the whole body). Resolves false, having stopped pulling, when the client
@@ -14,11 +14,10 @@ export async function writeChunks(res: ServerResponse, chunks: Iterator<string>)
     if (res.destroyed || res.writableEnded) return false;
     const next = chunks.next();
     if (next.done) return true;
-    if (next.value !== '' && !res.write(next.value)) {
-      if (!(await drained(res))) return false;
-    } else {
-      await nextTurn();
-    }
+    if (next.value !== '' && !res.write(next.value) && !(await drained(res))) return false;
+    // Always a turn, also after a drain: a socket that takes each chunk at once drains on
+    // the next tick, and a loop of write-drain would never let the poll phase run.
+    await nextTurn();
   }
 }
 
