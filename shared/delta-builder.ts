@@ -18,6 +18,7 @@ export class DeltaBuilder {
   private upserts = new Map<string, Agent>();
   private removed = new Set<string>();
   private reset = false;
+  private loading: boolean | undefined;
 
   upsert(agent: Agent): void {
     this.removed.delete(agent.id);
@@ -36,13 +37,18 @@ export class DeltaBuilder {
     this.reset = true;
   }
 
+  /** Whether more of the fleet is still to come (see {@link AgentDelta.loading}); the last call wins. */
+  setLoading(loading: boolean): void {
+    this.loading = loading;
+  }
+
   /** Whether what is pending replaces the whole fleet. */
   get isReset(): boolean {
     return this.reset;
   }
 
   get isEmpty(): boolean {
-    return !this.reset && this.upserts.size === 0 && this.removed.size === 0;
+    return !this.reset && this.loading === undefined && this.upserts.size === 0 && this.removed.size === 0;
   }
 
   /** The delta so far, or null when there is none; the builder starts empty again. */
@@ -52,10 +58,12 @@ export class DeltaBuilder {
       upserts: [...this.upserts.values()],
       removed: [...this.removed],
       ...(this.reset ? { reset: true } : {}),
+      ...(this.loading === undefined ? {} : { loading: this.loading }),
     };
     this.upserts = new Map();
     this.removed = new Set();
     this.reset = false;
+    this.loading = undefined;
     return delta;
   }
 }

@@ -40,6 +40,11 @@ export interface AgentDelta {
   readonly removed: readonly string[];
   /** True when `upserts` is the whole fleet, replacing what the UI had (first load, reconnect). */
   readonly reset?: boolean;
+  /**
+   * Set while a large fleet arrives in pages: true when more of it is still
+   * to come (the reset held only its first pages), false once all has come.
+   */
+  readonly loading?: boolean;
 }
 
 export interface ForceExhaustRequest {

@@ -86,7 +86,12 @@ function Connecting() {
 }
 
 function ConnectionState({ connection }: { connection: Connection }) {
-  const text = { loading: 'Connecting…', live: 'Live', unreachable: 'Reconnecting…', signed_out: '' }[connection];
+  const fleetLoading = useFleetStore((s) => s.fleetLoading);
+  const received = useFleetStore((s) => (s.fleetLoading ? s.agents.size : 0));
+  const text =
+    connection === 'live' && fleetLoading
+      ? `Loading the fleet… ${received.toLocaleString()} agents so far`
+      : { loading: 'Connecting…', live: 'Live', unreachable: 'Reconnecting…', signed_out: '' }[connection];
   return (
     <span className={`connection connection-${connection}`} role="status">
       {text}

@@ -49,6 +49,43 @@ describe('HttpTransport event stream', () => {
     expect(deltas[0]!.upserts.map((a) => a.id)).toEqual(['a1', 'a2']);
   });
 
+  it('a paged snapshot: the first page replaces the fleet at once, loading; the rest add to it; the last page ends the loading', async () => {
+    const page = (ids: string[], last: boolean) =>
+      `event: snapshot_page\ndata: ${JSON.stringify({ agents: ids.map((id) => toWireAgent(makeAgent(id))), last })}\n\n`;
+    /** A body that sends each piece in its own chunk, a little apart, then ends. */
+    const chunked = (pieces: string[]) => {
+      const encoder = new TextEncoder();
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const next = pieces.shift();
+            if (next === undefined) return controller.close();
+            await new Promise((r) => setTimeout(r, 10));
+            controller.enqueue(encoder.encode(next));
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'text/event-stream' } },
+      );
+    };
+    let calls = 0;
+    const urls: string[] = [];
+    const transport = new HttpTransport('t', '', async (url) => {
+      urls.push(String(url));
+      calls++;
+      // The second connection (a reconnect) starts over: its first page is a reset again.
+      return calls === 1 ? chunked([page(['a1', 'a2'], false), page(['a3'], false), page(['a4'], true)]) : stream(page(['b1'], true));
+    });
+    const { deltas } = await follow(transport, (d) => d.some((x) => x.upserts.some((a) => a.id === 'b1')));
+    expect(urls[0]).toBe('/v1/stream?snapshot=pages');
+    expect(deltas[0]).toMatchObject({ reset: true, loading: true });
+    expect(deltas[0]!.upserts.map((a) => a.id)).toEqual(['a1', 'a2']);
+    const rest = deltas.slice(1, deltas.findIndex((d) => d.upserts.some((a) => a.id === 'b1')));
+    expect(rest.every((d) => !d.reset)).toBe(true);
+    expect(rest.flatMap((d) => d.upserts.map((a) => a.id))).toEqual(['a3', 'a4']);
+    expect(rest.at(-1)).toMatchObject({ loading: false });
+    expect(deltas.at(-1)).toMatchObject({ reset: true, loading: false });
+  });
+
   it('delivers the snapshot at once, then coalesces the changes that follow into one delta per interval', async () => {
     const encoder = new TextEncoder();
     const agentEvent = (id: string, status: string) => `event: agent\ndata: ${JSON.stringify({ ...toWireAgent(makeAgent(id)), status })}\n\n`;

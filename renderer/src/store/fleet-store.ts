@@ -26,6 +26,8 @@ interface ViewSlice {
 
 interface UiSlice extends ViewQuery {
   connection: Connection;
+  /** While a large fleet is still arriving in pages (the grid shows what has come). */
+  fleetLoading: boolean;
   /** Why the port refused the page's token, when it did. */
   signInMessage: string | null;
   screen: Screen;
@@ -49,6 +51,7 @@ export const initialState: FleetState = {
   search: '',
   sort: 'status',
   connection: 'loading',
+  fleetLoading: false,
   signInMessage: null,
   screen: 'grid',
   selectedId: null,
@@ -102,7 +105,13 @@ export function applyDelta(delta: AgentDelta): void {
   for (const id of delta.removed) agents.delete(id);
   const selectedId = state.selectedId && agents.has(state.selectedId) ? state.selectedId : null;
   const exhaustId = state.exhaustId && agents.has(state.exhaustId) ? state.exhaustId : null;
-  useFleetStore.setState({ agents, selectedId, exhaustId, ...(delta.reset ? { connection: 'live' as const } : {}) });
+  useFleetStore.setState({
+    agents,
+    selectedId,
+    exhaustId,
+    ...(delta.reset ? { connection: 'live' as const } : {}),
+    ...(delta.loading === undefined ? {} : { fleetLoading: delta.loading }),
+  });
   if (delta.reset || state.agents.size === 0) refreshView();
   else scheduleViewRefresh();
 }

@@ -90,9 +90,10 @@ export class HttpTransport implements FleetApi {
   }
 
   /**
-   * Follows `/v1/stream?snapshot=1`: the first event of each connection is the
-   * whole fleet (a reset), delivered at once, so a reconnect never leaves the
-   * grid stale; then the changes, coalesced into at most one delta per
+   * Follows `/v1/stream?snapshot=pages`: each connection starts with the
+   * whole fleet in pages, the first of them a reset delivered at once (so a
+   * reconnect never leaves the grid stale, and a large fleet shows as it
+   * arrives), the rest added as they come; then the changes, coalesced into at most one delta per
    * {@link PUSH_INTERVAL_MS} as the desktop's pushes are (the port writes
    * each status change as it commits, a hundred small chunks a second under
    * load, and each delta costs the store a copy of the fleet). Reconnects
@@ -107,7 +108,7 @@ export class HttpTransport implements FleetApi {
   private async follow(listener: (delta: AgentDelta) => void, onTrouble: (trouble: StreamTrouble) => void, signal: AbortSignal): Promise<void> {
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
-        const res = await this.fetchFn(`${this.base}/v1/stream?snapshot=1`, { headers: this.headers(), signal });
+        const res = await this.fetchFn(`${this.base}/v1/stream?snapshot=pages`, { headers: this.headers(), signal });
         if (res.status === 401 || res.status === 403) {
           const json = (await res.json().catch(() => null)) as { error?: ErrorInfo } | null;
           return onTrouble({ kind: 'signed_out', message: json?.error?.message ?? `The server answered ${res.status}` });
@@ -116,6 +117,7 @@ export class HttpTransport implements FleetApi {
           attempt = 0;
           const parser = new SseParser();
           const pending = new DeltaBuilder();
+          const snapshot: SnapshotProgress = { started: false };
           let timer: ReturnType<typeof setTimeout> | undefined;
           const deliver = () => {
             clearTimeout(timer);
@@ -128,7 +130,7 @@ export class HttpTransport implements FleetApi {
             for (;;) {
               const { value, done } = await reader.read();
               if (done) break;
-              addEvents(pending, parser.push(value));
+              addEvents(pending, parser.push(value), snapshot);
               if (pending.isReset) deliver();
               else if (!pending.isEmpty) timer ??= setTimeout(deliver, PUSH_INTERVAL_MS);
             }
@@ -172,10 +174,26 @@ export class HttpTransport implements FleetApi {
   }
 }
 
-/** Adds a chunk's events to `builder` (unknown event types are skipped, as SSE intends). */
-export function addEvents(builder: DeltaBuilder, events: readonly SseEvent[]): void {
+/** Where one connection is in its paged snapshot: whether its first page (the reset) has come. */
+export interface SnapshotProgress {
+  started: boolean;
+}
+
+/**
+ * Adds a chunk's events to `builder` (unknown event types are skipped, as SSE
+ * intends): a connection's first `snapshot_page` replaces the fleet, the
+ * later ones add to it; `snapshot`, the whole fleet in one event, replaces it.
+ */
+export function addEvents(builder: DeltaBuilder, events: readonly SseEvent[], snapshot: SnapshotProgress = { started: false }): void {
   for (const { event, data } of events) {
-    if (event === 'snapshot') builder.replaceAll((JSON.parse(data) as { agents: WireAgent[] }).agents.map(fromWireAgent));
+    if (event === 'snapshot_page') {
+      const page = JSON.parse(data) as { agents: WireAgent[]; last: boolean };
+      const agents = page.agents.map(fromWireAgent);
+      if (snapshot.started) for (const agent of agents) builder.upsert(agent);
+      else builder.replaceAll(agents);
+      snapshot.started = true;
+      builder.setLoading(!page.last);
+    } else if (event === 'snapshot') builder.replaceAll((JSON.parse(data) as { agents: WireAgent[] }).agents.map(fromWireAgent));
     else if (event === 'agent') builder.upsert(fromWireAgent(JSON.parse(data) as WireAgent));
     else if (event === 'agent_removed') builder.remove((JSON.parse(data) as { id: string }).id);
   }
