@@ -18,8 +18,11 @@ export interface PortFixture extends Fleet {
  * A real agent port on 127.0.0.1, port 0, over an in-memory fleet with a fake
  * clock; with `groupCommit`, plain heartbeats wait for the fake group-commit timer, as in the app.
  */
-export async function startPortFixture(options: { allowedHosts?: string[]; uiDir?: string; groupCommit?: boolean } = {}): Promise<PortFixture> {
-  const fleet = createFleet({ groupCommit: options.groupCommit ?? false });
+export async function startPortFixture(
+  options: { allowedHosts?: string[]; uiDir?: string; groupCommit?: boolean; maxAgents?: number; maxRecoveryS?: number } = {},
+): Promise<PortFixture> {
+  const { maxAgents, maxRecoveryS } = options;
+  const fleet = createFleet({ groupCommit: options.groupCommit ?? false, ...(maxAgents ? { maxAgents } : {}), ...(maxRecoveryS ? { maxRecoveryS } : {}) });
   const port = await startAgentPort(fleet.service, fleet.clock, {
     host: '127.0.0.1',
     port: 0,
