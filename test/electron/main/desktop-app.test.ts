@@ -219,6 +219,18 @@ describe('desktop shell (mocked electron)', () => {
   });
 
   describe('notifications and tray', () => {
+    it.skipIf(process.platform !== 'linux')('on Linux, agent names in a notification body are escaped for libnotify markup', async () => {
+      const { core } = await start();
+      core.service.reportBusy('a', 'work', { name: '<b>boss</b>' });
+      core.service.reportBusy('b', 'work', { name: 'R&D <a href="http://evil.test">' });
+      timers.runAll();
+      core.service.sweep(Date.now() + 1);
+      timers.runAll();
+      expect(electron.Notification.shown).toEqual([
+        { title: '2 agents need attention: 2 offline', body: '&lt;b&gt;boss&lt;/b&gt;, R&amp;D &lt;a href=&quot;http://evil.test&quot;&gt;' },
+      ]);
+    });
+
     it('many agents going offline at once make one notification naming the count; the tray shows counts', async () => {
       const { core } = await start();
       for (const id of ['a', 'b', 'c', 'd']) core.service.reportBusy(id, 'work');
