@@ -168,6 +168,15 @@ describe('desktop shell (mocked electron)', () => {
       expect(recoveryAt - Date.now()).toBeLessThanOrEqual(20 * 60_000);
     });
 
+    it('force-exhaust with a time beyond the recovery horizon is {ok:false, bad_request} saying the bound, and changes nothing', async () => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      const before = JSON.stringify([core.service.list(), core.service.history('a1')]);
+      const result = await invoke('agents:force-exhaust', frameEvent(), { id: 'a1', reason: 'billing', recoveryAt: Date.now() + 8 * 86_400_000 });
+      expect(result).toEqual({ ok: false, error: { code: 'bad_request', message: 'recovery_at must be at most 7 days ahead (FLEET_MAX_RECOVERY_S)' } });
+      expect(JSON.stringify([core.service.list(), core.service.history('a1')])).toBe(before);
+    });
+
     it('a refused move is {ok:false} with the reference message, never a throw', async () => {
       const { core } = await start();
       core.service.recordHeartbeat('a1');
