@@ -19,6 +19,9 @@ export interface Waiting {
 /** The longest waiting message kept. */
 export const MAX_WAITING_MESSAGE = 500;
 
+/** Longest agent name, in UTF-16 units (at most 600 bytes of UTF-8). */
+export const MAX_NAME = 200;
+
 /** One agent of the fleet. */
 export interface Agent extends StatusFields {
   readonly name: string | null;

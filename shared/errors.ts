@@ -1,3 +1,4 @@
+import { horizonMessage } from './recovery-horizon';
 import type { AgentStatus } from './status';
 
 /**
@@ -16,6 +17,7 @@ export const ERROR_CODES = [
   'request_timeout',
   'headers_too_large',
   'too_many_streams',
+  'too_many_agents',
   'storage_error',
   'internal',
 ] as const;
@@ -60,5 +62,25 @@ export class InvalidTransitionError extends FleetError {
 export class AgentNotFoundError extends FleetError {
   constructor(readonly agentId: string) {
     super('not_found', `Agent '${agentId}' not found`);
+  }
+}
+
+/** A registration the fleet has no room for: it holds `FLEET_MAX_AGENTS` agents already. */
+export class TooManyAgentsError extends FleetError {
+  constructor(
+    readonly agentId: string,
+    readonly maxAgents: number,
+  ) {
+    super(
+      'too_many_agents',
+      `Agent '${agentId}' cannot be registered: the fleet holds its maximum of ${maxAgents} agents (FLEET_MAX_AGENTS); forget some first`,
+    );
+  }
+}
+
+/** A given recovery time further ahead than the horizon (`FLEET_MAX_RECOVERY_S`); a `bad_request`. */
+export class RecoveryTooFarError extends FleetError {
+  constructor(readonly maxRecoveryS: number) {
+    super('bad_request', horizonMessage(maxRecoveryS));
   }
 }

@@ -6,6 +6,8 @@
  * status line derive the same id.
  */
 import { AGENT_ID_PATTERN } from './agent-id';
+import { MAX_NAME } from './agent';
+import { toSafeText, truncateText } from './safe-text';
 
 /** The agents that announce themselves through hooks. */
 export const HOOK_SOURCES = ['claude-code', 'codex'] as const;
@@ -35,9 +37,14 @@ export function agentIdForSession(source: HookSource, sessionId: string): string
   return AGENT_ID_PATTERN.test(id) ? id : `${PREFIX[source]}${digest(sessionId)}`;
 }
 
-/** The last segment of a working directory (`/home/me/src/api/` → `api`), or null when there is none. */
+/**
+ * The last segment of a working directory (`/home/me/src/api/` → `api`), or
+ * null when there is none; as a name it must be, at most {@link MAX_NAME}
+ * long and shown as it is (hidden characters replaced, see {@link toSafeText}):
+ * the agent did not choose its folder's name, so it is never refused for it.
+ */
 export function projectOf(cwd: string | undefined): string | null {
   if (!cwd) return null;
-  const segment = cwd.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
-  return segment ? segment.slice(0, 200) : null;
+  const segment = cwd.replace(/[\\/]+$/, '').split(/[\\/]/).pop()?.trim();
+  return segment ? truncateText(toSafeText(segment), MAX_NAME) : null;
 }

@@ -3,10 +3,12 @@
  * zod schema per input, which also gives its TypeScript type.
  */
 import { z } from 'zod';
+import { MAX_NAME } from './agent';
 import { AGENT_ID_PATTERN } from './agent-id';
 import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
 import { MAX_MESSAGE_BYTES, utf8Length } from './limit-text';
+import { isSafeText, SAFE_TEXT_RULE } from './safe-text';
 import { MAX_USAGE_WINDOWS, USAGE_WINDOW_NAME } from './usage';
 import { isIanaZone } from './zoned-time';
 
@@ -19,16 +21,50 @@ export const agentIdSchema = z.string().regex(AGENT_ID_PATTERN, {
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
 const LABEL_KEY_RULE = 'label keys are 1–63 characters of A-Z a-z 0-9 . _ / - starting with a letter or digit';
 export const MAX_LABELS = 32;
+/** Longest label value, in UTF-16 units (as JavaScript counts a string's length). */
+export const MAX_LABEL_VALUE = 256;
+/**
+ * The labels of one agent together, keys and values in UTF-8: 32 labels of
+ * plain ASCII at their longest (10,208 bytes) fit; what does not is a set of
+ * long values in multi-byte scripts, which would otherwise reach 26 KB. With
+ * the name, one agent's name and labels stay under 17 KiB.
+ */
+export const MAX_LABELS_BYTES = 16 * 1024;
+
+const labelsBytes = (labels: Record<string, string>) =>
+  Object.entries(labels).reduce((sum, [key, value]) => sum + utf8Length(key) + utf8Length(value), 0);
 
 // zod drops a `__proto__` key silently; a label the agent sent must never vanish unseen, so it is refused.
 export const labelsSchema = z
   .unknown()
   .refine((value) => !(typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')), { error: LABEL_KEY_RULE })
-  .pipe(z.record(z.string().regex(LABEL_KEY, { error: LABEL_KEY_RULE }), z.string().max(256, { error: 'label values are at most 256 characters' })))
-  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, { error: `at most ${MAX_LABELS} labels` });
+  .pipe(
+    z.record(
+      z.string().regex(LABEL_KEY, { error: LABEL_KEY_RULE }),
+      z
+        .string()
+        .max(MAX_LABEL_VALUE, { error: `label values are at most ${MAX_LABEL_VALUE} characters` })
+        .refine(isSafeText, { error: `label values ${SAFE_TEXT_RULE}` }),
+    ),
+  )
+  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, { error: `at most ${MAX_LABELS} labels` })
+  .refine((labels) => labelsBytes(labels) <= MAX_LABELS_BYTES, { error: 'labels are at most 16 KiB together (keys and values, UTF-8)' });
+
+/** Whether `labels` (built by the monitor itself, say from a hook) stays within what {@link labelsSchema} takes in count and size. */
+export function labelsWithinBounds(labels: Record<string, string>): boolean {
+  return Object.keys(labels).length <= MAX_LABELS && labelsBytes(labels) <= MAX_LABELS_BYTES;
+}
+
+/** Checked before the trim: JavaScript's trim takes a BOM away, and hidden characters are refused wherever they stand. */
+export const nameSchema = z
+  .string()
+  .refine(isSafeText, { error: `name ${SAFE_TEXT_RULE}` })
+  .trim()
+  .min(1)
+  .max(MAX_NAME);
 
 export const profileSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nameSchema.optional(),
   labels: labelsSchema.optional(),
 });
 

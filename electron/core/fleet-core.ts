@@ -55,6 +55,8 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       new FleetService(db, clock, {
         heartbeatTimeoutMs: config.heartbeatTimeoutS * 1000,
         defaultRecoveryMs: config.defaultRecoveryS * 1000,
+        maxAgents: config.maxAgents,
+        maxRecoveryS: config.maxRecoveryS,
         // Group commit: plain heartbeats are written together, at most 100 ms after they are answered.
         heartbeatBatching: { timers: deps.timeouts ?? systemTimeouts, intervalMs: HEARTBEAT_COMMIT_MS },
       }),

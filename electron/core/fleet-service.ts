@@ -2,7 +2,8 @@ import { MAX_WAITING_MESSAGE, type Agent, type AgentChange, type Labels, type St
 import type { Clock } from '../../shared/clock';
 import type { Disposable } from '../../shared/disposable';
 import { Emitter, type Event } from '../../shared/emitter';
-import { AgentNotFoundError, InvalidTransitionError } from '../../shared/errors';
+import { AgentNotFoundError, InvalidTransitionError, RecoveryTooFarError, TooManyAgentsError } from '../../shared/errors';
+import { isBeyondHorizon } from '../../shared/recovery-horizon';
 import { applyOperation, canApply, type StatusOperation } from '../../shared/state-machine';
 import {
   AGENT_STATUSES,
@@ -20,6 +21,7 @@ import type { SqliteDatabase } from './store/open-database';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { CommitGroup, type Outcome } from './commit-group';
 import type { TimeoutHost } from './push-batcher';
+import { DEFAULT_LIMITS } from './config';
 
 /** What an agent may say about itself alongside any call. */
 export interface AgentProfile {
@@ -50,6 +52,10 @@ export interface FleetServiceOptions {
    * before they return. Unset, every heartbeat commits on its own.
    */
   readonly heartbeatBatching?: { readonly timers: TimeoutHost; readonly intervalMs: number };
+  /** Most agents the fleet holds (`FLEET_MAX_AGENTS`); default {@link DEFAULT_LIMITS}. */
+  readonly maxAgents?: number | undefined;
+  /** How far ahead a recovery time may lie, in seconds (`FLEET_MAX_RECOVERY_S`); default {@link DEFAULT_LIMITS}. */
+  readonly maxRecoveryS?: number | undefined;
 }
 
 /**
@@ -122,6 +128,13 @@ export class FleetService implements Disposable {
    * write, so they fail with a clear error instead of being answered and held.
    */
   private beatWritesFailing = false;
+  /**
+   * The agents in the table, so that a registration needs no `count(*)` over
+   * the whole fleet: counted at start, one more for each registration written,
+   * and counted again (lazily, when undefined) after anything that may have
+   * taken rows away — a removal, a rolled-back or lost transaction.
+   */
+  private agentCount: number | undefined;
 
   /** Fires after each commit with the changes it made, in order. */
   readonly onDidChange: Event<readonly AgentChange[]> = this.changeEmitter.event;
@@ -137,6 +150,7 @@ export class FleetService implements Disposable {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commitStmt = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    this.agentCount = this.agents.count();
   }
 
   /**
@@ -167,6 +181,7 @@ export class FleetService implements Disposable {
     const lose = (error: unknown) => {
       for (const i of group.members) outcomes[i] = { ok: false, error };
       restoreBeats();
+      this.agentCount = undefined;
       // As after a failed group commit: heartbeats commit before their reply until a write works.
       this.beatWritesFailing = true;
       group.reset();
@@ -197,6 +212,7 @@ export class FleetService implements Disposable {
         // Something threw outside a task (a failed ROLLBACK): nothing of the group stands.
         if (this.db.inTransaction) this.rollback.run();
         restoreBeats();
+        this.agentCount = undefined;
       }
     }
     if (group.changes.length > 0) this.committed(group.changes, group.beats.size > 0);
@@ -277,10 +293,20 @@ export class FleetService implements Disposable {
         else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
         changes.push({ type: 'upsert', agent, event: null });
       }
-      return work(changes);
+      const result = work(changes);
+      // Rows taken away (a forget, forgetting offline agents): the count is read again when next needed.
+      if (changes.some((change) => change.type === 'removed')) this.agentCount = undefined;
+      return result;
     };
-    // In a group the transaction is open, and this call is a savepoint in it.
-    const result = (group ? this.transaction(run) : this.transaction.immediate(run)) as T;
+    let result: T;
+    try {
+      // In a group the transaction is open, and this call is a savepoint in it.
+      result = (group ? this.transaction(run) : this.transaction.immediate(run)) as T;
+    } catch (error) {
+      // Rolled back: a registration it counted is gone (a refused one counted nothing).
+      if (!(error instanceof TooManyAgentsError)) this.agentCount = undefined;
+      throw error;
+    }
     if (beats.size > 0) {
       this.pendingBeats = new Map();
       this.pendingUsage = new Set();
@@ -513,7 +539,8 @@ export class FleetService implements Disposable {
     facts: Pick<Move, 'exhaustion' | 'waiting' | 'detail'> = {},
   ): AgentChange & { type: 'upsert' } {
     const { exhaustion } = facts;
-    const { agent: moved, statusChanged, recorded } = applyOperation(agent, op, now, this.options);
+    const bounded = op.kind === 'exhausted' ? this.withinHorizon(op, exhaustion, now) : op;
+    const { agent: moved, statusChanged, recorded } = applyOperation(agent, bounded, now, this.options);
     const provenance: Partial<Pick<Agent, 'recoverySource' | 'exhaustExcerpt'>> =
       op.kind === 'exhausted'
         ? { recoverySource: op.recoveryAt == null ? 'default' : (exhaustion?.source ?? 'given'), exhaustExcerpt: exhaustion?.excerpt ?? null }
@@ -534,7 +561,24 @@ export class FleetService implements Disposable {
     return { type: 'upsert', agent: next, event };
   }
 
+  /**
+   * The exhaustion with its recovery time within the horizon: a time given
+   * beyond it (an agent's or operator's `recovery_at`) is refused; one read
+   * from a provider's headers or text is clamped to it (the provider said so,
+   * the agent did not choose it).
+   */
+  private withinHorizon(op: StatusOperation & { kind: 'exhausted' }, exhaustion: ExhaustionReport | undefined, now: number): StatusOperation {
+    const maxRecoveryS = this.options.maxRecoveryS ?? DEFAULT_LIMITS.maxRecoveryS;
+    if (op.recoveryAt == null || !isBeyondHorizon(op.recoveryAt, now, maxRecoveryS)) return op;
+    if ((exhaustion?.source ?? 'given') === 'given') throw new RecoveryTooFarError(maxRecoveryS);
+    return { ...op, recoveryAt: now + maxRecoveryS * 1000 };
+  }
+
+  /** Writes a new agent, if the fleet has room for it (else {@link TooManyAgentsError}, nothing written). */
   private register(id: string, now: number, profile: AgentProfile | undefined): Agent {
+    const maxAgents = this.options.maxAgents ?? DEFAULT_LIMITS.maxAgents;
+    const count = (this.agentCount ??= this.agents.count());
+    if (count >= maxAgents) throw new TooManyAgentsError(id, maxAgents);
     const agent: Agent = {
       id,
       name: profile?.name ?? null,
@@ -552,6 +596,7 @@ export class FleetService implements Disposable {
       waiting: null,
     };
     this.agents.save(agent);
+    this.agentCount = count + 1;
     return agent;
   }
 }

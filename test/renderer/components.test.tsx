@@ -281,6 +281,39 @@ describe('ExhaustDialog', () => {
     expect(api.calls.forceExhaust).toHaveLength(0);
   });
 
+  it('a custom time beyond the recovery horizon (from the settings) is said at once and cannot be sent', async () => {
+    const api = fakeApi();
+    renderWith(api, <ExhaustDialog />);
+    await waitFor(() => expect(api.calls.getSettings.length).toBeGreaterThan(0));
+    const submit = screen.getByRole('button', { name: 'Exhaust agent' }) as HTMLButtonElement;
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    fireEvent.change(screen.getByLabelText('Custom recovery time'), { target: { value: local(Date.now() + 8 * 86_400_000) } });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('The recovery time must be at most 7 days ahead (FLEET_MAX_RECOVERY_S).');
+    expect(submit.disabled).toBe(true);
+    fireEvent.submit(submit.closest('form')!);
+    expect(api.calls.forceExhaust).toHaveLength(0);
+    // Back within the horizon: the error goes, and the time is sent.
+    fireEvent.change(screen.getByLabelText('Custom recovery time'), { target: { value: local(Date.now() + 6 * 86_400_000) } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(submit.disabled).toBe(false);
+    fireEvent.click(submit);
+    await waitFor(() => expect(api.calls.forceExhaust).toHaveLength(1));
+  });
+
+  it('the horizon is the one the settings give: a preset beyond a short one is refused too', async () => {
+    const base = fakeApi();
+    const settings = await base.getSettings();
+    if (!settings.ok) throw new Error('fixture settings');
+    const api = fakeApi({ getSettings: async () => ({ ok: true, value: { ...settings.value, limits: { ...settings.value.limits, maxRecoveryS: 3_600 } } }) });
+    renderWith(api, <ExhaustDialog />);
+    // The default preset, in 5 hours, is past a 1-hour horizon.
+    expect((await screen.findByRole('alert')).textContent).toBe('The recovery time must be at most 1 hour ahead (FLEET_MAX_RECOVERY_S).');
+    expect((screen.getByRole('button', { name: 'Exhaust agent' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByLabelText('in 15 min'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('the custom time starts 5 hours from the moment it opens, however long the app has been open', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {

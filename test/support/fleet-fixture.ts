@@ -23,7 +23,7 @@ export interface Fleet {
  * every change batch; with `groupCommit`, plain heartbeats wait for the
  * (fake) group-commit timer.
  */
-export function createFleet(options: { groupCommit?: boolean } = {}): Fleet {
+export function createFleet(options: { groupCommit?: boolean; maxAgents?: number; maxRecoveryS?: number } = {}): Fleet {
   const clock = new FakeClock();
   const timeouts = new FakeTimeouts();
   const db = openDatabase(':memory:');
@@ -31,6 +31,8 @@ export function createFleet(options: { groupCommit?: boolean } = {}): Fleet {
     heartbeatTimeoutMs: TIMEOUT_MS,
     defaultRecoveryMs: DEFAULT_RECOVERY_MS,
     ...(options.groupCommit ? { heartbeatBatching: { timers: timeouts, intervalMs: 100 } } : {}),
+    maxAgents: options.maxAgents,
+    maxRecoveryS: options.maxRecoveryS,
   });
   const batches: (readonly AgentChange[])[] = [];
   service.onDidChange((changes) => batches.push(changes));

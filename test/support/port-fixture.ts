@@ -22,9 +22,18 @@ export interface PortFixture extends Fleet {
  * clock; with `groupCommit`, plain heartbeats wait for the fake group-commit timer, as in the app.
  */
 export async function startPortFixture(
-  options: { allowedHosts?: string[]; uiDir?: string; groupCommit?: boolean; limits?: Partial<FleetLimits>; stream?: EventStreamOptions } = {},
+  options: {
+    allowedHosts?: string[];
+    uiDir?: string;
+    groupCommit?: boolean;
+    maxAgents?: number;
+    maxRecoveryS?: number;
+    limits?: Partial<FleetLimits>;
+    stream?: EventStreamOptions;
+  } = {},
 ): Promise<PortFixture> {
-  const fleet = createFleet({ groupCommit: options.groupCommit ?? false });
+  const { maxAgents, maxRecoveryS } = options;
+  const fleet = createFleet({ groupCommit: options.groupCommit ?? false, ...(maxAgents ? { maxAgents } : {}), ...(maxRecoveryS ? { maxRecoveryS } : {}) });
   const port = await startAgentPort(fleet.service, fleet.clock, {
     host: '127.0.0.1',
     port: 0,

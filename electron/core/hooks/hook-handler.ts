@@ -9,7 +9,8 @@
  */
 import type { Labels } from '../../../shared/agent';
 import { agentIdForSession, projectOf, type HookSource } from '../../../shared/hook-agent';
-import { hookQuerySchema, MAX_LABELS, type ClaudeHookBody, type CodexHookBody } from '../../../shared/http-schemas';
+import { hookQuerySchema, labelsWithinBounds, type ClaudeHookBody, type CodexHookBody } from '../../../shared/http-schemas';
+import { toSafeText } from '../../../shared/safe-text';
 import type { FleetService } from '../fleet-service';
 import { HttpError } from '../http/http-error';
 import { reportForCodexTurn, reportForHook, type HookPayload } from './hook-report';
@@ -36,7 +37,9 @@ export function handleHook(
   const id = agent ?? agentIdForSession(source, session!);
   const known = service.find(id);
   const project = projectOf(typeof fields.cwd === 'string' ? fields.cwd : undefined);
-  const labels = mergeLabels(known?.labels ?? {}, { source, ...(session ? { session } : {}), ...(project ? { project } : {}) });
+  // The session id becomes a label value: shown as it is, like the project (at most 256 long, as label values are).
+  const sessionLabel = session === undefined ? undefined : toSafeText(session);
+  const labels = mergeLabels(known?.labels ?? {}, { source, ...(sessionLabel ? { session: sessionLabel } : {}), ...(project ? { project } : {}) });
   const profile = { ...(known?.name || !project ? {} : { name: project }), ...(labels ? { labels } : {}) };
 
   const report =
@@ -50,9 +53,9 @@ export function handleHook(
   return {};
 }
 
-/** The agent's labels with ours set, or undefined when that changes nothing (or would pass the bound). */
+/** The agent's labels with ours set, or undefined when that changes nothing (or would pass the bounds of count and size). */
 function mergeLabels(existing: Labels, ours: Record<string, string>): Labels | undefined {
   if (Object.entries(ours).every(([k, v]) => existing[k] === v)) return undefined;
   const merged = { ...existing, ...ours };
-  return Object.keys(merged).length <= MAX_LABELS ? merged : undefined;
+  return labelsWithinBounds(merged) ? merged : undefined;
 }

@@ -14,7 +14,7 @@ import { HttpError, toHttpError } from './http-error';
 import { ChunkedJson, readJsonText, sendError, sendJson, sendJsonChunks, sendNoContent } from './http-io';
 import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
-import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
+import { allowedHosts, checkRequestOrigin, hasRepeatedHost, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route, type RouteContext } from './routes';
 import { StaticFiles } from './static-files';
 import { WriteBatch } from './write-batch';
@@ -111,6 +111,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The front door: before auth, before reading a byte of the body.
+    if (hasRepeatedHost(req.rawHeaders)) throw new HttpError('bad_request', 'The request has more than one Host header');
     const refusal = checkRequestOrigin({ host: req.headers.host, origin: req.headers.origin }, listening.hosts);
     if (refusal) throw new HttpError('forbidden', refusal);
     if (req.method === 'OPTIONS') {

@@ -15,6 +15,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   request_timeout: 408,
   headers_too_large: 431,
   too_many_streams: 429,
+  too_many_agents: 429,
   internal: 500,
   storage_error: 503,
 };

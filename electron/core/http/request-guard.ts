@@ -22,6 +22,21 @@ export function hostPort(host: string, port: number): string {
   return bare.includes(':') ? `[${bare}]:${port}` : `${bare}:${port}`;
 }
 
+/**
+ * Whether the request carries more than one `Host` header. Node keeps the
+ * first and drops the rest, but a proxy or another server in front may read
+ * the last: a request whose two Hosts name two servers is refused, not
+ * guessed at (RFC 9112 § 3.2: such a request is a 400).
+ */
+export function hasRepeatedHost(rawHeaders: readonly string[]): boolean {
+  let hosts = 0;
+  // rawHeaders alternates names and values, as they came.
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === 'host' && ++hosts > 1) return true;
+  }
+  return false;
+}
+
 /** Why a request is refused at the door, or null when it may come in. */
 export function checkRequestOrigin(
   headers: { host?: string | undefined; origin?: string | undefined },

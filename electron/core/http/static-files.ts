@@ -72,6 +72,9 @@ export class StaticFiles {
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
+      // A page that opens ours (or that ours opens) gets no handle on its window: no window.opener
+      // to navigate it, no cross-window probing of the operator's session.
+      'cross-origin-opener-policy': 'same-origin',
     });
     res.end(head ? undefined : body);
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toDisposable, type Disposable } from '../../../shared/disposable';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './open-database';
+import { ensurePrivateDbFile, ensurePrivateDir } from './private-files';
 import { StoreError } from './store-error';
 
 /** An opened fleet database, with the lock that keeps a second instance off it. */
@@ -29,7 +30,7 @@ export function openFleetStore(dbPath: string, options: OpenDatabaseOptions & { 
     return { db, movedAside: null, dispose: () => db.close() };
   }
   const file = path.resolve(dbPath);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
   checkWritable(file);
   const lock = acquireLock(`${file}.lock`, file);
   try {
@@ -40,6 +41,7 @@ export function openFleetStore(dbPath: string, options: OpenDatabaseOptions & { 
     } catch (error) {
       if (!isCorruption(error)) throw error;
       movedAside = moveAside(file, options.now?.() ?? Date.now());
+      ensurePrivateDbFile(file);
       db = openDatabase(file, options);
     }
     return {
@@ -63,6 +65,7 @@ export function openFleetStore(dbPath: string, options: OpenDatabaseOptions & { 
 }
 
 function openChecked(file: string, options: OpenDatabaseOptions): SqliteDatabase {
+  ensurePrivateDbFile(file);
   const db = openDatabase(file, options);
   try {
     // A cheap structural check: corruption found now is handled now, not at some later write.
@@ -112,7 +115,7 @@ function checkWritable(file: string): void {
 function acquireLock(lockFile: string, dbFile: string): Disposable {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
       return toDisposable(() => {
         try {
           if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);

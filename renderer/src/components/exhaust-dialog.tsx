@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Agent } from '../../../shared/agent';
 import { MAX_MESSAGE_BYTES, parseLimit, utf8Length, type LimitReading } from '../../../shared/limit-text';
+import { describeSeconds, isBeyondHorizon } from '../../../shared/recovery-horizon';
 import type { ExhaustReason } from '../../../shared/status';
 import { localZone } from '../../../shared/zoned-time';
 import { humanize } from '../lib/format';
@@ -10,6 +11,7 @@ import { displayName } from '../store/view';
 import { runAction } from './actions';
 import { useTransport } from './transport-context';
 import { useModal } from './use-modal';
+import { useSettings } from './use-settings';
 
 const MINUTE = 60_000;
 export const RECOVERY_PRESETS = [
@@ -39,7 +41,9 @@ function describeReading(reading: LimitReading, now: number): string {
  * "Exhaust agent"; or paste the agent's limit message, which fills both (read
  * by the same parser the port uses) and is recorded with the exhaustion.
  * Escape or Cancel closes; Enter confirms. Modal for the keyboard too: Tab
- * stays inside until it closes (useModal).
+ * stays inside until it closes (useModal). A time further ahead than the
+ * fleet's recovery horizon (`FLEET_MAX_RECOVERY_S`, from the settings) is
+ * said to be so at once, and cannot be sent: the port would refuse it.
  */
 export function ExhaustDialog() {
   const id = useFleetStore((s) => s.exhaustId);
@@ -63,6 +67,7 @@ function ExhaustForm({ agent }: { agent: Agent }) {
   // The custom time the message filled in: while it stands, the port reads the time from the message itself.
   const [filled, setFilled] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [settings] = useSettings();
   const dialog = useRef<HTMLDivElement>(null);
   // Focus starts in the paste box: pasting the agent's message is the quickest way through.
   const first = useRef<HTMLTextAreaElement>(null);
@@ -91,11 +96,17 @@ function ExhaustForm({ agent }: { agent: Agent }) {
     }
   };
 
+  const pasted = message.trim() === '' ? undefined : message;
+  // A time the message gave is read by the port from the message itself (and kept within the horizon there).
+  const fromMessage = pasted !== undefined && preset === 'custom' && filled === custom;
+  const chosenAt = () => (preset === 'custom' ? new Date(custom).getTime() : Date.now() + RECOVERY_PRESETS[preset]!.ms);
+  const maxRecoveryS = settings?.limits.maxRecoveryS;
+  const tooFar = !fromMessage && maxRecoveryS !== undefined && isBeyondHorizon(chosenAt(), Date.now(), maxRecoveryS);
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const pasted = message.trim() === '' ? undefined : message;
-    const fromMessage = pasted !== undefined && preset === 'custom' && filled === custom;
-    const recoveryAt = preset === 'custom' ? new Date(custom).getTime() : Date.now() + RECOVERY_PRESETS[preset]!.ms;
+    if (tooFar) return;
+    const recoveryAt = chosenAt();
     if (!fromMessage && (!Number.isFinite(recoveryAt) || recoveryAt <= Date.now())) {
       setError('Choose a recovery time in the future.');
       return;
@@ -171,7 +182,12 @@ function ExhaustForm({ agent }: { agent: Agent }) {
               />
             </label>
           </fieldset>
-          {error && (
+          {tooFar && (
+            <p role="alert" className="error" id={`${titleId}-horizon`}>
+              The recovery time must be at most {describeSeconds(maxRecoveryS)} ahead (FLEET_MAX_RECOVERY_S).
+            </p>
+          )}
+          {error && !tooFar && (
             <p role="alert" className="error">
               {error}
             </p>
@@ -180,7 +196,7 @@ function ExhaustForm({ agent }: { agent: Agent }) {
             <button type="button" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={busy}>
+            <button type="submit" className="primary" disabled={busy || tooFar} aria-describedby={tooFar ? `${titleId}-horizon` : undefined}>
               Exhaust agent
             </button>
           </div>

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AgentNotFoundError, InvalidTransitionError } from '../../../shared/errors';
+import { AgentNotFoundError, InvalidTransitionError, RecoveryTooFarError, TooManyAgentsError } from '../../../shared/errors';
+import { FleetService } from '../../../electron/core/fleet-service';
 import { createFleet, DEFAULT_RECOVERY_MS, TIMEOUT_MS } from '../../support/fleet-fixture';
 
 describe('FleetService', () => {
@@ -227,5 +228,129 @@ describe('FleetService', () => {
       expect(fleet.service.recordHeartbeat('a1').status).toBe('idle');
       expect(fleet.service.history('a1')[0]).toMatchObject({ from: 'offline', to: 'idle', cause: 'agent' });
     });
+  });
+});
+
+describe('FleetService: the cap on agents (FLEET_MAX_AGENTS)', () => {
+  let fleet = createFleet({ maxAgents: 3 });
+  afterEach(() => fleet.close());
+  const fresh = () => {
+    fleet.close();
+    fleet = createFleet({ maxAgents: 3 });
+  };
+  const tables = () => JSON.stringify([fleet.db.prepare('SELECT * FROM agents ORDER BY id').all(), fleet.db.prepare('SELECT * FROM status_events').all()]);
+
+  it('a registration beyond the cap is too_many_agents, by every path that registers, and writes and announces nothing', () => {
+    fresh();
+    for (const id of ['a', 'b', 'c']) fleet.service.recordHeartbeat(id);
+    const before = tables();
+    const batches = fleet.batches.length;
+    const registrations: (() => unknown)[] = [
+      () => fleet.service.recordHeartbeat('d'),
+      () => fleet.service.reportBusy('d', 'work'),
+      () => fleet.service.reportIdle('d'),
+      () => fleet.service.reportExhausted('d', { reason: 'billing' }),
+      () => fleet.service.reportOffline('d'),
+      () => fleet.service.reportActivity('d', { op: { kind: 'busy', slotType: 'work' } }),
+    ];
+    for (const register of registrations) {
+      expect(register).toThrow(TooManyAgentsError);
+      expect(register).toThrow("Agent 'd' cannot be registered: the fleet holds its maximum of 3 agents (FLEET_MAX_AGENTS); forget some first");
+    }
+    expect(tables()).toBe(before);
+    expect(fleet.batches).toHaveLength(batches);
+    // Known agents go on as ever.
+    expect(fleet.service.reportBusy('a', 'work').status).toBe('busy');
+  });
+
+  it('a forget makes room again; the count is the table, read once at start and kept since', () => {
+    fresh();
+    for (const id of ['a', 'b', 'c']) fleet.service.recordHeartbeat(id);
+    fleet.service.forget('b');
+    expect(fleet.service.recordHeartbeat('d').id).toBe('d');
+    expect(() => fleet.service.recordHeartbeat('e')).toThrow(TooManyAgentsError);
+    // A service started on a full database counts what is there.
+    const second = new FleetService(fleet.db, fleet.clock, { ...fleet.service.options, maxAgents: 3 });
+    expect(() => second.recordHeartbeat('e')).toThrow(TooManyAgentsError);
+    // Rows deleted behind the service's back, then announced as removed by a later commit, are counted again.
+    fleet.db.prepare("DELETE FROM agents WHERE id IN ('a', 'c')").run();
+    fleet.service.forget('d');
+    expect(fleet.service.recordHeartbeat('e').id).toBe('e');
+    expect(fleet.service.recordHeartbeat('f').id).toBe('f');
+    expect(fleet.service.recordHeartbeat('g').id).toBe('g');
+    expect(() => fleet.service.recordHeartbeat('h')).toThrow(TooManyAgentsError);
+    expect(fleet.service.count()).toBe(3);
+  });
+
+  it('a registration rolled back (refused further on) does not count', () => {
+    fresh();
+    fleet.service.recordHeartbeat('a');
+    fleet.service.recordHeartbeat('b');
+    const far = fleet.clock.now() + 8 * 86_400_000;
+    expect(() => fleet.service.reportExhausted('c', { reason: 'rate_limit', recoveryAt: far })).toThrow(RecoveryTooFarError);
+    expect(fleet.service.find('c')).toBeUndefined();
+    expect(fleet.service.recordHeartbeat('c').id).toBe('c');
+  });
+
+  it('writes grouped in one transaction count each registration, and a lost group counts none', () => {
+    fresh();
+    const outcomes = fleet.service.runGrouped(['a', 'b', 'c', 'd'].map((id) => () => fleet.service.recordHeartbeat(id)));
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
+    expect(outcomes[3]).toMatchObject({ ok: false, error: expect.any(TooManyAgentsError) });
+    expect(fleet.service.count()).toBe(3);
+  });
+});
+
+describe('FleetService: the recovery horizon (FLEET_MAX_RECOVERY_S)', () => {
+  const DAY = 86_400_000;
+  let fleet = createFleet({ maxRecoveryS: 7 * 86_400 });
+  afterEach(() => {
+    fleet.close();
+    fleet = createFleet({ maxRecoveryS: 7 * 86_400 });
+  });
+
+  it('a given recovery time more than the horizon ahead is refused, for agents and operators, and nothing is written', () => {
+    fleet.service.recordHeartbeat('a');
+    const before = JSON.stringify([fleet.service.list(), fleet.service.history('a')]);
+    const far = fleet.clock.now() + 7 * DAY + 1;
+    expect(() => fleet.service.reportExhausted('a', { reason: 'rate_limit', recoveryAt: far, source: 'given' })).toThrow(
+      'recovery_at must be at most 7 days ahead (FLEET_MAX_RECOVERY_S)',
+    );
+    expect(() => fleet.service.forceExhaust('a', { reason: 'billing', recoveryAt: far })).toThrow(RecoveryTooFarError);
+    expect(() => fleet.service.reportExhausted('new', { reason: 'rate_limit', recoveryAt: far })).toThrow(RecoveryTooFarError);
+    expect(fleet.service.find('new')).toBeUndefined();
+    expect(JSON.stringify([fleet.service.list(), fleet.service.history('a')])).toBe(before);
+    try {
+      fleet.service.forceExhaust('a', { reason: 'billing', recoveryAt: far });
+    } catch (error) {
+      expect((error as RecoveryTooFarError).toInfo()).toEqual({ code: 'bad_request', message: 'recovery_at must be at most 7 days ahead (FLEET_MAX_RECOVERY_S)' });
+    }
+  });
+
+  it('exactly at the horizon, and any past time, are taken', () => {
+    const edge = fleet.clock.now() + 7 * DAY;
+    expect(fleet.service.reportExhausted('a', { reason: 'rate_limit', recoveryAt: edge }).recoveryAt).toBe(edge);
+    const past = fleet.clock.now() - DAY;
+    expect(fleet.service.reportExhausted('b', { reason: 'rate_limit', recoveryAt: past }).recoveryAt).toBe(past);
+  });
+
+  it('a time read from headers or a message beyond the horizon is clamped to it, keeping its source', () => {
+    const far = fleet.clock.now() + 30 * DAY;
+    const agent = fleet.service.reportExhausted('h', { reason: 'rate_limit', recoveryAt: far, source: 'headers' });
+    expect(agent).toMatchObject({ recoveryAt: fleet.clock.now() + 7 * DAY, recoverySource: 'headers' });
+    const hooked = fleet.service.reportActivity('m', {
+      op: { kind: 'exhausted', reason: 'rate_limit', recoveryAt: far },
+      exhaustion: { reason: 'rate_limit', recoveryAt: far, source: 'message', excerpt: 'resets in 30 days' },
+    });
+    expect(hooked).toMatchObject({ status: 'exhausted', recoveryAt: fleet.clock.now() + 7 * DAY, recoverySource: 'message' });
+    expect(fleet.service.history('m')[0]!.detail).toMatchObject({ recovery_at: new Date(fleet.clock.now() + 7 * DAY).toISOString() });
+  });
+
+  it('the horizon is the configured one', () => {
+    fleet.close();
+    fleet = createFleet({ maxRecoveryS: 3_600 });
+    expect(() => fleet.service.reportExhausted('a', { reason: 'rate_limit', recoveryAt: fleet.clock.now() + 3_600_001 })).toThrow(
+      'recovery_at must be at most 1 hour ahead (FLEET_MAX_RECOVERY_S)',
+    );
   });
 });

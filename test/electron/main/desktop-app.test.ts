@@ -168,6 +168,15 @@ describe('desktop shell (mocked electron)', () => {
       expect(recoveryAt - Date.now()).toBeLessThanOrEqual(20 * 60_000);
     });
 
+    it('force-exhaust with a time beyond the recovery horizon is {ok:false, bad_request} saying the bound, and changes nothing', async () => {
+      const { core } = await start();
+      core.service.recordHeartbeat('a1');
+      const before = JSON.stringify([core.service.list(), core.service.history('a1')]);
+      const result = await invoke('agents:force-exhaust', frameEvent(), { id: 'a1', reason: 'billing', recoveryAt: Date.now() + 8 * 86_400_000 });
+      expect(result).toEqual({ ok: false, error: { code: 'bad_request', message: 'recovery_at must be at most 7 days ahead (FLEET_MAX_RECOVERY_S)' } });
+      expect(JSON.stringify([core.service.list(), core.service.history('a1')])).toBe(before);
+    });
+
     it('a refused move is {ok:false} with the reference message, never a throw', async () => {
       const { core } = await start();
       core.service.recordHeartbeat('a1');
@@ -219,6 +228,18 @@ describe('desktop shell (mocked electron)', () => {
   });
 
   describe('notifications and tray', () => {
+    it.skipIf(process.platform !== 'linux')('on Linux, agent names in a notification body are escaped for libnotify markup', async () => {
+      const { core } = await start();
+      core.service.reportBusy('a', 'work', { name: '<b>boss</b>' });
+      core.service.reportBusy('b', 'work', { name: 'R&D <a href="http://evil.test">' });
+      timers.runAll();
+      core.service.sweep(Date.now() + 1);
+      timers.runAll();
+      expect(electron.Notification.shown).toEqual([
+        { title: '2 agents need attention: 2 offline', body: '&lt;b&gt;boss&lt;/b&gt;, R&amp;D &lt;a href=&quot;http://evil.test&quot;&gt;' },
+      ]);
+    });
+
     it('many agents going offline at once make one notification naming the count; the tray shows counts', async () => {
       const { core } = await start();
       for (const id of ['a', 'b', 'c', 'd']) core.service.reportBusy(id, 'work');

@@ -185,3 +185,41 @@ describe('POST /v1/agents/{id}/offline and exit codes', () => {
     expect((await f.call({ method: 'POST', path: '/v1/agents/job/idle', body: { exit_code: 'x' } })).status).toBe(400);
   });
 });
+
+describe('hooks: names and labels derived from the payload stay bounded and visible', () => {
+  it('a long working directory with hidden characters names the agent truncated and shown as it is, never refused', async () => {
+    const segment = `proj\u202eipa\u0000\u200b${'é'.repeat(300)}`;
+    const res = await hook('/v1/hooks/claude-code', { hook_event_name: 'SessionStart', session_id: SESSION, cwd: `/src/${segment}/` });
+    expect(res.status).toBe(200);
+    const a = await agent();
+    const expected = `proj\ufffdipa\ufffd\ufffd${'é'.repeat(190)}`;
+    expect(a.name).toBe(expected);
+    expect(a.name).toHaveLength(200);
+    expect(a.labels.project).toBe(expected);
+  });
+
+  it('a cut never leaves half a surrogate pair', async () => {
+    await hook('/v1/hooks/claude-code', { hook_event_name: 'SessionStart', session_id: SESSION, cwd: `/src/${'a'.repeat(199)}😀😀` });
+    const a = await agent();
+    expect(a.name).toBe('a'.repeat(199));
+  });
+
+  it('a session id with control characters becomes a visible label value', async () => {
+    const session = 'sess\u0001ion\u202e';
+    const res = await hook('/v1/hooks/claude-code', { hook_event_name: 'SessionStart', session_id: session, cwd: '/src/api' });
+    expect(res.status).toBe(200);
+    const a = await agent(agentIdForSession('claude-code', session));
+    expect(a.labels.session).toBe('sess\ufffdion\ufffd');
+  });
+
+  it('labels that would pass 16 KiB together are left as they are, and the hook still counts', async () => {
+    // 29 labels, 16,269 bytes: room for the hook's 3 labels in count (32), not in size.
+    const big = Object.fromEntries(Array.from({ length: 29 }, (_, i) => [`k${i}`, '語'.repeat(186)]));
+    expect((await f.call({ method: 'POST', path: '/v1/agents/mine/heartbeat', body: { labels: big } })).status).toBe(200);
+    const res = await hook('/v1/hooks/claude-code?agent=mine', { hook_event_name: 'UserPromptSubmit', session_id: 'x'.repeat(256), cwd: `/src/${'語'.repeat(150)}` });
+    expect(res.status).toBe(200);
+    const a = await agent('mine');
+    expect(a.status).toBe('busy');
+    expect(a.labels).toEqual(big);
+  });
+});

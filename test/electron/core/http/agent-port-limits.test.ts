@@ -298,3 +298,43 @@ describe('recovery_source is null whenever the agent is not exhausted', () => {
     expect(res.json.agent.recovery_at).not.toBeNull();
   });
 });
+
+describe('the recovery horizon (FLEET_MAX_RECOVERY_S, 7 days by default)', () => {
+  const DAY = 86_400_000;
+  const REFUSAL = { error: { code: 'bad_request', message: 'recovery_at must be at most 7 days ahead (FLEET_MAX_RECOVERY_S)' } };
+
+  it('a recovery_at more than 7 days ahead is 400 for the agent and the operator alike, and nothing is written', async () => {
+    await exhaust('known', { reason: 'billing', recovery_at: iso(f.clock.now() + HOUR) });
+    const before = snapshot();
+    const far = iso(f.clock.now() + 7 * DAY + 1000);
+    for (const id of ['known', 'fresh']) {
+      const res = await exhaust(id, { reason: 'rate_limit', recovery_at: far });
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual(REFUSAL);
+    }
+    const year9999 = await exhaust('known', { recovery_at: '9999-12-31T23:59:59Z' });
+    expect(year9999.json).toEqual(REFUSAL);
+    const action = await f.operator({ method: 'POST', path: '/v1/agents/known/actions/exhaust', body: { reason: 'billing', recovery_at: far } });
+    expect(action.status).toBe(400);
+    expect(action.json).toEqual(REFUSAL);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('exactly 7 days ahead, and past times, are taken', async () => {
+    const edge = iso(f.clock.now() + 7 * DAY);
+    expect((await exhaust('a', { recovery_at: edge })).json.agent).toMatchObject({ recovery_at: edge, recovery_source: 'given' });
+    const past = iso(f.clock.now() - DAY);
+    const action = await f.operator({ method: 'POST', path: '/v1/agents/a/actions/exhaust', body: { reason: 'billing', recovery_at: past } });
+    expect(action.json.agent).toMatchObject({ status: 'exhausted', recovery_at: past });
+  });
+
+  it('a time read from a message beyond a shorter horizon is clamped to it, not refused', async () => {
+    await f.stop();
+    f = await startPortFixture({ maxRecoveryS: 3_600 });
+    const res = await exhaust('m', { message: 'Rate limit exceeded. Please try again in 3 hours.' });
+    expect(res.status).toBe(200);
+    expect(res.json.agent).toMatchObject({ recovery_at: iso(f.clock.now() + HOUR), recovery_source: 'message' });
+    const given = await exhaust('g', { recovery_at: iso(f.clock.now() + 2 * HOUR) });
+    expect(given.json.error.message).toBe('recovery_at must be at most 1 hour ahead (FLEET_MAX_RECOVERY_S)');
+  });
+});

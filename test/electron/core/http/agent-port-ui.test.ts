@@ -23,6 +23,17 @@ describe('agent port: what the operator UI uses', () => {
     return dir;
   }
 
+  it('the page and its assets are sent with Cross-Origin-Opener-Policy: same-origin', async () => {
+    f = await startPortFixture({ uiDir: uiDir() });
+    for (const p of ['/', '/index.html', '/assets/app-1234.js']) {
+      for (const method of ['GET', 'HEAD']) {
+        const res = await request(f.port.port, { method, path: p });
+        expect(res.status, `${method} ${p}`).toBe(200);
+        expect(res.headers['cross-origin-opener-policy'], `${method} ${p}`).toBe('same-origin');
+      }
+    }
+  });
+
   it('serves the built UI at / without a token, with a strict CSP, and nothing outside its files', async () => {
     f = await startPortFixture({ uiDir: uiDir() });
     const page = await request(f.port.port, { path: '/' });

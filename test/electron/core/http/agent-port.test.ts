@@ -338,6 +338,65 @@ describe('errors and bad input', () => {
     expect(JSON.parse(answer.body)).toEqual({ error: { code, message: expect.any(String) } });
   });
 
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['a C0 control (newline)', 'api\nprod'],
+    ['DEL', 'api\u007f'],
+    ['a C1 control', 'api\u0085'],
+    ['a lone high surrogate', 'api\ud800'],
+    ['a lone low surrogate', '\udc00api'],
+    ['a right-to-left override', 'api\u202eipa'],
+    ['a left-to-right isolate', '\u2066api'],
+    ['a right-to-left mark', 'api\u200f'],
+    ['the Arabic letter mark', 'api\u061c'],
+    ['a zero-width space', 'api\u200b'],
+    ['a zero-width joiner', 'a\u200dpi'],
+    ['the word joiner', 'a\u2060pi'],
+    ['a byte-order mark', '\ufeffapi'],
+    ['a soft hyphen', 'a\u00adpi'],
+    ['a line separator', 'a\u2028pi'],
+  ])('a name or label value with %s is 400 and writes nothing', async (_what, text) => {
+    await f.call({ method: 'POST', path: '/v1/agents/known/heartbeat', body: { name: 'api', labels: { team: 'infra' } } });
+    const before = snapshot();
+    // Escaped in the JSON text, so a lone surrogate travels as it is (raw UTF-8 could not carry it).
+    const bodies = [`{"name": ${JSON.stringify(text)}}`, `{"labels": {"team": ${JSON.stringify(text)}}}`];
+    for (const [path, extra] of [['heartbeat', ''], ['busy', ', "slot_type": "work"'], ['idle', ''], ['exhausted', '']] as const) {
+      for (const id of ['known', 'fresh']) {
+        for (const body of bodies) {
+          const res = await f.call({ method: 'POST', path: `/v1/agents/${id}/${path}`, body: `${body.slice(0, -1)}${extra}}` });
+          expect(res.status, `${path} ${body}`).toBe(400);
+          expect(res.json.error.code).toBe('bad_request');
+          expect(res.json.error.message).toMatch(/^(name|labels\.team): .*must not contain control, invisible format \(bidi, zero-width\) or lone surrogate characters$/);
+        }
+      }
+    }
+    expect(snapshot()).toBe(before);
+  });
+
+  it('names and labels in any script, emoji (surrogate pairs) included, are taken as they are', async () => {
+    const res = await f.call({ method: 'POST', path: '/v1/agents/u/heartbeat', body: { name: 'Ünïcödé 日本語 😀 עברית', labels: { team: 'ядро 🚀' } } });
+    expect(res.status).toBe(200);
+    expect(res.json.agent).toMatchObject({ name: 'Ünïcödé 日本語 😀 עברית', labels: { team: 'ядро 🚀' } });
+  });
+
+  it('one agent\'s name and labels are bounded: 200 characters, 32 labels of 256, 16 KiB of labels together', async () => {
+    const ascii = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${String(i).padStart(2, '0')}${'x'.repeat(60)}`, 'v'.repeat(256)]));
+    expect((await f.call({ method: 'POST', path: '/v1/agents/big/heartbeat', body: { name: 'n'.repeat(200), labels: ascii } })).status).toBe(200);
+    const refusals: [unknown, RegExp][] = [
+      [{ name: 'n'.repeat(201) }, /^name: /],
+      [{ labels: { ...ascii, one: 'more' } }, /^labels: at most 32 labels$/],
+      [{ labels: { k: 'v'.repeat(257) } }, /^labels\.k: label values are at most 256 characters$/],
+      // 32 values of 256 three-byte characters: 24 KiB and more.
+      [{ labels: Object.fromEntries(Object.keys(ascii).map((k) => [k, '語'.repeat(256)])) }, /^labels: labels are at most 16 KiB together/],
+    ];
+    for (const [body, message] of refusals) {
+      const res = await f.call({ method: 'POST', path: '/v1/agents/other/heartbeat', body });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toMatch(message);
+    }
+    expect(f.service.find('other')).toBeUndefined();
+  });
+
   it('labels with unsafe keys are refused', async () => {
     const res = await f.call({ method: 'POST', path: '/v1/agents/a1/heartbeat', body: '{"labels": {"__proto__": "x"}}' });
     expect(res.status).toBe(400);
@@ -376,6 +435,19 @@ describe('the front door: Host, Origin, CORS', () => {
     expect(own.status).toBe(200);
   });
 
+  it.each([
+    ['twice the same', (port: number) => `Host: 127.0.0.1:${port}\r\nHost: 127.0.0.1:${port}`],
+    ['a foreign one after ours', (port: number) => `Host: 127.0.0.1:${port}\r\nhost: evil.example`],
+    ['differently cased', (port: number) => `HOST: localhost:${port}\r\nhost: 127.0.0.1:${port}`],
+  ])('a second Host header (%s) is 400 before auth, and nothing is written', async (_name, hosts) => {
+    const answer = await rawExchange(
+      `POST /v1/agents/a1/heartbeat HTTP/1.1\r\n${hosts(f.port.port)}\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
+    expect(answer.head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.body).error).toEqual({ code: 'bad_request', message: 'The request has more than one Host header' });
+    expect(f.service.count()).toBe(0);
+  });
+
   it('a CORS preflight is never answered permissively', async () => {
     const res = await request(f.port.port, {
       method: 'OPTIONS',
@@ -387,5 +459,35 @@ describe('the front door: Host, Origin, CORS', () => {
     const own = await request(f.port.port, { method: 'OPTIONS', path: '/v1/agents/a1/heartbeat', headers: { origin: `http://127.0.0.1:${f.port.port}` } });
     expect(own.status).toBe(405);
     expect(own.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('the cap on agents', () => {
+  it('a registration beyond FLEET_MAX_AGENTS is 429 too_many_agents, by agents and hooks alike; nothing is written; known agents go on', async () => {
+    await f.stop();
+    f = await startPortFixture({ maxAgents: 2 });
+    for (const id of ['a', 'b']) expect((await f.call({ method: 'POST', path: `/v1/agents/${id}/heartbeat` })).status).toBe(200);
+    const before = snapshot();
+    const batches = f.batches.length;
+    const message = "Agent 'c' cannot be registered: the fleet holds its maximum of 2 agents (FLEET_MAX_AGENTS); forget some first";
+    for (const [path, body] of [['heartbeat', {}], ['busy', { slot_type: 'work' }], ['idle', {}], ['exhausted', {}], ['offline', {}]] as const) {
+      const res = await f.call({ method: 'POST', path: `/v1/agents/c/${path}`, body });
+      expect(res.status, path).toBe(429);
+      expect(res.json).toEqual({ error: { code: 'too_many_agents', message } });
+    }
+    for (const [path, body] of [
+      ['/v1/hooks/claude-code', { hook_event_name: 'SessionStart', session_id: 's1', cwd: '/src/api' }],
+      ['/v1/hooks/codex', { type: 'agent-turn-complete', 'thread-id': 't1', cwd: '/src/api' }],
+    ] as const) {
+      const res = await f.call({ method: 'POST', path, body });
+      expect(res.status, path).toBe(429);
+      expect(res.json.error.code).toBe('too_many_agents');
+    }
+    expect(snapshot()).toBe(before);
+    expect(f.batches).toHaveLength(batches);
+    expect((await f.call({ method: 'POST', path: '/v1/agents/a/busy', body: { slot_type: 'work' } })).status).toBe(200);
+    // Forgetting one makes room.
+    expect((await f.operator({ method: 'DELETE', path: '/v1/agents/b' })).status).toBe(200);
+    expect((await f.call({ method: 'POST', path: '/v1/agents/c/heartbeat' })).status).toBe(200);
   });
 });

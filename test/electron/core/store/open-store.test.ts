@@ -107,3 +107,52 @@ describe('openFleetStore: what the app finds on disk', () => {
     check.close();
   });
 });
+
+describe.skipIf(process.platform === 'win32')('openFleetStore: the data folder and database files are the user\'s alone', () => {
+  const tempDir = useTempDir();
+  const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+  it('the folders it creates are 0700, and the database, its -wal and -shm 0600, whatever the umask', () => {
+    const previous = process.umask(0o002);
+    try {
+      const root = tempDir();
+      const file = path.join(root, 'data', 'fleet-monitor', 'fleet.db');
+      const store = openFleetStore(file);
+      store.db.prepare("INSERT INTO agents (id, status, status_since, last_heartbeat, created_at) VALUES ('a', 'idle', 1, 1, 1)").run();
+      expect(mode(path.join(root, 'data'))).toBe(0o700);
+      expect(mode(path.dirname(file))).toBe(0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}.lock`]) expect(mode(f), f).toBe(0o600);
+      store.dispose();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('a database and side files left world-readable by an earlier version are tightened on open', () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const file = path.join(dir, 'fleet.db');
+    seeded(file, 1);
+    fs.chmodSync(file, 0o644);
+    fs.writeFileSync(`${file}-wal`, '', { mode: 0o644 });
+    fs.chmodSync(`${file}-wal`, 0o644);
+    const store = openFleetStore(file);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(`${file}-wal`)).toBe(0o600);
+    expect(mode(`${file}-shm`)).toBe(0o600);
+    store.dispose();
+    // The folder was the user's own choice: not changed.
+    expect(mode(dir)).toBe(0o755);
+  });
+
+  it('a new database started after moving a corrupt one aside is 0600 too', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'fleet.db');
+    fs.writeFileSync(file, 'not a database\n'.repeat(100), { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    const store = openFleetStore(file);
+    expect(store.movedAside).not.toBeNull();
+    expect(mode(file)).toBe(0o600);
+    store.dispose();
+  });
+});
