@@ -16,6 +16,7 @@ import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route, type RouteContext } from './routes';
+import { answerSession, SESSION_PATH, SignInCodes } from './sign-in';
 import { StaticFiles } from './static-files';
 import { WriteBatch } from './write-batch';
 import { constantTimeEqual, createTokenCheck, type PortTokens, type TokenRole } from './tokens';
@@ -47,6 +48,8 @@ export interface AgentPort extends Disposable {
   readonly url: string;
   /** Whether the built UI is served at `/`. */
   readonly hasUi: boolean;
+  /** A link to the UI with a fresh one-time sign-in code (`…/#code=…`): never the operator token. */
+  signInUrl(): string;
   /** Stops accepting, ends event streams and closes every connection. */
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   const tokenRole = createTokenCheck(options.tokens);
   const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
+  const signInCodes = new SignInCodes(clock);
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
   const onError = options.onError ?? ((error: unknown) => console.error('fleet-monitor: request failed:', error));
@@ -129,6 +133,9 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
 
     // Outside the API there is nothing to authenticate for: just not found.
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
+
+    // The page trades a one-time code for the operator token: the code is its credential, not a bearer token.
+    if (url.pathname === SESSION_PATH) return answerSession(req, res, signInCodes, options.tokens.operatorToken);
 
     const role = authenticate(req);
     if (url.pathname === '/v1/stream') {
@@ -227,6 +234,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     port,
     url,
     hasUi: ui?.available ?? false,
+    signInUrl: () => `${url}/#code=${signInCodes.mint()}`,
     close,
     dispose: () => void close(),
   };
