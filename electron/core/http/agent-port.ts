@@ -16,7 +16,7 @@ import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route, type RouteContext } from './routes';
-import { answerSession, SESSION_PATH, SignInCodes } from './sign-in';
+import { answerNewCode, answerSession, SESSION_CODES_PATH, SESSION_PATH, SignInCodes } from './sign-in';
 import { StaticFiles } from './static-files';
 import { WriteBatch } from './write-batch';
 import { constantTimeEqual, createTokenCheck, type PortTokens, type TokenRole } from './tokens';
@@ -138,6 +138,10 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     if (url.pathname === SESSION_PATH) return answerSession(req, res, signInCodes, options.tokens.operatorToken);
 
     const role = authenticate(req);
+    if (url.pathname === SESSION_CODES_PATH) {
+      requireAccess(role, 'operator');
+      return answerNewCode(req, res, signInCodes, listening.settings!.url);
+    }
     if (url.pathname === '/v1/stream') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');

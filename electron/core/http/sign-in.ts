@@ -15,6 +15,8 @@ import { readJsonText, sendJson } from './http-io';
 
 /** Where the page trades a code for the operator token. */
 export const SESSION_PATH = '/v1/session';
+/** Where an operator asks for a fresh sign-in link (for another browser, or when the printed one is spent). */
+export const SESSION_CODES_PATH = '/v1/session/codes';
 /** How long a code is good for, from the moment it was made. */
 export const SIGN_IN_CODE_TTL_MS = 10 * 60_000;
 /**
@@ -52,6 +54,11 @@ export class SignInCodes {
   /** How many codes are remembered (live, used or expired); never more than the capacity. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** When a code made now stops working, epoch ms. */
+  get expiresAt(): number {
+    return this.clock.now() + this.ttlMs;
   }
 
   /** A fresh code, good once within the TTL. */
@@ -106,6 +113,17 @@ export async function answerSession(req: IncomingMessage, res: ServerResponse, c
   const refusal = codes.redeem(body.data.code);
   if (refusal) throw new HttpError('invalid_code', REFUSALS[refusal]);
   sendJson(res, 200, { token: operatorToken });
+}
+
+/**
+ * `POST /v1/session/codes` (operator token, checked by the port) →
+ * `{"url": "http://…/#code=…", "expires_at": "…"}`: a fresh one-time link.
+ */
+export async function answerNewCode(req: IncomingMessage, res: ServerResponse, codes: SignInCodes, baseUrl: string): Promise<void> {
+  if (req.method !== 'POST') throw new HttpError('method_not_allowed', 'Use POST', { allow: 'POST' });
+  await readJsonText(req, MAX_SESSION_BODY_BYTES); // a body, if any, follows the same rules as everywhere under /v1
+  const expiresAt = codes.expiresAt;
+  sendJson(res, 200, { url: `${baseUrl}/#code=${codes.mint()}`, expires_at: new Date(expiresAt).toISOString() });
 }
 
 function codeDigest(code: string): string {

@@ -117,3 +117,20 @@ describe('SignInCodes', () => {
     for (const code of made) expect(Buffer.from(code, 'base64url')).toHaveLength(32);
   });
 });
+
+describe('a fresh sign-in link (POST /v1/session/codes)', () => {
+  it('the operator token gets a new one-time link, good for 10 minutes; the agent token and no token are refused', async () => {
+    const res = await f.operator({ method: 'POST', path: '/v1/session/codes' });
+    expect(res.status).toBe(200);
+    expect(res.json.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${f.port.port}/#code=[A-Za-z0-9_-]{43}$`));
+    expect(res.json.expires_at).toBe(new Date(f.clock.now() + SIGN_IN_CODE_TTL_MS).toISOString());
+    expect(res.text).not.toContain(OPERATOR_TOKEN);
+    const code = (res.json.url as string).split('#code=')[1]!;
+    expect((await trade(code)).json).toEqual({ token: OPERATOR_TOKEN });
+    expect((await trade(code)).json.error.code).toBe('invalid_code');
+
+    expect((await f.call({ method: 'POST', path: '/v1/session/codes' })).status).toBe(403);
+    expect((await request(f.port.port, { method: 'POST', path: '/v1/session/codes' })).status).toBe(401);
+    expect((await f.operator({ path: '/v1/session/codes' })).status).toBe(405);
+  });
+});
