@@ -56,9 +56,9 @@ export function SignIn({ onSignIn }: SignInProps) {
         </form>
       )}
       <p className="muted">
-        The link looks like <code>http://127.0.0.1:7421/#code=…</code> and works once, within 10 minutes. The operator token is
-        in the desktop app's Settings, or <code>operator_token</code> in the <code>tokens.json</code> that <code>npm run serve</code>{' '}
-        names when it starts.
+        The link looks like <code>http://127.0.0.1:7421/#code=…</code> and works once, within 10 minutes; for a new one run{' '}
+        <code>npx fleet-monitor sign-in-link --tokens-file …/tokens.json</code>. The operator token is in the desktop app's
+        Settings, or <code>operator_token</code> in the <code>tokens.json</code> that <code>npm run serve</code> names when it starts.
       </p>
     </main>
   );
