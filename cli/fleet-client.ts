@@ -79,6 +79,11 @@ export class FleetClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
+  /** A fresh one-time link to the operator UI (needs the operator token). */
+  signInLink(): Promise<{ url: string; expires_at: string }> {
+    return this.request('POST', '/v1/session/codes');
+  }
+
   /** Records a heartbeat (registering the agent on first contact). */
   async heartbeat(id: string, profile: AgentProfile = {}): Promise<WireAgent> {
     return (await this.agentPost(id, 'heartbeat', Object.keys(profile).length ? profile : undefined)).agent;

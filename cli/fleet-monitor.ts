@@ -9,6 +9,7 @@ import { DEFAULT_FLEET_URL, FleetApiError, FleetClient, FleetConnectionError, is
 import { sleep } from '../shared/sleep';
 import { parseHeadersText } from './headers-file';
 import { runConnect, runDisconnect } from './connect-command';
+import { runSignInLink } from './sign-in-link-command';
 import { runHook, runStatusline } from './hook-command';
 import { readProcessStdin } from './stdin';
 import { processRunIo, runCommand } from './run-command';
@@ -30,6 +31,7 @@ export const USAGE = `Usage: fleet-monitor agent <command> <agent-id> [options]
        fleet-monitor connect codex [--print] [--url URL] [--invoke auto|path|absolute]
        fleet-monitor disconnect claude-code [--user | --project DIR] [--print]
        fleet-monitor disconnect codex [--print]
+       fleet-monitor sign-in-link [--url URL] [--tokens-file F]
 
 Commands:
   heartbeat <id> [--name N] [--label key=value]... [--every 30s]
@@ -52,6 +54,10 @@ hook <agent> [JSON]      what Claude Code's and Codex's hooks run: forwards the
                  nothing and always exits 0, so it never fails the agent
 statusline       Claude Code's status-line command: forwards the session's
                  rate_limits as usage and prints one line (within 300 ms)
+sign-in-link     print a fresh one-time link to the operator UI (the one serve
+                 printed works once, for 10 minutes); the operator token comes
+                 from --tokens-file (the tokens.json serve names) or
+                 FLEET_OPERATOR_TOKEN, and is never printed
 run -- CMD       runs CMD as an agent: busy while it runs, heartbeats, idle with
                  its exit code when it ends; a limit line in its output exhausts
                  it (see 'fleet-monitor run --help')
@@ -120,6 +126,7 @@ async function run(argv: readonly string[], env: Readonly<Record<string, string 
   if (argv[0] === 'statusline') return runStatusline(argv.slice(1), env, hookIo);
   if (argv[0] === 'connect') return runConnect(argv.slice(1), env, io);
   if (argv[0] === 'disconnect') return runDisconnect(argv.slice(1), env, io);
+  if (argv[0] === 'sign-in-link') return runSignInLink(argv.slice(1), env, io);
   const { values, positionals } = parseCommandLine({
       args: [...argv],
       allowPositionals: true,

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   console.log(`Fleet Monitor listening on ${core.port.url}`);
   console.log(
     core.port.hasUi
-      ? `Fleet Monitor UI: ${core.port.url}/#token=${core.tokens.operatorToken}`
+      ? `Fleet Monitor UI: ${core.port.signInUrl()}`
       : 'Fleet Monitor UI not built; run `npm run build` to serve it',
   );
 }

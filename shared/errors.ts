@@ -8,6 +8,8 @@ import type { AgentStatus } from './status';
 export const ERROR_CODES = [
   'bad_request',
   'unauthorized',
+  /** A sign-in code that was used, has expired, or was never made (the message says which). */
+  'invalid_code',
   'forbidden',
   'not_found',
   'method_not_allowed',

@@ -6,7 +6,7 @@ import { EmptyState } from './components/empty-state';
 import { ExhaustDialog } from './components/exhaust-dialog';
 import { FleetHeader } from './components/fleet-header';
 import { SettingsView } from './components/settings-view';
-import { SignIn } from './components/sign-in';
+import { SignIn, type SignInProps } from './components/sign-in';
 import { TransportContext } from './components/transport-context';
 import { startClock } from './store/clock-store';
 import { useFleetStore, type Connection } from './store/fleet-store';
@@ -16,6 +16,8 @@ export interface AppProps {
   readonly api: FleetApi;
   /** Subscribes to changes; the first delta of each connection is a reset (and makes the page live). */
   readonly subscribe: (onTrouble: (trouble: StreamTrouble) => void) => () => void;
+  /** Signs in again with a pasted token once the port refuses the page's (headless mode). */
+  readonly signIn?: SignInProps['onSignIn'];
 }
 
 const onTrouble = (trouble: StreamTrouble) =>
@@ -24,7 +26,7 @@ const onTrouble = (trouble: StreamTrouble) =>
   );
 
 /** The operator UI: header, grid or settings, details panel, exhaust dialog. */
-export function App({ api, subscribe }: AppProps) {
+export function App({ api, subscribe, signIn }: AppProps) {
   const connection = useFleetStore((s) => s.connection);
   const screen = useFleetStore((s) => s.screen);
   const empty = useFleetStore((s) => s.agents.size === 0);
@@ -33,7 +35,7 @@ export function App({ api, subscribe }: AppProps) {
   useEffect(() => startClock(), []);
   useEffect(() => subscribe(onTrouble), [subscribe]);
 
-  if (connection === 'signed_out') return <SignIn />;
+  if (connection === 'signed_out') return <SignIn {...(signIn ? { onSignIn: signIn } : {})} />;
   // Nothing of the fleet until the port has accepted the token and sent it.
   if (connection === 'loading') return <Connecting />;
   return (

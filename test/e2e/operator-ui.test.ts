@@ -37,6 +37,14 @@ async function post(server: Server, p: string, body?: unknown, token = server.ag
 
 const tile = (page: Page, id: string) => page.locator(`[data-agent-id="${id}"]`);
 
+/** Every URL in the tab's session history, as the browser keeps it (not only what the page can see). */
+async function historyUrls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { entries } = await cdp.send('Page.getNavigationHistory');
+  await cdp.detach();
+  return entries.map((entry) => entry.url);
+}
+
 // Skipped, with one line saying how to get a browser, only where none can be had (and never with CI=true).
 requireBrowserInCi(inject('chromium'));
 
@@ -69,8 +77,34 @@ describe.skipIf(inject('chromium') === null)('operator UI in Chromium', () => {
     fs.rmSync(mainDir, { recursive: true, force: true });
   });
 
-  it('takes the token from the fragment and removes it from the address bar', () => {
-    expect(page.url()).not.toContain('token=');
+  it('signs in with the printed one-time code; neither the address bar nor any history entry keeps it', async () => {
+    expect(server.ui).toMatch(/\/#code=[A-Za-z0-9_-]{43}$/);
+    const code = server.ui.split('#code=')[1]!;
+    expect(page.url()).toBe(`${server.url}/`);
+    expect(await page.evaluate(() => window.location.href)).not.toContain(code);
+    expect(await historyUrls(page)).not.toContainEqual(expect.stringContaining(code));
+    expect(await page.evaluate(() => window.sessionStorage.length)).toBe(1);
+  });
+
+  it('the printed link works once: opened again it says it was used, and the token field signs in, refusing the agent token with the reason', async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(server.ui);
+      await fresh.getByText(/^This sign-in link was already used/).waitFor();
+      expect(fresh.url()).toBe(`${server.url}/`);
+      await fresh.getByLabel('Operator token').fill(server.agentToken);
+      await fresh.getByRole('button', { name: 'Sign in' }).click();
+      await fresh.getByText("That is the agent token; Fleet Monitor's UI needs the operator token (Settings, or operator_token in tokens.json).").waitFor();
+      await fresh.getByLabel('Operator token').fill(server.operatorToken);
+      await fresh.getByRole('button', { name: 'Sign in' }).click();
+      await fresh.getByRole('button', { name: 'Settings' }).waitFor();
+      const urls = await historyUrls(fresh);
+      for (const secret of [server.ui.split('#code=')[1]!, server.operatorToken, server.agentToken]) {
+        expect(urls).not.toContainEqual(expect.stringContaining(secret));
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('heartbeats posted over HTTP appear in the grid without a reload', async () => {
@@ -266,7 +300,8 @@ describe.skipIf(inject('chromium') === null)('operator UI in Chromium', () => {
   it('a page with the agent token instead of the operator’s shows the sign-in message and why', async () => {
     const fresh = await browser.newPage();
     await fresh.goto(`${server.url}/#token=${server.agentToken}`);
-    await fresh.getByText('The link\'s token was refused: This endpoint needs the operator token.').waitFor();
+    await fresh.getByText("That is the agent token; Fleet Monitor's UI needs the operator token (Settings, or operator_token in tokens.json).").waitFor();
+    expect(fresh.url()).toBe(`${server.url}/`);
     expect(await fresh.getByRole('alert').textContent()).toContain('Sign in with the link Fleet Monitor printed');
     expect(await fresh.locator('[data-agent-id]').count()).toBe(0);
     expect(await fresh.getByRole('button', { name: 'Settings' }).count()).toBe(0);

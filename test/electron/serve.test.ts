@@ -58,6 +58,30 @@ describe('npm run serve (headless entry)', () => {
     check.close();
   });
 
+  it.each([
+    ['generated in tokens.json', {}],
+    ['from the environment', { FLEET_AGENT_TOKEN: 'agent-from-env-0123456789', FLEET_OPERATOR_TOKEN: 'operator-from-env-0123456789' }],
+  ])('with tokens %s, prints a one-time sign-in link and no token anywhere; the code is traded once', async (_source, env: Record<string, string>) => {
+    const dir = tempDir();
+    const serve = ServeProcess.start(['--port', '0'], { FLEET_DB: path.join(dir, 'fleet.db'), ...env });
+    const line = await serve.waitForLine(/^Fleet Monitor UI: /);
+    expect(line).toMatch(/^Fleet Monitor UI: http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]{43}$/);
+    const [base, code] = line.replace('Fleet Monitor UI: ', '').split('/#code=') as [string, string];
+    const trade = () => fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const first = await trade();
+    const tokens = env.FLEET_OPERATOR_TOKEN
+      ? { agent_token: env.FLEET_AGENT_TOKEN!, operator_token: env.FLEET_OPERATOR_TOKEN }
+      : (JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { agent_token: string; operator_token: string });
+    expect(await first.json()).toEqual({ token: tokens.operator_token });
+    expect((await trade()).status).toBe(401);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exit()).toBe(0);
+    const output = [...serve.stdout, ...serve.stderr].join('\n');
+    expect(output).toContain('Fleet Monitor stopped');
+    expect(output).not.toContain(tokens.operator_token);
+    expect(output).not.toContain(tokens.agent_token);
+  });
+
   it('a port already in use stops the start with one line saying what to do, exit 1', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

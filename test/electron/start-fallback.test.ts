@@ -60,7 +60,7 @@ describe('npm start fallback', () => {
   it('without a display: one line, then headless mode with the link to open; SIGTERM stops it cleanly', async () => {
     const { lines, code } = await startAndStop({ FLEET_DB: path.join(tempDir(), 'fleet.db') });
     expect(lines).toContain("Fleet Monitor: the desktop app can't start here (no display); running headless mode instead.");
-    expect(lines.find((l) => l.startsWith('Fleet Monitor UI: '))).toMatch(/^Fleet Monitor UI: http:\/\/127\.0\.0\.1:\d+\/#token=\S+$/);
+    expect(lines.find((l) => l.startsWith('Fleet Monitor UI: '))).toMatch(/^Fleet Monitor UI: http:\/\/127\.0\.0\.1:\d+\/#code=\S+$/);
     expect(code).toBe(0);
   }, 60_000);
 

@@ -595,9 +595,9 @@ describe('App connection states', () => {
     act(() => report!({ kind: 'unreachable' }));
     expect(screen.getAllByRole('status').some((el) => el.textContent === 'Reconnecting…')).toBe(true);
 
-    act(() => report!({ kind: 'signed_out', message: 'This endpoint needs the operator token' }));
+    act(() => report!({ kind: 'signed_out', message: "That is the agent token; Fleet Monitor's UI needs the operator token." }));
     expect(screen.getByRole('alert').textContent).toContain('Sign in with the link');
-    expect(screen.getByText("The link's token was refused: This endpoint needs the operator token.")).toBeTruthy();
+    expect(screen.getByText("That is the agent token; Fleet Monitor's UI needs the operator token.")).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Settings' })).toBeNull();
     vi.unstubAllGlobals();
   });

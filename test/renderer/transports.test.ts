@@ -25,11 +25,11 @@ async function follow(transport: HttpTransport, until: (deltas: AgentDelta[], tr
 
 describe('HttpTransport event stream', () => {
   it.each([
-    [401, 'The bearer token is not valid'],
-    [403, 'This endpoint needs the operator token'],
-  ])('a %i is a sign-out with the server’s message, and no retry', async (status, message) => {
+    [401, 'unauthorized', 'That token is not valid for this Fleet Monitor; paste the operator token (Settings, or operator_token in tokens.json).'],
+    [403, 'forbidden', "That is the agent token; Fleet Monitor's UI needs the operator token (Settings, or operator_token in tokens.json)."],
+  ])('a %i is a sign-out saying why the token was refused, and no retry', async (status, code, message) => {
     let calls = 0;
-    const transport = new HttpTransport('t', '', async () => (calls++, json(status, { error: { code: 'x', message } })));
+    const transport = new HttpTransport('t', '', async () => (calls++, json(status, { error: { code, message: 'from the server' } })));
     const { troubles } = await follow(transport, (_d, t) => t.length > 0);
     expect(troubles).toEqual([{ kind: 'signed_out', message }]);
     await new Promise((r) => setTimeout(r, 700));

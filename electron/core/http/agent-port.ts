@@ -16,6 +16,7 @@ import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
 import { allowedHosts, checkRequestOrigin, hasRepeatedHost, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route, type RouteContext } from './routes';
+import { answerNewCode, answerSession, SESSION_CODES_PATH, SESSION_PATH, SignInCodes } from './sign-in';
 import { StaticFiles } from './static-files';
 import { WriteBatch } from './write-batch';
 import { constantTimeEqual, createTokenCheck, type PortTokens, type TokenRole } from './tokens';
@@ -49,6 +50,8 @@ export interface AgentPort extends Disposable {
   readonly url: string;
   /** Whether the built UI is served at `/`. */
   readonly hasUi: boolean;
+  /** A link to the UI with a fresh one-time sign-in code (`…/#code=…`): never the operator token. */
+  signInUrl(): string;
   /** Stops accepting, ends event streams and closes every connection. */
   close(): Promise<void>;
 }
@@ -82,6 +85,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   const tokenRole = createTokenCheck(options.tokens);
   const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
+  const signInCodes = new SignInCodes(clock);
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
 
@@ -133,7 +137,14 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     // Outside the API there is nothing to authenticate for: just not found.
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
 
+    // The page trades a one-time code for the operator token: the code is its credential, not a bearer token.
+    if (url.pathname === SESSION_PATH) return answerSession(req, res, signInCodes, options.tokens.operatorToken);
+
     const role = authenticate(req);
+    if (url.pathname === SESSION_CODES_PATH) {
+      requireAccess(role, 'operator');
+      return answerNewCode(req, res, signInCodes, listening.settings!.url);
+    }
     if (url.pathname === '/v1/stream') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');
@@ -239,6 +250,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     port,
     url,
     hasUi: ui?.available ?? false,
+    signInUrl: () => `${url}/#code=${signInCodes.mint()}`,
     close,
     dispose: () => void close(),
   };

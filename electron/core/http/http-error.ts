@@ -6,6 +6,7 @@ import { FleetError, type ErrorCode } from '../../../shared/errors';
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,
   unauthorized: 401,
+  invalid_code: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -4,14 +4,15 @@ import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result }
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
 import { DeltaBuilder, PUSH_INTERVAL_MS } from '../../../shared/delta-builder';
 import { sleep } from '../../../shared/sleep';
+import { describeRefusal } from '../lib/sign-in-refusal';
 import { SseParser, type SseEvent } from './sse-parser';
 
 const RECONNECT_MS = [500, 1000, 2000, 5000];
 
 /**
  * Why the event stream stopped: the token is refused (401, or 403 for a token
- * that is not the operator's), which retrying won't mend; or the port can't be
- * reached right now, which it retries.
+ * that is not the operator's), which retrying won't mend, with what to tell
+ * the operator; or the port can't be reached right now, which it retries.
  */
 export type StreamTrouble = { readonly kind: 'signed_out'; readonly message: string } | { readonly kind: 'unreachable' };
 
@@ -111,7 +112,7 @@ export class HttpTransport implements FleetApi {
         const res = await this.fetchFn(`${this.base}/v1/stream?snapshot=pages`, { headers: this.headers(), signal });
         if (res.status === 401 || res.status === 403) {
           const json = (await res.json().catch(() => null)) as { error?: ErrorInfo } | null;
-          return onTrouble({ kind: 'signed_out', message: json?.error?.message ?? `The server answered ${res.status}` });
+          return onTrouble({ kind: 'signed_out', message: describeRefusal(res.status, json?.error) });
         }
         if (res.ok && res.body) {
           attempt = 0;
