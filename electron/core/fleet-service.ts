@@ -450,6 +450,33 @@ export class FleetService implements Disposable {
     });
   }
 
+  /**
+   * After the wall clock went back (or at start, when it may have gone back
+   * while we were down): every time recorded as past but now ahead of the
+   * clock — last heartbeat, status since, exhausted at, created at, a waiting
+   * fact's since — becomes now, so an agent's silence counts from now instead
+   * of waiting for the clock to catch up. Recovery times are targets and stay.
+   * Pending heartbeats are written first (by commit) and settled with the
+   * rest; each agent moved is announced once, as settled, and so cached.
+   * Returns how many agents moved.
+   */
+  settleFutureTimes(): number {
+    const now = this.clock.now();
+    return this.commit((changes) => {
+      const settled = new Map(this.agents.settleFutureTimes(now).map((agent) => [agent.id, agent]));
+      // A pending beat just written with a future time is announced as settled instead.
+      for (let i = changes.length - 1; i >= 0; i--) {
+        const change = changes[i]!;
+        if (change.type === 'upsert' && settled.has(change.agent.id)) changes.splice(i, 1);
+      }
+      for (const agent of settled.values()) {
+        this.beatCache.delete(agent.id);
+        changes.push({ type: 'upsert', agent, event: null });
+      }
+      return settled.size;
+    });
+  }
+
   /** Writes any pending heartbeats (so a clean stop loses none), then stops telling. */
   dispose(): void {
     if (this.db.open) this.flushHeartbeats();

@@ -79,6 +79,20 @@ export const HEARTBEAT_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agent
 export const RECOVERY_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_recovery_due
   WHERE status = 'exhausted' AND recovery_at <= ? ORDER BY recovery_at LIMIT ?`;
 
+/**
+ * After the wall clock went back, the recorded moments of the past that now lie
+ * ahead of `@now` become `@now` (min() keeps a NULL `exhausted_at` NULL). A
+ * full scan, run only at start and after a detected backward jump. Recovery
+ * times are targets, not records: they stay.
+ */
+export const SETTLE_FUTURE_SQL = `UPDATE agents SET
+    last_heartbeat = min(last_heartbeat, @now), status_since = min(status_since, @now),
+    exhausted_at = min(exhausted_at, @now), created_at = min(created_at, @now),
+    waiting = CASE WHEN json_extract(waiting, '$.since') > @now THEN json_set(waiting, '$.since', @now) ELSE waiting END
+  WHERE last_heartbeat > @now OR status_since > @now OR exhausted_at > @now OR created_at > @now
+    OR json_extract(waiting, '$.since') > @now
+  RETURNING ${COLUMNS}`;
+
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
   private readonly getStmt;
@@ -92,6 +106,7 @@ export class AgentRepository {
   private readonly touchStmt;
   private readonly touchUsageStmt;
   private readonly countByStatusStmt;
+  private readonly settleFutureStmt;
 
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
@@ -121,6 +136,7 @@ export class AgentRepository {
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
     this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
+    this.settleFutureStmt = db.prepare<[{ now: number }], AgentRow>(SETTLE_FUTURE_SQL);
   }
 
   get(id: string): Agent | undefined {
@@ -180,5 +196,10 @@ export class AgentRepository {
   /** Exhausted agents whose recovery time is at or before `now`, earliest first. */
   recoveryDue(now: number, limit: number): Agent[] {
     return this.recoveryDueStmt.all(now, limit).map(toAgent);
+  }
+
+  /** Moves every recorded past moment later than `now` back to `now` (see {@link SETTLE_FUTURE_SQL}); returns the agents it changed. */
+  settleFutureTimes(now: number): Agent[] {
+    return this.settleFutureStmt.all({ now }).map(toAgent);
   }
 }
