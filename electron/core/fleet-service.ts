@@ -425,7 +425,8 @@ export class FleetService implements Disposable {
 
   /**
    * One sweep, in one transaction: agents not offline whose last heartbeat is
-   * before `heartbeatCutoff` go offline (skipped when the cutoff is null, i.e.
+   * before `heartbeatCutoff` (from the rules' `heartbeatCutoff`) go offline
+   * (skipped when the cutoff is null, i.e.
    * everyone is still within a grace period), then exhausted agents whose
    * recovery time has come go back to idle. Only due agents are read, through
    * the partial indexes.

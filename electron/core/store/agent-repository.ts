@@ -73,6 +73,9 @@ function toParams(agent: Agent) {
 /**
  * The sweeper's two questions. `INDEXED BY` makes SQLite refuse to run them at
  * all rather than fall back to a full scan if the partial index stops fitting.
+ * They state the rules of `isHeartbeatOverdue` (with the cutoff from
+ * `heartbeatCutoff`) and `isRecoveryDue` in shared/state-machine.ts, which
+ * stay the authority: sweep-rule.property.test.ts holds the two equal.
  */
 export const HEARTBEAT_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_heartbeat_due
   WHERE status <> 'offline' AND last_heartbeat < ? ORDER BY last_heartbeat LIMIT ?`;
