@@ -65,8 +65,8 @@ export class Sweeper implements Disposable {
   private graceFrom: number;
   private lastWall: number;
   private lastMono: number;
-  /** Set when times ahead of the clock may exist (start, backward jump) until they are settled. */
-  private settleDue = false;
+  /** While times ahead of the clock may exist (after start, a backward jump): where settling goes on. */
+  private settleFrom: number | null = null;
   private readonly jumpThresholdMs: number;
   private readonly stallThresholdMs: number;
 
@@ -91,7 +91,7 @@ export class Sweeper implements Disposable {
   start(): void {
     if (this.handle !== undefined) return;
     this.resetGrace();
-    this.settleDue = true;
+    this.settleFrom = 0;
     this.safely(() => this.settle());
     this.handle = this.timers.setInterval(() => this.safely(() => this.tick()), this.options.intervalMs);
   }
@@ -122,7 +122,7 @@ export class Sweeper implements Disposable {
     this.lastMono = mono;
     // A paused or blocked process moves both clocks alike, so only the tick's lateness shows it.
     if (Math.abs(skew) >= this.jumpThresholdMs || late >= this.stallThresholdMs) this.graceFrom = wall;
-    if (skew <= -this.jumpThresholdMs) this.settleDue = true;
+    if (skew <= -this.jumpThresholdMs) this.settleFrom = 0;
     this.settle();
     return this.service.sweep(heartbeatCutoff(wall, this.options.heartbeatTimeoutMs, this.graceFrom));
   }
@@ -133,11 +133,14 @@ export class Sweeper implements Disposable {
     this.handle = undefined;
   }
 
-  /** Settles times ahead of the clock when due; a failure leaves it due for the next tick. */
+  /**
+   * Settles one batch of times ahead of the clock while any may be left; the
+   * rest wait for the next ticks (until settled, such an agent's deadline is
+   * only later, never earlier). A failure leaves the batch for the next tick.
+   */
   private settle(): void {
-    if (!this.settleDue) return;
-    this.service.settleFutureTimes();
-    this.settleDue = false;
+    if (this.settleFrom === null) return;
+    this.settleFrom = this.service.settleFutureTimes(this.settleFrom).next;
   }
 
   private safely(work: () => unknown): void {

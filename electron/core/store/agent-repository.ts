@@ -84,17 +84,21 @@ export const RECOVERY_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents
 
 /**
  * After the wall clock went back, the recorded moments of the past that now lie
- * ahead of `@now` become `@now` (min() keeps a NULL `exhausted_at` NULL). A
- * full scan, run only at start and after a detected backward jump. Recovery
- * times are targets, not records: they stay.
+ * ahead of `@now` become `@now` (min() keeps a NULL `exhausted_at` NULL), for
+ * at most `@limit` agents from rowid `@after` on, in rowid order so the next
+ * batch starts where this one ended. Run only at start and after a detected
+ * backward jump; batched because a jump can move every agent of a large fleet.
+ * Recovery times are targets, not records: they stay.
  */
 export const SETTLE_FUTURE_SQL = `UPDATE agents SET
     last_heartbeat = min(last_heartbeat, @now), status_since = min(status_since, @now),
     exhausted_at = min(exhausted_at, @now), created_at = min(created_at, @now),
     waiting = CASE WHEN json_extract(waiting, '$.since') > @now THEN json_set(waiting, '$.since', @now) ELSE waiting END
-  WHERE last_heartbeat > @now OR status_since > @now OR exhausted_at > @now OR created_at > @now
-    OR json_extract(waiting, '$.since') > @now
-  RETURNING ${COLUMNS}`;
+  WHERE rowid IN (SELECT rowid FROM agents
+    WHERE rowid > @after AND (last_heartbeat > @now OR status_since > @now OR exhausted_at > @now OR created_at > @now
+      OR json_extract(waiting, '$.since') > @now)
+    ORDER BY rowid LIMIT @limit)
+  RETURNING rowid AS settled_rowid, ${COLUMNS}`;
 
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
@@ -139,7 +143,7 @@ export class AgentRepository {
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
     this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
-    this.settleFutureStmt = db.prepare<[{ now: number }], AgentRow>(SETTLE_FUTURE_SQL);
+    this.settleFutureStmt = db.prepare<[{ now: number; after: number; limit: number }], AgentRow & { settled_rowid: number }>(SETTLE_FUTURE_SQL);
   }
 
   get(id: string): Agent | undefined {
@@ -201,8 +205,15 @@ export class AgentRepository {
     return this.recoveryDueStmt.all(now, limit).map(toAgent);
   }
 
-  /** Moves every recorded past moment later than `now` back to `now` (see {@link SETTLE_FUTURE_SQL}); returns the agents it changed. */
-  settleFutureTimes(now: number): Agent[] {
-    return this.settleFutureStmt.all({ now }).map(toAgent);
+  /**
+   * Moves the recorded past moments later than `now` back to `now`, for at most
+   * `limit` agents after the cursor `after` (0: from the first); see
+   * {@link SETTLE_FUTURE_SQL}. Returns the agents it changed and the cursor to
+   * go on from, null when none is left.
+   */
+  settleFutureTimes(now: number, after: number, limit: number): { agents: Agent[]; next: number | null } {
+    const rows = this.settleFutureStmt.all({ now, after, limit });
+    const next = rows.length < limit ? null : rows.reduce((last, row) => Math.max(last, row.settled_rowid), after);
+    return { agents: rows.map(toAgent), next };
   }
 }

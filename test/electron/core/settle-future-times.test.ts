@@ -31,7 +31,7 @@ describe('FleetService.settleFutureTimes', () => {
 
     clock.setWall(clock.now() - HOUR);
     const now = clock.now();
-    expect(service.settleFutureTimes()).toBe(3);
+    expect(service.settleFutureTimes()).toEqual({ settled: 3, next: null });
 
     const rows = new AgentRepository(fleet.db);
     for (const id of ['beating', 'exhausted', 'waiting']) {
@@ -63,11 +63,31 @@ describe('FleetService.settleFutureTimes', () => {
     clock.setWall(clock.now() - 5_000);
     const now = clock.now();
     const old = service.get('old');
-    expect(service.settleFutureTimes()).toBe(1);
+    expect(service.settleFutureTimes()).toEqual({ settled: 1, next: null });
     expect(service.get('old')).toEqual(old);
     expect(times(service.get('fresh')).filter((t) => t !== null)).toEqual([now, now, now]);
     const before = fleet.batches.length;
-    expect(service.settleFutureTimes()).toBe(0);
+    expect(service.settleFutureTimes()).toEqual({ settled: 0, next: null });
     expect(fleet.batches.length).toBe(before);
+  });
+
+  it('settles a large fleet in batches, each going on where the last ended', () => {
+    fleet = createFleet();
+    const { service, clock } = fleet;
+    for (const id of ['a', 'b', 'c']) service.recordHeartbeat(id);
+    clock.advance(10_000);
+    for (const id of ['d', 'e', 'f']) service.recordHeartbeat(id);
+    service.recordHeartbeat('a');
+    clock.setWall(clock.now() - 5_000);
+    // Ahead of the clock now: a, d, e, f (b and c beat 10 s before the jump).
+    const first = service.settleFutureTimes(0, 2);
+    expect(first.settled).toBe(2);
+    expect(first.next).not.toBeNull();
+    const second = service.settleFutureTimes(first.next!, 2);
+    expect(second.settled).toBe(2);
+    expect(service.settleFutureTimes(second.next!, 2)).toEqual({ settled: 0, next: null });
+    const now = clock.now();
+    for (const agent of service.list()) expect(agent.lastHeartbeat, agent.id).toBeLessThanOrEqual(now);
+    expect(service.list().filter((a) => a.lastHeartbeat === now).map((a) => a.id)).toEqual(['a', 'd', 'e', 'f']);
   });
 });

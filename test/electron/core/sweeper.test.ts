@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SETTLE_BATCH } from '../../../electron/core/fleet-service';
 import { Sweeper } from '../../../electron/core/sweeper';
 import { FakeTimers } from '../../support/fake-clock';
 import { createFleet, TIMEOUT_MS } from '../../support/fleet-fixture';
@@ -239,6 +240,18 @@ describe('Sweeper', () => {
       expect(s.service.get('ex').recoveryAt).toBe(recoveryAt);
     });
 
+    it('a fleet larger than one batch is settled over the following ticks', () => {
+      s.sweeper.start();
+      const ids = Array.from({ length: SETTLE_BATCH + 500 }, (_, i) => `a${i}`);
+      for (const id of ids) s.service.recordHeartbeat(id);
+      s.clock.setWall(s.clock.now() - HOUR);
+      const ahead = () => s.service.list().filter((a) => a.lastHeartbeat! > s.clock.now()).length;
+      s.timers.advance(INTERVAL);
+      expect(ahead()).toBe(500);
+      s.timers.advance(INTERVAL);
+      expect(ahead()).toBe(0);
+    });
+
     it('times set ahead of the clock while the monitor was down are settled at start', () => {
       s.service.recordHeartbeat('a1');
       s.clock.setWall(s.clock.now() - HOUR);
@@ -258,7 +271,7 @@ describe('Sweeper', () => {
         if (calls === 1) throw new Error('disk full');
         return { wentOffline: 0, recovered: 0 };
       },
-      settleFutureTimes: () => 0,
+      settleFutureTimes: () => ({ settled: 0, next: null }),
     };
     const sweeper = new Sweeper(flaky, s.clock, s.timers, {
       intervalMs: INTERVAL,
