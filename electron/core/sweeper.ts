@@ -112,7 +112,11 @@ export class Sweeper implements Disposable {
     return this.graceFrom;
   }
 
-  /** One sweep. Public so tests and the shell can run it outside the timer. */
+  /**
+   * One sweep. Public so tests and the shell can run it outside the timer;
+   * whoever runs it, a tick coming the stall threshold later than its
+   * interval after the last one is a grace moment.
+   */
   tick(): SweepResult {
     const wall = this.clock.now();
     const mono = this.clock.monotonic();
