@@ -131,16 +131,33 @@ export function applyOperation<T extends StatusFields>(
 }
 
 /**
+ * The sweep's heartbeat cutoff: an agent not offline is overdue exactly when
+ * its last heartbeat is strictly before it (the store asks `last_heartbeat < cutoff`
+ * of its index). With a grace moment (a start, a resume, a stall, a clock jump),
+ * deadlines count from max(last heartbeat, grace moment); null means the grace
+ * moment is itself within the timeout, so nobody is overdue.
+ */
+export function heartbeatCutoff(now: number, timeoutMs: number, graceFrom?: number): number | null {
+  const cutoff = now - timeoutMs;
+  return graceFrom !== undefined && graceFrom >= cutoff ? null : cutoff;
+}
+
+/**
  * Whether the heartbeat timeout applies: any status but offline, with no
- * heartbeat ever or one more than `timeoutMs` ago (strictly).
+ * heartbeat ever or one more than `timeoutMs` ago (strictly); with
+ * `graceFrom`, silence counts from max(last heartbeat, graceFrom). The
+ * sweep's query states the same rule through {@link heartbeatCutoff}; a
+ * property test holds the two equal.
  */
 export function isHeartbeatOverdue(
   agent: StatusFields,
   now: number,
   timeoutMs: number = DEFAULT_HEARTBEAT_TIMEOUT_S * 1000,
+  graceFrom?: number,
 ): boolean {
   if (agent.status === 'offline') return false;
-  return agent.lastHeartbeat === null || now - agent.lastHeartbeat > timeoutMs;
+  const cutoff = heartbeatCutoff(now, timeoutMs, graceFrom);
+  return cutoff !== null && (agent.lastHeartbeat === null || agent.lastHeartbeat < cutoff);
 }
 
 /** Whether an exhausted agent's recovery time has come (`now >= recoveryAt`). */
@@ -149,8 +166,8 @@ export function isRecoveryDue(agent: StatusFields, now: number): boolean {
 }
 
 /** The heartbeat-timeout check: offline when overdue, else unchanged. */
-export function checkHeartbeatTimeout<T extends StatusFields>(agent: T, now: number, timeoutMs?: number): TransitionResult<T> {
-  return isHeartbeatOverdue(agent, now, timeoutMs)
+export function checkHeartbeatTimeout<T extends StatusFields>(agent: T, now: number, timeoutMs?: number, graceFrom?: number): TransitionResult<T> {
+  return isHeartbeatOverdue(agent, now, timeoutMs, graceFrom)
     ? applyOperation(agent, { kind: 'offline' }, now)
     : { agent, statusChanged: false, recorded: false };
 }

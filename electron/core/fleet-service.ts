@@ -75,6 +75,18 @@ export interface ActivityReport {
   readonly detail?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** What one {@link FleetService.settleFutureTimes} call did, and where the next one goes on (null: done). */
+export interface SettleResult {
+  readonly settled: number;
+  readonly next: number | null;
+}
+
+/**
+ * Agents settled per call: some 40 ms of work when all of them move (a whole
+ * fleet beating through a backward jump), so 100,000 agents settle over 50 ticks.
+ */
+export const SETTLE_BATCH = 2_000;
+
 /** What one sweep did. */
 export interface SweepResult {
   readonly wentOffline: number;
@@ -462,7 +474,8 @@ export class FleetService implements Disposable {
 
   /**
    * One sweep, in one transaction: agents not offline whose last heartbeat is
-   * before `heartbeatCutoff` go offline (skipped when the cutoff is null, i.e.
+   * before `heartbeatCutoff` (from the rules' `heartbeatCutoff`) go offline
+   * (skipped when the cutoff is null, i.e.
    * everyone is still within a grace period), then exhausted agents whose
    * recovery time has come go back to idle. Only due agents are read, through
    * the partial indexes.
@@ -484,6 +497,36 @@ export class FleetService implements Disposable {
         recovered++;
       }
       return { wentOffline, recovered };
+    });
+  }
+
+  /**
+   * After the wall clock went back (or at start, when it may have gone back
+   * while we were down): every time recorded as past but now ahead of the
+   * clock — last heartbeat, status since, exhausted at, created at, a waiting
+   * fact's since — becomes now, so an agent's silence counts from now instead
+   * of waiting for the clock to catch up. Recovery times are targets and stay.
+   * At most `limit` agents per call, from `cursor` on (0: the first), so a
+   * large fleet is settled over several calls without holding the loop up;
+   * `next` is where to go on, null when done. Pending heartbeats are written
+   * first (by commit) and settled with the rest; each agent moved is
+   * announced once, as settled, and so cached.
+   */
+  settleFutureTimes(cursor = 0, limit = SETTLE_BATCH): SettleResult {
+    const now = this.clock.now();
+    return this.commit((changes) => {
+      const { agents, next } = this.agents.settleFutureTimes(now, cursor, limit);
+      const settled = new Map(agents.map((agent) => [agent.id, agent]));
+      // A pending beat just written with a future time is announced as settled instead.
+      for (let i = changes.length - 1; i >= 0; i--) {
+        const change = changes[i]!;
+        if (change.type === 'upsert' && settled.has(change.agent.id)) changes.splice(i, 1);
+      }
+      for (const agent of agents) {
+        this.beatCache.delete(agent.id);
+        changes.push({ type: 'upsert', agent, event: null });
+      }
+      return { settled: agents.length, next };
     });
   }
 

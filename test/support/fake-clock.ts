@@ -3,8 +3,9 @@ import type { TimerHost } from '../../electron/core/sweeper';
 
 /**
  * A clock the test moves by hand. `advance` moves wall and monotonic time
- * together, as when the machine runs; `suspend` moves only the wall clock,
- * as when it sleeps; `setWall` jumps the wall clock alone.
+ * together, as when the machine runs (or the process is paused: then no timer
+ * fires until {@link FakeTimers.advance} is next called); `suspend` moves only
+ * the wall clock, as when it sleeps; `setWall` jumps the wall clock alone.
  */
 export class FakeClock implements Clock {
   private wall: number;
@@ -57,14 +58,19 @@ export class FakeTimers implements TimerHost {
     return this.intervals.size;
   }
 
-  /** Advances the clock by `ms` in steps, firing each interval when due. */
+  /**
+   * Advances the clock by `ms` in steps, firing each interval when due. An
+   * interval already overdue (the clock was moved past it without firing, as
+   * when the process is paused) fires once at once and is rescheduled from
+   * then, as Node does.
+   */
   advance(ms: number): void {
     const end = this.clock.monotonic() + ms;
     for (;;) {
       const due = [...this.intervals.values()].filter((t) => t.next <= end).sort((a, b) => a.next - b.next)[0];
       if (!due) break;
-      this.clock.advance(due.next - this.clock.monotonic());
-      due.next += due.ms;
+      if (due.next > this.clock.monotonic()) this.clock.advance(due.next - this.clock.monotonic());
+      due.next = this.clock.monotonic() + due.ms;
       due.fn();
     }
     this.clock.advance(end - this.clock.monotonic());

@@ -73,11 +73,32 @@ function toParams(agent: Agent) {
 /**
  * The sweeper's two questions. `INDEXED BY` makes SQLite refuse to run them at
  * all rather than fall back to a full scan if the partial index stops fitting.
+ * They state the rules of `isHeartbeatOverdue` (with the cutoff from
+ * `heartbeatCutoff`) and `isRecoveryDue` in shared/state-machine.ts, which
+ * stay the authority: sweep-rule.property.test.ts holds the two equal.
  */
 export const HEARTBEAT_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_heartbeat_due
   WHERE status <> 'offline' AND last_heartbeat < ? ORDER BY last_heartbeat LIMIT ?`;
 export const RECOVERY_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_recovery_due
   WHERE status = 'exhausted' AND recovery_at <= ? ORDER BY recovery_at LIMIT ?`;
+
+/**
+ * After the wall clock went back, the recorded moments of the past that now lie
+ * ahead of `@now` become `@now` (min() keeps a NULL `exhausted_at` NULL), for
+ * at most `@limit` agents from rowid `@after` on, in rowid order so the next
+ * batch starts where this one ended. Run only at start and after a detected
+ * backward jump; batched because a jump can move every agent of a large fleet.
+ * Recovery times are targets, not records: they stay.
+ */
+export const SETTLE_FUTURE_SQL = `UPDATE agents SET
+    last_heartbeat = min(last_heartbeat, @now), status_since = min(status_since, @now),
+    exhausted_at = min(exhausted_at, @now), created_at = min(created_at, @now),
+    waiting = CASE WHEN json_extract(waiting, '$.since') > @now THEN json_set(waiting, '$.since', @now) ELSE waiting END
+  WHERE rowid IN (SELECT rowid FROM agents
+    WHERE rowid > @after AND (last_heartbeat > @now OR status_since > @now OR exhausted_at > @now OR created_at > @now
+      OR json_extract(waiting, '$.since') > @now)
+    ORDER BY rowid LIMIT @limit)
+  RETURNING rowid AS settled_rowid, ${COLUMNS}`;
 
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
@@ -93,6 +114,7 @@ export class AgentRepository {
   private readonly touchUsageStmt;
   private readonly countByStatusStmt;
   private readonly pageStmt;
+  private readonly settleFutureStmt;
 
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
@@ -124,6 +146,7 @@ export class AgentRepository {
     this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
     // Keyset pages: each is one short walk of the primary key, however deep into the fleet it starts.
     this.pageStmt = db.prepare<[string, number], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id > ? ORDER BY id LIMIT ?`);
+    this.settleFutureStmt = db.prepare<[{ now: number; after: number; limit: number }], AgentRow & { settled_rowid: number }>(SETTLE_FUTURE_SQL);
   }
 
   get(id: string): Agent | undefined {
@@ -188,5 +211,17 @@ export class AgentRepository {
   /** Exhausted agents whose recovery time is at or before `now`, earliest first. */
   recoveryDue(now: number, limit: number): Agent[] {
     return this.recoveryDueStmt.all(now, limit).map(toAgent);
+  }
+
+  /**
+   * Moves the recorded past moments later than `now` back to `now`, for at most
+   * `limit` agents after the cursor `after` (0: from the first); see
+   * {@link SETTLE_FUTURE_SQL}. Returns the agents it changed and the cursor to
+   * go on from, null when none is left.
+   */
+  settleFutureTimes(now: number, after: number, limit: number): { agents: Agent[]; next: number | null } {
+    const rows = this.settleFutureStmt.all({ now, after, limit });
+    const next = rows.length < limit ? null : rows.reduce((last, row) => Math.max(last, row.settled_rowid), after);
+    return { agents: rows.map(toAgent), next };
   }
 }

@@ -29,6 +29,8 @@ interface Model {
   lastTickWall: number;
   lastTickMono: number;
   graceFrom: number;
+  /** How late a tick must be to count as a stall (the sweeper's `stallThresholdMs`). */
+  stallMs: number;
   agents: Map<string, ModelAgent>;
 }
 
@@ -37,11 +39,14 @@ type Real = Fleet & { readonly sweeper: Sweeper };
 /** What a step returned: the resulting status, or the error's code and message. */
 type Outcome = string;
 
-function createReal(groupCommit: boolean): Real {
+const INTERVAL_MS = 1000;
+
+function createReal(groupCommit: boolean, stallThresholdMs: number): Real {
   const fleet = createFleet({ groupCommit });
   const sweeper = new Sweeper(fleet.service, fleet.clock, new FakeTimers(fleet.clock), {
-    intervalMs: 1000,
+    intervalMs: INTERVAL_MS,
     heartbeatTimeoutMs: TIMEOUT_MS,
+    stallThresholdMs,
   });
   sweeper.start();
   return { ...fleet, sweeper };
@@ -62,7 +67,17 @@ function modelAgent(m: Model, id: string, register: boolean): ModelAgent | undef
 }
 
 function modelTick(m: Model): void {
-  if (Math.abs(m.wall - m.lastTickWall - (m.mono - m.lastTickMono)) >= 2000) m.graceFrom = m.wall;
+  const skew = m.wall - m.lastTickWall - (m.mono - m.lastTickMono);
+  // Ticks come every interval; a later one means the process did not run (a stall).
+  const late = m.mono - m.lastTickMono - INTERVAL_MS;
+  if (Math.abs(skew) >= 2000 || late >= m.stallMs) m.graceFrom = m.wall;
+  // After the wall clock went back, recorded moments ahead of it are now.
+  if (skew <= -2000) {
+    for (const a of m.agents.values()) {
+      a.lastHeartbeat = Math.min(a.lastHeartbeat, m.wall);
+      if (a.exhaustedAt !== null) a.exhaustedAt = Math.min(a.exhaustedAt, m.wall);
+    }
+  }
   m.lastTickWall = m.wall;
   m.lastTickMono = m.mono;
   for (const a of m.agents.values()) {
@@ -178,12 +193,14 @@ describe.each([
   it('agree on every step of random operation sequences', () => {
     const numRuns = Number(process.env.FC_NUM_RUNS ?? 2000);
     let sequences = 0;
+    // No stall detection (every advance is time the process ran), the default 2 s, or in between.
+    const stallMs = fc.constantFrom(Number.POSITIVE_INFINITY, 2_000, 60_000);
     fc.assert(
-      fc.property(fc.commands(commands, { maxCommands: 60 }), (cmds) => {
+      fc.property(stallMs, fc.commands(commands, { maxCommands: 60 }), (stall, cmds) => {
         sequences++;
-        const real = createReal(groupCommit);
+        const real = createReal(groupCommit, stall);
         const t = real.clock.now();
-        const model: Model = { wall: t, mono: 0, lastTickWall: t, lastTickMono: 0, graceFrom: t, agents: new Map() };
+        const model: Model = { wall: t, mono: 0, lastTickWall: t, lastTickMono: 0, graceFrom: t, stallMs: stall, agents: new Map() };
         try {
           fc.modelRun(() => ({ model, real }), cmds);
         } finally {
