@@ -79,6 +79,10 @@ export const HEARTBEAT_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agent
 export const RECOVERY_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_recovery_due
   WHERE status = 'exhausted' AND recovery_at <= ? ORDER BY recovery_at LIMIT ?`;
 
+/** Retention's question: who has been offline since before the cutoff, longest first (a range over a partial index). */
+export const OFFLINE_SINCE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_offline_since
+  WHERE status = 'offline' AND status_since < ? ORDER BY status_since LIMIT ?`;
+
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
   private readonly getStmt;
@@ -92,6 +96,8 @@ export class AgentRepository {
   private readonly touchStmt;
   private readonly touchUsageStmt;
   private readonly countByStatusStmt;
+  private readonly offlineSinceStmt;
+  private readonly idsAfterStmt;
 
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
@@ -121,6 +127,8 @@ export class AgentRepository {
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
     this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
+    this.offlineSinceStmt = db.prepare<[number, number], AgentRow>(OFFLINE_SINCE_SQL);
+    this.idsAfterStmt = db.prepare<[string, number], string>('SELECT id FROM agents WHERE id > ? ORDER BY id LIMIT ?').pluck();
   }
 
   get(id: string): Agent | undefined {
@@ -180,5 +188,15 @@ export class AgentRepository {
   /** Exhausted agents whose recovery time is at or before `now`, earliest first. */
   recoveryDue(now: number, limit: number): Agent[] {
     return this.recoveryDueStmt.all(now, limit).map(toAgent);
+  }
+
+  /** Offline agents whose status is older than `cutoff` (epoch ms), longest offline first. */
+  offlineSince(cutoff: number, limit: number): Agent[] {
+    return this.offlineSinceStmt.all(cutoff, limit).map(toAgent);
+  }
+
+  /** Up to `limit` agent ids after `cursor` in id order (SQLite's, so the cursor is only ever compared there); '' starts. */
+  idsAfter(cursor: string, limit: number): string[] {
+    return this.idsAfterStmt.all(cursor, limit);
   }
 }

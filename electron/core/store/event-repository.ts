@@ -27,10 +27,24 @@ function toEvent(row: EventRow): StatusEvent {
   };
 }
 
+/**
+ * Retention's deletes, each bounded by a LIMIT and walking one index (`INDEXED
+ * BY`: SQLite refuses to run them rather than scan the table if the index stops
+ * fitting). Age: the oldest events of all, through `status_events_at`. Count:
+ * one agent's events after its newest `keep`, through `status_events_agent_at`
+ * in the order history is read, so what stays is what `history()` shows first.
+ */
+export const EVENTS_BEFORE_SQL = `DELETE FROM status_events WHERE id IN (
+  SELECT id FROM status_events INDEXED BY status_events_at WHERE at < ? ORDER BY at, id LIMIT ?)`;
+export const EVENTS_BEYOND_SQL = `DELETE FROM status_events WHERE id IN (
+  SELECT id FROM status_events INDEXED BY status_events_agent_at WHERE agent_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?)`;
+
 /** Appends to and reads `status_events`. Statements are prepared once. */
 export class EventRepository {
   private readonly insertStmt;
   private readonly historyStmt;
+  private readonly deleteBeforeStmt;
+  private readonly deleteBeyondStmt;
 
   constructor(db: SqliteDatabase) {
     this.insertStmt = db.prepare(
@@ -41,6 +55,8 @@ export class EventRepository {
       `SELECT id, agent_id, from_status, to_status, cause, at, detail FROM status_events
        WHERE agent_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
     );
+    this.deleteBeforeStmt = db.prepare<[number, number]>(EVENTS_BEFORE_SQL);
+    this.deleteBeyondStmt = db.prepare<[string, number, number]>(EVENTS_BEYOND_SQL);
   }
 
   /** Appends one event and returns it with its id. */
@@ -59,5 +75,15 @@ export class EventRepository {
   /** The agent's most recent `limit` events, newest first. */
   history(agentId: string, limit: number): StatusEvent[] {
     return this.historyStmt.all(agentId, limit).map(toEvent);
+  }
+
+  /** Deletes up to `limit` events older than `cutoff` (epoch ms), oldest first; returns how many. */
+  deleteBefore(cutoff: number, limit: number): number {
+    return this.deleteBeforeStmt.run(cutoff, limit).changes;
+  }
+
+  /** Deletes up to `limit` of the agent's events beyond its newest `keep` (newest of them first); returns how many. */
+  deleteBeyond(agentId: string, keep: number, limit: number): number {
+    return this.deleteBeyondStmt.run(agentId, limit, keep).changes;
   }
 }
