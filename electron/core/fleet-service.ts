@@ -389,6 +389,79 @@ export class FleetService implements Disposable {
     return agent;
   }
 
+  /*
+   * Retention (see retention.ts): each call is one bounded write through
+   * `commit`, so it never runs inside a group's open transaction, writes the
+   * pending heartbeats first and announces what it removed like any write.
+   */
+
+  /**
+   * Forgets up to `limit` agents offline since before `cutoff` (epoch ms),
+   * longest offline first: each deleted with its history and announced as a
+   * `removed` change, exactly as {@link forget}. Returns them as they were.
+   */
+  forgetOfflineSince(cutoff: number, limit: number): Agent[] {
+    return this.commit((changes) => {
+      // Read after the pending heartbeats were written; an offline agent has none
+      // (its first beat moves it to idle and commits at once), and the commit leaves none.
+      const gone = this.agents.offlineSince(cutoff, limit);
+      for (const agent of gone) {
+        this.beatCache.delete(agent.id);
+        this.agents.delete(agent.id);
+        changes.push({ type: 'removed', agentId: agent.id });
+      }
+      return gone;
+    });
+  }
+
+  /** Deletes up to `limit` status events older than `cutoff` (epoch ms), oldest first; returns how many. */
+  pruneHistoryBefore(cutoff: number, limit: number): number {
+    return this.commit(() => this.events.deleteBefore(cutoff, limit));
+  }
+
+  /**
+   * Deletes, agent by agent in the order given, each one's events beyond its
+   * newest `keep`, at most `limit` rows in all. `done` counts the agents at
+   * the front of `ids` that now keep at most `keep`; the rest wait for another call.
+   */
+  pruneHistoryBeyond(ids: readonly string[], keep: number, limit: number): { deleted: number; done: number } {
+    return this.commit(() => {
+      let deleted = 0;
+      let done = 0;
+      for (const id of ids) {
+        const budget = limit - deleted;
+        const n = this.events.deleteBeyond(id, keep, budget);
+        deleted += n;
+        if (n === budget) break; // maybe more beyond: this agent again next call
+        done++;
+      }
+      return { deleted, done };
+    });
+  }
+
+  /** Up to `limit` agent ids after `cursor` in the database's id order ('' starts): retention's walk over every agent. */
+  agentIdsAfter(cursor: string, limit: number): string[] {
+    return this.agents.idsAfter(cursor, limit);
+  }
+
+  /**
+   * Gives up to `pages` free pages back to the file system (`PRAGMA
+   * incremental_vacuum`; a no-op unless the file is in incremental mode).
+   * Returns by how many pages the file shrank and how many free pages are left.
+   */
+  reclaimSpace(pages: number): { shrunk: number; free: number } {
+    if (!Number.isSafeInteger(pages) || pages < 1) throw new RangeError(`pages must be a positive integer, got ${pages}`);
+    return this.commit(() => {
+      const before = this.pageCount('page_count');
+      this.db.exec(`PRAGMA incremental_vacuum(${pages})`);
+      return { shrunk: before - this.pageCount('page_count'), free: this.pageCount('freelist_count') };
+    });
+  }
+
+  private pageCount(pragma: 'page_count' | 'freelist_count'): number {
+    return this.db.pragma(pragma, { simple: true }) as number;
+  }
+
   /** Every agent, ordered by id (heartbeats not yet written included). */
   list(): Agent[] {
     const rows = this.agents.list();
