@@ -390,9 +390,10 @@ export class FleetService implements Disposable {
   }
 
   /*
-   * Retention (see retention.ts): each call is one bounded write through
-   * `commit`, so it never runs inside a group's open transaction, writes the
-   * pending heartbeats first and announces what it removed like any write.
+   * Retention (see retention.ts): each write is one bounded transaction through
+   * `commit`, never inside a group (a lost group would take the deletes back
+   * after retention counted them), writing the pending heartbeats first and
+   * announcing what it removed like any write.
    */
 
   /**
@@ -401,7 +402,7 @@ export class FleetService implements Disposable {
    * `removed` change, exactly as {@link forget}. Returns them as they were.
    */
   forgetOfflineSince(cutoff: number, limit: number): Agent[] {
-    return this.commit((changes) => {
+    return this.retentionCommit((changes) => {
       // Read after the pending heartbeats were written; an offline agent has none
       // (its first beat moves it to idle and commits at once), and the commit leaves none.
       const gone = this.agents.offlineSince(cutoff, limit);
@@ -414,29 +415,19 @@ export class FleetService implements Disposable {
     });
   }
 
-  /** Deletes up to `limit` status events older than `cutoff` (epoch ms), oldest first; returns how many. */
-  pruneHistoryBefore(cutoff: number, limit: number): number {
-    return this.commit(() => this.events.deleteBefore(cutoff, limit));
+  /** Deletes up to `limit` status events older than `cutoff` (epoch ms), oldest first; returns whose each one was. */
+  pruneHistoryBefore(cutoff: number, limit: number): string[] {
+    return this.retentionCommit(() => this.events.deleteBefore(cutoff, limit));
   }
 
-  /**
-   * Deletes, agent by agent in the order given, each one's events beyond its
-   * newest `keep`, at most `limit` rows in all. `done` counts the agents at
-   * the front of `ids` that now keep at most `keep`; the rest wait for another call.
-   */
-  pruneHistoryBeyond(ids: readonly string[], keep: number, limit: number): { deleted: number; done: number } {
-    return this.commit(() => {
-      let deleted = 0;
-      let done = 0;
-      for (const id of ids) {
-        const budget = limit - deleted;
-        const n = this.events.deleteBeyond(id, keep, budget);
-        deleted += n;
-        if (n === budget) break; // maybe more beyond: this agent again next call
-        done++;
-      }
-      return { deleted, done };
-    });
+  /** Deletes, in one transaction, each listed agent's `n` oldest events; returns how many went for each. */
+  pruneOldestHistory(excess: readonly (readonly [agentId: string, n: number])[]): number[] {
+    return this.retentionCommit(() => excess.map(([id, n]) => this.events.deleteOldest(id, n)));
+  }
+
+  /** How many status events each agent has (walks them: retention's first count of an agent). */
+  historyCounts(ids: readonly string[]): number[] {
+    return ids.map((id) => this.events.count(id));
   }
 
   /** Up to `limit` agent ids after `cursor` in the database's id order ('' starts): retention's walk over every agent. */
@@ -451,7 +442,7 @@ export class FleetService implements Disposable {
    */
   reclaimSpace(pages: number): { shrunk: number; free: number } {
     if (!Number.isSafeInteger(pages) || pages < 1) throw new RangeError(`pages must be a positive integer, got ${pages}`);
-    return this.commit(() => {
+    return this.retentionCommit(() => {
       const before = this.pageCount('page_count');
       this.db.exec(`PRAGMA incremental_vacuum(${pages})`);
       return { shrunk: before - this.pageCount('page_count'), free: this.pageCount('freelist_count') };
@@ -460,6 +451,11 @@ export class FleetService implements Disposable {
 
   private pageCount(pragma: 'page_count' | 'freelist_count'): number {
     return this.db.pragma(pragma, { simple: true }) as number;
+  }
+
+  private retentionCommit<T>(work: (changes: AgentChange[]) => T): T {
+    if (this.group) throw new Error('retention must not run inside runGrouped');
+    return this.commit(work);
   }
 
   /** Every agent, ordered by id (heartbeats not yet written included). */

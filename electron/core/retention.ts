@@ -8,14 +8,14 @@ import type { TimerHost } from './sweeper';
 
 /** How often retention runs ("at least once a minute"). */
 export const RETENTION_INTERVAL_MS = 60_000;
-/** Most rows one transaction deletes. */
-export const RETENTION_BATCH_ROWS = 5_000;
-/** Most index entries one count-pruning transaction expects to read (an agent checked reads up to its cap). */
-const SCAN_ROWS = 50_000;
-/** Most agents one transaction checks or forgets, whatever the cap. */
+/** Most rows one transaction deletes (about 15 ms of work, measured: see the notes). */
+export const RETENTION_BATCH_ROWS = 1_000;
+/** Most index entries one counting step expects to read (an agent's first count walks its history). */
+const SCAN_ROWS = 20_000;
+/** Most agents one step counts, prunes or forgets, whatever the cap. */
 const MAX_AGENTS_PER_BATCH = 1_000;
-/** Free pages given back per step (4 MB at the default 4 KiB page). */
-const VACUUM_PAGES = 1_024;
+/** Free pages given back per step (1 MiB at the default 4 KiB page; moving pages is the slow part). */
+const VACUUM_PAGES = 256;
 /** Ids a "forgot" log line names; the rest are counted. */
 const LOGGED_IDS = 20;
 const DAY_MS = 86_400_000;
@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000;
 /** What retention needs of the service: its bounded writes, and the changes to see which agents gained history. */
 export type RetentionTarget = Pick<
   FleetService,
-  'onDidChange' | 'forgetOfflineSince' | 'pruneHistoryBefore' | 'pruneHistoryBeyond' | 'agentIdsAfter' | 'reclaimSpace'
+  'onDidChange' | 'forgetOfflineSince' | 'pruneHistoryBefore' | 'pruneOldestHistory' | 'historyCounts' | 'agentIdsAfter' | 'reclaimSpace'
 >;
 
 export interface RetentionOptions {
@@ -52,9 +52,14 @@ export interface RetentionReport {
  *
  * A pass runs at start and every interval, as a chain of small transactions
  * (each at most `batchRows` deletions) with a turn of the event loop between
- * them, so a big backlog never holds up a heartbeat for long. The first pass
- * checks every agent's count; later ones only agents that gained history
- * since (seen on `onDidChange`: only the service writes history).
+ * them, so a big backlog never holds up a heartbeat for long.
+ *
+ * Counting an agent's history walks it, so each agent is counted once (all of
+ * them on the first pass, then each new one at its first event) and its count
+ * kept from there: +1 for each event committed (`onDidChange` carries every
+ * one; only the service writes history), minus what retention deletes, gone
+ * with the agent. A pass then deletes just each agent's excess, oldest first,
+ * reading nothing it keeps.
  */
 export class Retention implements Disposable {
   private readonly batchRows: number;
@@ -64,9 +69,13 @@ export class Retention implements Disposable {
   private running: Generator<void, RetentionReport> | undefined;
   private listener: Disposable | undefined;
   private idleWaiters: (() => void)[] = [];
-  /** Agents that gained history since their count was last checked. */
-  private readonly grown = new Set<string>();
-  /** Where the walk over every agent's count stands ('' before the first); null once done. */
+  /** Each counted agent's number of events, exact at every step boundary. */
+  private readonly counts = new Map<string, number>();
+  /** Counted agents over the cap. */
+  private readonly over = new Set<string>();
+  /** Agents that gained history before they were counted. */
+  private readonly uncounted = new Set<string>();
+  /** Where the first count of every agent stands ('' before it began); null once done. */
   private scanCursor: string | null = '';
   private last: RetentionReport | undefined;
 
@@ -132,9 +141,31 @@ export class Retention implements Disposable {
 
   private noteGrowth(changes: readonly AgentChange[]): void {
     for (const change of changes) {
-      if (change.type === 'removed') this.grown.delete(change.agentId);
-      else if (change.event) this.grown.add(change.agent.id);
+      if (change.type === 'removed') {
+        this.counts.delete(change.agentId);
+        this.over.delete(change.agentId);
+        this.uncounted.delete(change.agentId);
+      } else if (change.event) {
+        const n = this.counts.get(change.agent.id);
+        if (n === undefined) this.uncounted.add(change.agent.id);
+        else this.setCount(change.agent.id, n + 1);
+      }
     }
+  }
+
+  private setCount(id: string, n: number): void {
+    this.counts.set(id, n);
+    if (n > this.options.limits.historyPerAgent) this.over.add(id);
+    else this.over.delete(id);
+  }
+
+  /** Counts agents' history afresh (a walk each). */
+  private count(ids: readonly string[]): void {
+    const found = this.target.historyCounts(ids);
+    ids.forEach((id, i) => {
+      this.setCount(id, found[i]!);
+      this.uncounted.delete(id);
+    });
   }
 
   /** One batch of the pass; the next is scheduled for a later turn of the event loop. A failure ends the pass, reported. */
@@ -174,30 +205,54 @@ export class Retention implements Disposable {
     let pagesReclaimed = 0;
 
     for (let n = rows; n === rows; ) {
-      n = this.target.pruneHistoryBefore(now - historyDays * DAY_MS, rows);
+      const whose = this.target.pruneHistoryBefore(now - historyDays * DAY_MS, rows);
+      for (const id of whose) {
+        const count = this.counts.get(id);
+        if (count !== undefined) this.setCount(id, count - 1);
+      }
+      n = whose.length;
       eventsPruned += n;
       if (n === rows) yield;
     }
 
-    const perBatch = Math.max(1, Math.min(MAX_AGENTS_PER_BATCH, Math.floor(SCAN_ROWS / keep)));
-    const pruneCounts = function* (this: Retention, ids: readonly string[]): Generator<void, void> {
-      for (let i = 0; i < ids.length; ) {
-        const { deleted, done } = this.target.pruneHistoryBeyond(ids.slice(i, i + perBatch), keep, rows);
-        for (const id of ids.slice(i, i + done)) this.grown.delete(id);
-        eventsPruned += deleted;
-        i += done;
-        if (i < ids.length) yield;
-      }
-    };
+    const toCount = Math.max(1, Math.min(MAX_AGENTS_PER_BATCH, Math.floor(SCAN_ROWS / keep)));
     while (this.scanCursor !== null) {
-      const ids = this.target.agentIdsAfter(this.scanCursor, perBatch);
-      yield* pruneCounts.call(this, ids);
-      this.scanCursor = ids.length < perBatch ? null : ids[ids.length - 1]!;
-      // The walk covers what grew so far; what grows from here is checked next pass.
-      if (this.scanCursor === null) this.grown.clear();
-      else yield;
+      const ids = this.target.agentIdsAfter(this.scanCursor, toCount);
+      this.count(ids);
+      this.scanCursor = ids.length < toCount ? null : ids[ids.length - 1]!;
+      if (this.scanCursor !== null) yield;
     }
-    if (this.grown.size > 0) yield* pruneCounts.call(this, [...this.grown]);
+    const uncounted = [...this.uncounted];
+    for (let i = 0; i < uncounted.length; i += toCount) {
+      if (i > 0) yield;
+      this.count(uncounted.slice(i, i + toCount));
+    }
+
+    // The agents over the cap now; those that pass it during the pass wait for the next one.
+    const over = [...this.over];
+    for (let i = 0; i < over.length; ) {
+      const excess: [string, number][] = [];
+      let budget = rows;
+      while (i < over.length && budget > 0 && excess.length < MAX_AGENTS_PER_BATCH) {
+        const id = over[i]!;
+        const wanted = (this.counts.get(id) ?? keep) - keep; // none: forgotten meanwhile
+        const n = Math.min(budget, wanted);
+        if (n > 0) excess.push([id, n]);
+        budget -= Math.max(0, n);
+        if (n === wanted || wanted <= 0) i++; // else the rest of its excess goes in the next batch
+      }
+      const deleted = excess.length > 0 ? this.target.pruneOldestHistory(excess) : [];
+      const miscounted: string[] = [];
+      excess.forEach(([id, n], k) => {
+        eventsPruned += deleted[k]!;
+        const count = this.counts.get(id);
+        if (count !== undefined) this.setCount(id, count - deleted[k]!);
+        // Fewer rows than counted: the count was wrong (it never should be); count it afresh.
+        if (deleted[k]! < n) miscounted.push(id);
+      });
+      if (miscounted.length > 0) this.count(miscounted);
+      if (i < over.length) yield;
+    }
 
     if (forgetOfflineDays > 0) {
       // A forgotten agent's history goes with it (at most `keep` rows by now).

@@ -97,27 +97,46 @@ describe('Retention by count', () => {
     for (const id of ['a', 'b', 'c']) expect(eventCount(s.fleet, id)).toBe(5);
   });
 
-  it('after the first pass, only agents that gained history are counted again', () => {
-    const checked: string[][] = [];
+  it('counts each agent once, then deletes only the excess of those over the cap, reading nothing it keeps', () => {
+    const counted: string[] = [];
+    const pruned: (readonly [string, number])[] = [];
     const s = setup({}, (t) => ({
       onDidChange: t.onDidChange,
       forgetOfflineSince: (...a) => t.forgetOfflineSince(...a),
       pruneHistoryBefore: (...a) => t.pruneHistoryBefore(...a),
       agentIdsAfter: (...a) => t.agentIdsAfter(...a),
       reclaimSpace: (...a) => t.reclaimSpace(...a),
-      pruneHistoryBeyond: (ids, keep, limit) => (checked.push([...ids]), t.pruneHistoryBeyond(ids, keep, limit)),
+      historyCounts: (ids) => (counted.push(...ids), t.historyCounts(ids)),
+      pruneOldestHistory: (excess) => (pruned.push(...excess), t.pruneOldestHistory(excess)),
     }));
-    for (const id of ['a', 'b', 'c', 'd']) moves(s.fleet, id, 2);
+    for (const id of ['a', 'b', 'c']) moves(s.fleet, id, 2);
     s.retention.start();
     s.settle();
-    expect(checked.flat().sort()).toEqual(['a', 'b', 'c', 'd']);
-    checked.length = 0;
-    moves(s.fleet, 'c', 9);
-    s.fleet.service.recordHeartbeat('d'); // no history: not counted
+    expect(counted.sort()).toEqual(['a', 'b', 'c']);
+    expect(pruned).toEqual([]);
+    counted.length = 0;
+
+    moves(s.fleet, 'c', 9); // 11: 6 over
+    moves(s.fleet, 'b', 1); // 3: under
+    moves(s.fleet, 'new', 7); // never counted yet
+    s.fleet.service.recordHeartbeat('quiet'); // no history
     s.timers.advance(RETENTION_INTERVAL_MS);
     s.settle();
-    expect(checked.flat()).toEqual(['c']);
-    expect(eventCount(s.fleet, 'c')).toBe(5);
+    expect(counted).toEqual(['new']);
+    expect(pruned).toEqual([['c', 6], ['new', 2]]);
+    expect([eventCount(s.fleet, 'b'), eventCount(s.fleet, 'c'), eventCount(s.fleet, 'new')]).toEqual([3, 5, 5]);
+
+    // The counts stay exact across age pruning, forgetting and more moves.
+    counted.length = 0;
+    pruned.length = 0;
+    moves(s.fleet, 'c', 1);
+    s.fleet.service.forget('new');
+    moves(s.fleet, 'new', 6);
+    s.timers.advance(RETENTION_INTERVAL_MS);
+    s.settle();
+    expect(counted).toEqual(['new']);
+    expect(pruned).toEqual([['c', 1], ['new', 1]]);
+    expect([eventCount(s.fleet, 'c'), eventCount(s.fleet, 'new')]).toEqual([5, 5]);
   });
 });
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { FleetService } from '../../../../electron/core/fleet-service';
 import { OFFLINE_SINCE_SQL } from '../../../../electron/core/store/agent-repository';
-import { EVENTS_BEFORE_SQL, EVENTS_BEYOND_SQL } from '../../../../electron/core/store/event-repository';
+import { EVENTS_BEFORE_SQL, EVENTS_COUNT_SQL, EVENTS_OLDEST_SQL } from '../../../../electron/core/store/event-repository';
 import { MIGRATIONS } from '../../../../electron/core/store/migrations';
 import { migrate, openDatabase, type SqliteDatabase } from '../../../../electron/core/store/open-database';
 import { FakeClock } from '../../../support/fake-clock';
@@ -31,12 +31,14 @@ describe('retention queries', () => {
     const plan = (sql: string, ...args: unknown[]) =>
       db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args).map((row) => (row as { detail: string }).detail).join('; ');
     const before = plan(EVENTS_BEFORE_SQL, 0, 10);
-    const beyond = plan(EVENTS_BEYOND_SQL, 'a1', 10, 5);
+    const oldest = plan(EVENTS_OLDEST_SQL, 'a1', 10);
+    const count = plan(EVENTS_COUNT_SQL, 'a1');
     const offline = plan(OFFLINE_SINCE_SQL, 0, 10);
     expect(before).toMatch(/SEARCH status_events USING COVERING INDEX status_events_at \(at<\?\)/);
-    expect(beyond).toMatch(/SEARCH status_events USING COVERING INDEX status_events_agent_at \(agent_id=\?\)/);
+    expect(oldest).toMatch(/SEARCH status_events USING COVERING INDEX status_events_agent_at \(agent_id=\?\)/);
+    expect(count).toMatch(/SEARCH status_events USING COVERING INDEX status_events_agent_at \(agent_id=\?\)/);
     expect(offline).toMatch(/SEARCH agents USING INDEX agents_offline_since \(status_since<\?\)/);
-    expect(before + beyond + offline).not.toMatch(/SCAN|TEMP B-TREE/);
+    expect(before + oldest + count + offline).not.toMatch(/SCAN|TEMP B-TREE/);
     db.close();
   });
 });
@@ -90,8 +92,12 @@ describe('incremental vacuum', () => {
     const pagesBefore = pragma(db, 'page_count');
     const bytesBefore = fs.statSync(file).size;
     let deleted = 0;
-    for (let n = -1; n !== 0; ) deleted += n = service.pruneHistoryBeyond(Array.from({ length: 20 }, (_, i) => `a${i}`), 10, 5_000).deleted;
+    for (let a = 0; a < 20; a += 5) {
+      const batch = Array.from({ length: 5 }, (_, i) => [`a${a + i}`, 990] as const);
+      deleted += service.pruneOldestHistory(batch).reduce((x, y) => x + y, 0);
+    }
     expect(deleted).toBe(20 * 990);
+    expect(service.historyCounts(['a0', 'a19'])).toEqual([10, 10]);
     expect(pragma(db, 'freelist_count')).toBeGreaterThan(pagesBefore / 2);
     let reclaimed = 0;
     for (let free = -1; free !== 0; ) {
