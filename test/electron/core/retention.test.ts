@@ -226,6 +226,29 @@ describe('Retention: forgetting offline agents', () => {
   });
 });
 
+describe("Retention's writes", () => {
+  it('never run inside a group of writes (a lost group would undo deletes already counted)', () => {
+    const s = setup();
+    moves(s.fleet, 'a1', 9);
+    const [outcome] = s.fleet.service.runGrouped([() => s.fleet.service.pruneOldestHistory([['a1', 4]])]);
+    expect(outcome).toMatchObject({ ok: false, error: { message: 'retention must not run inside runGrouped' } });
+    expect(eventCount(s.fleet, 'a1')).toBe(9);
+  });
+
+  it('write the heartbeats waiting for the group commit first, and leave them written', () => {
+    const fleet = createFleet({ groupCommit: true });
+    try {
+      fleet.service.recordHeartbeat('a1');
+      fleet.clock.advance(5_000);
+      fleet.service.recordHeartbeat('a1'); // answered, waiting for the group commit
+      fleet.service.pruneHistoryBefore(0, 10);
+      expect(fleet.db.prepare('SELECT last_heartbeat FROM agents').pluck().get()).toBe(fleet.clock.now());
+    } finally {
+      fleet.close();
+    }
+  });
+});
+
 describe('Retention timing', () => {
   it('runs at start and again within every minute', () => {
     const s = setup();
