@@ -4,6 +4,7 @@ import { fleetLimits, type FleetConfig } from './config';
 import { FleetService } from './fleet-service';
 import { startAgentPort, type AgentPort } from './http/agent-port';
 import { loadOrCreateTokens, type PortTokens } from './http/tokens';
+import { Retention } from './retention';
 import type { SqliteDatabase } from './store/open-database';
 import { openFleetStore } from './store/open-store';
 import { Sweeper, type TimerHost } from './sweeper';
@@ -20,6 +21,8 @@ export interface FleetCoreDeps {
   /** The better-sqlite3 addon for this runtime (the desktop app's Electron build). */
   readonly nativeBinding?: string;
   readonly onError?: (error: unknown) => void;
+  /** Where the core's notices go (an agent forgotten by retention); default: the console. */
+  readonly log?: (line: string) => void;
   /** The built UI to serve at `/` (headless mode). */
   readonly uiDir?: string;
 }
@@ -32,6 +35,8 @@ export interface FleetCore extends Disposable {
   readonly db: SqliteDatabase;
   readonly service: FleetService;
   readonly sweeper: Sweeper;
+  /** Prunes history and forgets long-offline agents, at start and every minute. */
+  readonly retention: Retention;
   readonly port: AgentPort;
   readonly tokens: PortTokens;
   /** Where a corrupt database was moved before a new one was started, if that happened. */
@@ -43,7 +48,7 @@ export interface FleetCore extends Disposable {
 /**
  * Starts the core the desktop app and `npm run serve` share. Everything it
  * starts is owned by one store and disposed together, newest first: the port
- * closes, the sweeper stops, then the database checkpoints its WAL and closes.
+ * closes, retention and the sweeper stop, then the database checkpoints its WAL and closes.
  */
 export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = {}): Promise<FleetCore> {
   const clock = deps.clock ?? systemClock;
@@ -69,6 +74,15 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       }),
     );
     sweeper.start();
+    // Started before the port opens: a small database is pruned before anyone reads it, a big one batch by batch from here.
+    const retention = owned.add(
+      new Retention(service, clock, deps.timers ?? systemTimers, deps.timeouts ?? systemTimeouts, {
+        limits: fleetLimits(config),
+        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.onError ? { onError: deps.onError } : {}),
+      }),
+    );
+    retention.start();
     const tokens = loadOrCreateTokens(config.dbPath, {
       ...(config.agentToken ? { agentToken: config.agentToken } : {}),
       ...(config.operatorToken ? { operatorToken: config.operatorToken } : {}),
@@ -89,7 +103,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       await port.close();
       owned.dispose();
     };
-    return { config, clock, db, service, sweeper, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
+    return { config, clock, db, service, sweeper, retention, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
   } catch (error) {
     owned.dispose();
     throw error;

@@ -427,6 +427,75 @@ export class FleetService implements Disposable {
     return agent;
   }
 
+  /*
+   * Retention (see retention.ts): each write is one bounded transaction through
+   * `commit`, never inside a group (a lost group would take the deletes back
+   * after retention counted them), writing the pending heartbeats first and
+   * announcing what it removed like any write.
+   */
+
+  /**
+   * Forgets up to `limit` agents offline since before `cutoff` (epoch ms),
+   * longest offline first: each deleted with its history and announced as a
+   * `removed` change, exactly as {@link forget}. Returns them as they were.
+   */
+  forgetOfflineSince(cutoff: number, limit: number): Agent[] {
+    return this.retentionCommit((changes) => {
+      // Read after the pending heartbeats were written; an offline agent has none
+      // (its first beat moves it to idle and commits at once), and the commit leaves none.
+      const gone = this.agents.offlineSince(cutoff, limit);
+      for (const agent of gone) {
+        this.beatCache.delete(agent.id);
+        this.agents.delete(agent.id);
+        changes.push({ type: 'removed', agentId: agent.id });
+      }
+      return gone;
+    });
+  }
+
+  /** Deletes up to `limit` status events older than `cutoff` (epoch ms), oldest first; returns whose each one was. */
+  pruneHistoryBefore(cutoff: number, limit: number): string[] {
+    return this.retentionCommit(() => this.events.deleteBefore(cutoff, limit));
+  }
+
+  /** Deletes, in one transaction, each listed agent's `n` oldest events; returns how many went for each. */
+  pruneOldestHistory(excess: readonly (readonly [agentId: string, n: number])[]): number[] {
+    return this.retentionCommit(() => excess.map(([id, n]) => this.events.deleteOldest(id, n)));
+  }
+
+  /** How many status events each agent has (walks them: retention's first count of an agent). */
+  historyCounts(ids: readonly string[]): number[] {
+    return ids.map((id) => this.events.count(id));
+  }
+
+  /** Up to `limit` agent ids after `cursor` in the database's id order ('' starts): retention's walk over every agent. */
+  agentIdsAfter(cursor: string, limit: number): string[] {
+    return this.agents.idsAfter(cursor, limit);
+  }
+
+  /**
+   * Gives up to `pages` free pages back to the file system (`PRAGMA
+   * incremental_vacuum`; a no-op unless the file is in incremental mode).
+   * Returns by how many pages the file shrank and how many free pages are left.
+   */
+  reclaimSpace(pages: number): { shrunk: number; free: number } {
+    if (!Number.isSafeInteger(pages) || pages < 1) throw new RangeError(`pages must be a positive integer, got ${pages}`);
+    return this.retentionCommit(() => {
+      const before = this.pageCount('page_count');
+      this.db.exec(`PRAGMA incremental_vacuum(${pages})`);
+      return { shrunk: before - this.pageCount('page_count'), free: this.pageCount('freelist_count') };
+    });
+  }
+
+  private pageCount(pragma: 'page_count' | 'freelist_count'): number {
+    return this.db.pragma(pragma, { simple: true }) as number;
+  }
+
+  private retentionCommit<T>(work: (changes: AgentChange[]) => T): T {
+    if (this.group) throw new Error('retention must not run inside runGrouped');
+    return this.commit(work);
+  }
+
   /** Every agent, ordered by id (heartbeats not yet written included). */
   list(): Agent[] {
     const rows = this.agents.list();

@@ -2,13 +2,14 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FleetApi } from '../../shared/fleet-api';
+import type { FleetApi, FleetLimits } from '../../shared/fleet-api';
 import { App } from '../../renderer/src/app';
 import { AgentTile } from '../../renderer/src/components/agent-tile';
 import { CopyField } from '../../renderer/src/components/copy-field';
 import { DetailsPanel } from '../../renderer/src/components/details-panel';
 import { ExhaustDialog } from '../../renderer/src/components/exhaust-dialog';
 import { FleetHeader } from '../../renderer/src/components/fleet-header';
+import { SettingsView } from '../../renderer/src/components/settings-view';
 import { TransportContext } from '../../renderer/src/components/transport-context';
 import { useNow } from '../../renderer/src/store/clock-store';
 import { applyDelta, flushViewRefresh, resetFleetStore, useFleetStore } from '../../renderer/src/store/fleet-store';
@@ -576,6 +577,37 @@ describe('FleetHeader filters', () => {
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: '' } });
     fireEvent.change(screen.getByRole('combobox'), { target: { value: 'name' } });
     expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('SettingsView', () => {
+  async function apiWithLimits(limits: Partial<FleetLimits>): Promise<FleetApi> {
+    const base = await fakeApi().getSettings();
+    if (!base.ok) throw new Error('the fixture has settings');
+    const value = { ...base.value, limits: { ...base.value.limits, ...limits } };
+    return fakeApi({ getSettings: () => Promise.resolve({ ok: true, value }) });
+  }
+  /** The value shown for a term of the settings' fact lists. */
+  const fact = (term: string) => screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent;
+
+  it("shows the fleet's bounds and how long history and offline agents are kept", async () => {
+    const api = await apiWithLimits({ historyPerAgent: 1_000, historyDays: 90, forgetOfflineDays: 30, maxAgents: 100_000, maxStreams: 64, maxRecoveryS: 7 * 86_400 });
+    renderWith(api, <SettingsView />);
+    await screen.findByRole('heading', { name: 'Limits and retention' });
+    expect(fact('History per agent')).toBe('1,000 newest events');
+    expect(fact('History kept for')).toBe('90 days');
+    expect(fact('Forget offline agents')).toBe('after 30 days offline');
+    expect(fact('Most agents')).toBe('100,000');
+    expect(fact('Most event streams')).toBe('64');
+    expect(fact('Latest recovery time')).toBe('7 d ahead');
+  });
+
+  it('forgetting turned off (0 days) reads "never"', async () => {
+    renderWith(await apiWithLimits({ forgetOfflineDays: 0, historyPerAgent: 1, historyDays: 1 }), <SettingsView />);
+    await screen.findByRole('heading', { name: 'Limits and retention' });
+    expect(fact('Forget offline agents')).toBe('never');
+    expect(fact('History per agent')).toBe('1 newest event');
+    expect(fact('History kept for')).toBe('1 day');
   });
 });
 

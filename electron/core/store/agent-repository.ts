@@ -100,6 +100,10 @@ export const SETTLE_FUTURE_SQL = `UPDATE agents SET
     ORDER BY rowid LIMIT @limit)
   RETURNING rowid AS settled_rowid, ${COLUMNS}`;
 
+/** Retention's question: who has been offline since before the cutoff, longest first (a range over a partial index). */
+export const OFFLINE_SINCE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_offline_since
+  WHERE status = 'offline' AND status_since < ? ORDER BY status_since LIMIT ?`;
+
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
   private readonly getStmt;
@@ -115,6 +119,8 @@ export class AgentRepository {
   private readonly countByStatusStmt;
   private readonly pageStmt;
   private readonly settleFutureStmt;
+  private readonly offlineSinceStmt;
+  private readonly idsAfterStmt;
 
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
@@ -147,6 +153,8 @@ export class AgentRepository {
     // Keyset pages: each is one short walk of the primary key, however deep into the fleet it starts.
     this.pageStmt = db.prepare<[string, number], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id > ? ORDER BY id LIMIT ?`);
     this.settleFutureStmt = db.prepare<[{ now: number; after: number; limit: number }], AgentRow & { settled_rowid: number }>(SETTLE_FUTURE_SQL);
+    this.offlineSinceStmt = db.prepare<[number, number], AgentRow>(OFFLINE_SINCE_SQL);
+    this.idsAfterStmt = db.prepare<[string, number], string>('SELECT id FROM agents WHERE id > ? ORDER BY id LIMIT ?').pluck();
   }
 
   get(id: string): Agent | undefined {
@@ -223,5 +231,15 @@ export class AgentRepository {
     const rows = this.settleFutureStmt.all({ now, after, limit });
     const next = rows.length < limit ? null : rows.reduce((last, row) => Math.max(last, row.settled_rowid), after);
     return { agents: rows.map(toAgent), next };
+  }
+
+  /** Offline agents whose status is older than `cutoff` (epoch ms), longest offline first. */
+  offlineSince(cutoff: number, limit: number): Agent[] {
+    return this.offlineSinceStmt.all(cutoff, limit).map(toAgent);
+  }
+
+  /** Up to `limit` agent ids after `cursor` in id order (SQLite's, so the cursor is only ever compared there); '' starts. */
+  idsAfter(cursor: string, limit: number): string[] {
+    return this.idsAfterStmt.all(cursor, limit);
   }
 }

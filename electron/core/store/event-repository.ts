@@ -27,10 +27,27 @@ function toEvent(row: EventRow): StatusEvent {
   };
 }
 
+/**
+ * Retention's statements, each bounded by a LIMIT and walking one index (`INDEXED
+ * BY`: SQLite refuses to run them rather than scan the table if the index stops
+ * fitting). Age: the oldest events of all, through `status_events_at`, saying
+ * whose they were. Count: one agent's oldest events, through
+ * `status_events_agent_at` walked backwards — the complement of the newest that
+ * `history()` reads — so deleting an agent's excess reads only the excess.
+ */
+export const EVENTS_BEFORE_SQL = `DELETE FROM status_events WHERE id IN (
+  SELECT id FROM status_events INDEXED BY status_events_at WHERE at < ? ORDER BY at, id LIMIT ?) RETURNING agent_id`;
+export const EVENTS_OLDEST_SQL = `DELETE FROM status_events WHERE id IN (
+  SELECT id FROM status_events INDEXED BY status_events_agent_at WHERE agent_id = ? ORDER BY at, id LIMIT ?)`;
+export const EVENTS_COUNT_SQL = 'SELECT count(*) FROM status_events INDEXED BY status_events_agent_at WHERE agent_id = ?';
+
 /** Appends to and reads `status_events`. Statements are prepared once. */
 export class EventRepository {
   private readonly insertStmt;
   private readonly historyStmt;
+  private readonly deleteBeforeStmt;
+  private readonly deleteOldestStmt;
+  private readonly countStmt;
 
   constructor(db: SqliteDatabase) {
     this.insertStmt = db.prepare(
@@ -41,6 +58,9 @@ export class EventRepository {
       `SELECT id, agent_id, from_status, to_status, cause, at, detail FROM status_events
        WHERE agent_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
     );
+    this.deleteBeforeStmt = db.prepare<[number, number], string>(EVENTS_BEFORE_SQL).pluck();
+    this.deleteOldestStmt = db.prepare<[string, number]>(EVENTS_OLDEST_SQL);
+    this.countStmt = db.prepare<[string], number>(EVENTS_COUNT_SQL).pluck();
   }
 
   /** Appends one event and returns it with its id. */
@@ -59,5 +79,20 @@ export class EventRepository {
   /** The agent's most recent `limit` events, newest first. */
   history(agentId: string, limit: number): StatusEvent[] {
     return this.historyStmt.all(agentId, limit).map(toEvent);
+  }
+
+  /** Deletes up to `limit` events older than `cutoff` (epoch ms), oldest first; returns whose each was. */
+  deleteBefore(cutoff: number, limit: number): string[] {
+    return this.deleteBeforeStmt.all(cutoff, limit);
+  }
+
+  /** Deletes the agent's `n` oldest events (by time, then id); returns how many there were. */
+  deleteOldest(agentId: string, n: number): number {
+    return this.deleteOldestStmt.run(agentId, n).changes;
+  }
+
+  /** How many events the agent has (a walk over them: for a first count, not for every pass). */
+  count(agentId: string): number {
+    return this.countStmt.get(agentId) ?? 0;
   }
 }

@@ -24,6 +24,8 @@ export interface OpenDatabaseOptions {
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
+    // Before anything writes the file: a new database is incremental from its first page (see useIncrementalVacuum).
+    db.pragma('auto_vacuum = INCREMENTAL');
     // WAL: readers (UI, HTTP reads) never block the writer, and commits are
     // one sequential append.
     db.pragma('journal_mode = WAL');
@@ -36,11 +38,38 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     // Another process (a CLI, a second instance) may hold the write lock briefly.
     db.pragma('busy_timeout = 5000');
     migrate(db, options.migrations ?? MIGRATIONS);
+    useIncrementalVacuum(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** `PRAGMA auto_vacuum` values. */
+const AUTO_VACUUM_INCREMENTAL = 2;
+
+/**
+ * Makes the database give pruned space back to the file system in small steps
+ * (`PRAGMA incremental_vacuum`, run by retention). A new file already is
+ * (the pragma is set before its first table); one made before issue 13 (with
+ * auto_vacuum NONE) changes mode only through a full VACUUM, which cannot run
+ * inside a transaction — hence here, once, after the migrations' transaction,
+ * not as a migration. Disk too full for VACUUM's copy leaves the file as it
+ * was (pruned pages are still reused inside it) and the next start tries again.
+ */
+export function useIncrementalVacuum(db: SqliteDatabase): void {
+  if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  try {
+    db.exec('VACUUM');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'SQLITE_FULL') throw error;
+    console.error(`fleet-monitor: no room to convert the database to incremental vacuum (${(error as Error).message}); will try at the next start`);
+    return;
+  }
+  // VACUUM rewrote every page through the WAL: give that space back too.
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /**

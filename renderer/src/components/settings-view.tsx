@@ -5,11 +5,17 @@ import { CopyField } from './copy-field';
 import { useTransport } from './transport-context';
 import { useSettings } from './use-settings';
 
-/** The port, the agent token and a curl line to copy, the timeouts, notifications. */
+/** Counts as the operator reads them: "100,000". */
+const count = (n: number) => n.toLocaleString();
+/** "1 day", "90 days". */
+const days = (n: number) => `${count(n)} ${n === 1 ? 'day' : 'days'}`;
+
+/** The port, the agent token and a curl line to copy, the timeouts, the fleet's bounds and retention, notifications. */
 export function SettingsView() {
   const api = useTransport();
   const [settings, setSettings] = useSettings();
   if (!settings) return <p className="muted">Loading settings…</p>;
+  const { limits } = settings;
 
   const toggle = async (enabled: boolean) => {
     const result = await api.setNotifications(enabled);
@@ -41,6 +47,23 @@ export function SettingsView() {
         <dd>{settings.sweepIntervalMs} ms</dd>
         <dt>Default recovery</dt>
         <dd>{formatDuration(settings.defaultRecoveryS * 1000)} after exhaustion</dd>
+      </dl>
+      <h3>Limits and retention</h3>
+      <dl className="facts">
+        <dt>History per agent</dt>
+        <dd>
+          {count(limits.historyPerAgent)} newest {limits.historyPerAgent === 1 ? 'event' : 'events'}
+        </dd>
+        <dt>History kept for</dt>
+        <dd>{days(limits.historyDays)}</dd>
+        <dt>Forget offline agents</dt>
+        <dd>{limits.forgetOfflineDays === 0 ? 'never' : `after ${days(limits.forgetOfflineDays)} offline`}</dd>
+        <dt>Most agents</dt>
+        <dd>{count(limits.maxAgents)}</dd>
+        <dt>Most event streams</dt>
+        <dd>{count(limits.maxStreams)}</dd>
+        <dt>Latest recovery time</dt>
+        <dd>{formatDuration(limits.maxRecoveryS * 1000)} ahead</dd>
       </dl>
       <h3>Notifications</h3>
       {settings.notifications === null ? (
