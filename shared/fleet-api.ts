@@ -58,6 +58,12 @@ export interface ForceExhaustRequest {
   readonly tz?: string | undefined;
 }
 
+/** A one-time sign-in link: it works once, until `expiresAt` (epoch ms). */
+export interface SignInLink {
+  readonly url: string;
+  readonly expiresAt: number;
+}
+
 /** The operations the UI uses. Both transports implement exactly this. */
 export interface FleetApi {
   listAgents(): Promise<Result<readonly Agent[]>>;
@@ -68,6 +74,12 @@ export interface FleetApi {
   forget(id: string): Promise<Result<Agent>>;
   getSettings(): Promise<Result<FleetSettings>>;
   setNotifications(enabled: boolean): Promise<Result<FleetSettings>>;
+  /**
+   * A fresh one-time link that signs another browser in (`…/#code=…`), and
+   * when it stops working; only where the port serves the UI (headless), so
+   * absent on the desktop bridge.
+   */
+  newSignInLink?(): Promise<Result<SignInLink>>;
   /** Calls `listener` with each batch of changes; returns how to stop. */
   onAgentsChanged(listener: (delta: AgentDelta) => void): () => void;
 }

@@ -602,6 +602,27 @@ describe('SettingsView', () => {
     expect(fact('Latest recovery time')).toBe('7 d ahead');
   });
 
+  it('never shows the operator token in a link; where the port serves the UI, it makes a one-time sign-in link on request', async () => {
+    const desktop = renderWith(fakeApi(), <SettingsView />);
+    await screen.findByRole('heading', { name: 'Limits and retention' });
+    expect(document.body.textContent).not.toMatch(/#token=/);
+    expect(screen.queryByRole('button', { name: 'New sign-in link' })).toBeNull();
+    desktop.unmount();
+
+    let made = 0;
+    const expiresAt = Date.UTC(2026, 11, 1, 15, 10);
+    const api = fakeApi({ newSignInLink: async () => ({ ok: true, value: { url: `http://127.0.0.1:7421/#code=c${++made}`, expiresAt } }) });
+    renderWith(api, <SettingsView />);
+    await screen.findByRole('heading', { name: 'Limits and retention' });
+    expect(document.body.textContent).not.toMatch(/#token=|#code=/);
+    fireEvent.click(screen.getByRole('button', { name: 'New sign-in link' }));
+    expect(await screen.findByText('http://127.0.0.1:7421/#code=c1')).toBeTruthy();
+    expect(screen.getByText(/Works once, until/).textContent).toContain(new Date(expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Another sign-in link' }));
+    expect(await screen.findByText('http://127.0.0.1:7421/#code=c2')).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/#token=/);
+  });
+
   it('forgetting turned off (0 days) reads "never"', async () => {
     renderWith(await apiWithLimits({ forgetOfflineDays: 0, historyPerAgent: 1, historyDays: 1 }), <SettingsView />);
     await screen.findByRole('heading', { name: 'Limits and retention' });

@@ -35,11 +35,11 @@ const settings: FleetSettings = {
   notifications: null,
 };
 
-type Calls = { [K in keyof FleetApi]: unknown[][] };
+type Calls = { [K in keyof FleetApi]-?: unknown[][] };
 
 /** A FleetApi whose answers the test sets, recording every call. */
 export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }> = {}): FleetApi & { calls: Calls } {
-  const calls = { listAgents: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], onAgentsChanged: [] } as Calls;
+  const calls = { listAgents: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [] } as Calls;
   const ok = <T,>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
   const record =
     <K extends keyof FleetApi>(name: K, fallback: FleetApi[K]) =>
@@ -58,5 +58,7 @@ export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }>
     getSettings: record('getSettings', () => ok(settings)),
     setNotifications: record('setNotifications', () => ok(settings)),
     onAgentsChanged: record('onAgentsChanged', () => () => {}),
+    // Only the headless page's transport has it.
+    ...(answers.newSignInLink ? { newSignInLink: record('newSignInLink', answers.newSignInLink) } : {}),
   };
 }

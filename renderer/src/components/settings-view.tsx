@@ -2,6 +2,7 @@ import { formatDuration } from '../lib/format';
 import { heartbeatCurl } from '../lib/curl';
 import { useFleetStore } from '../store/fleet-store';
 import { CopyField } from './copy-field';
+import { SignInLinkField } from './sign-in-link';
 import { useTransport } from './transport-context';
 import { useSettings } from './use-settings';
 
@@ -37,7 +38,7 @@ export function SettingsView() {
       </dl>
       <CopyField label="Agent token" value={settings.agentToken} />
       <CopyField label="Operator token" value={settings.operatorToken} />
-      <CopyField label="Browser link" value={`${settings.url}/#token=${settings.operatorToken}`} />
+      <SignInLinkField />
       <CopyField label="Heartbeat command" value={heartbeatCurl(settings.url, settings.agentToken)} />
       <h3>Timeouts</h3>
       <dl className="facts">

@@ -1,6 +1,6 @@
 import type { Agent, StatusEvent } from '../../../shared/agent';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result } from '../../../shared/fleet-api';
+import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result, SignInLink } from '../../../shared/fleet-api';
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
 import { DeltaBuilder, PUSH_INTERVAL_MS } from '../../../shared/delta-builder';
 import { sleep } from '../../../shared/sleep';
@@ -84,6 +84,11 @@ export class HttpTransport implements FleetApi {
         notifications: null,
       },
     };
+  }
+
+  async newSignInLink(): Promise<Result<SignInLink>> {
+    const res = await this.call<{ url: string; expires_at: string }>('POST', '/v1/session/codes');
+    return res.ok ? { ok: true, value: { url: res.value.url, expiresAt: Date.parse(res.value.expires_at) } } : res;
   }
 
   async setNotifications(): Promise<Result<FleetSettings>> {
