@@ -64,9 +64,24 @@ export interface SignInLink {
   readonly expiresAt: number;
 }
 
+/** The largest page of agents one call returns (`GET /v1/agents?limit=`, the desktop's `agents:page`). */
+export const MAX_AGENT_PAGE = 10_000;
+
+/** One page of the fleet in id order, and where the next begins (null: this was the last). */
+export interface AgentPage {
+  readonly agents: readonly Agent[];
+  readonly nextCursor: string | null;
+}
+
 /** The operations the UI uses. Both transports implement exactly this. */
 export interface FleetApi {
   listAgents(): Promise<Result<readonly Agent[]>>;
+  /**
+   * Up to `limit` agents in id order from `cursor` on (null: the first page),
+   * for loading a large fleet progressively. The cursor is opaque: pass the
+   * `nextCursor` a page gave.
+   */
+  listAgentsPage(cursor: string | null, limit: number): Promise<Result<AgentPage>>;
   getAgent(id: string): Promise<Result<Agent>>;
   history(id: string, limit: number): Promise<Result<readonly StatusEvent[]>>;
   forceExhaust(request: ForceExhaustRequest): Promise<Result<Agent>>;

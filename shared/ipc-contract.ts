@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Agent, StatusEvent } from './agent';
-import type { AgentDelta, FleetSettings } from './fleet-api';
+import { MAX_AGENT_PAGE, type AgentDelta, type AgentPage, type FleetSettings } from './fleet-api';
 import { agentIdSchema, messageSchema, tzSchema } from './http-schemas';
 import { EXHAUST_REASONS } from './status';
 
@@ -20,6 +20,8 @@ const forceExhaustSchema = z.object({
 /** Arguments of each invoke channel, as a tuple schema. */
 export const INVOKE_ARGS = {
   'agents:list': z.tuple([]),
+  // The cursor is the last id of the page before ('' or null: from the first).
+  'agents:page': z.tuple([z.union([z.literal(''), agentIdSchema]).nullable(), z.number().int().min(1).max(MAX_AGENT_PAGE)]),
   'agents:get': z.tuple([agentIdSchema]),
   'agents:history': z.tuple([agentIdSchema, z.number().int().min(1).max(1000)]),
   'agents:force-exhaust': z.tuple([forceExhaustSchema]),
@@ -35,6 +37,7 @@ export type InvokeArgs<C extends InvokeChannel> = z.infer<(typeof INVOKE_ARGS)[C
 /** Result of each invoke channel (wrapped in a Result on the wire). */
 export interface InvokeResults {
   'agents:list': readonly Agent[];
+  'agents:page': AgentPage;
   'agents:get': Agent;
   'agents:history': readonly StatusEvent[];
   'agents:force-exhaust': Agent;

@@ -108,6 +108,12 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
     const { service } = core;
     const handlers: InvokeHandlers = {
       'agents:list': () => service.list(),
+      'agents:page': (cursor, limit) => {
+        // One more than asked tells whether there is a next page.
+        const agents = service.listPage(cursor ?? '', limit + 1);
+        const more = agents.length > limit;
+        return { agents: more ? agents.slice(0, limit) : agents, nextCursor: more ? agents[limit - 1]!.id : null };
+      },
       'agents:get': (id) => service.get(id),
       'agents:history': (id, limit) => service.history(id, limit),
       'agents:force-exhaust': ({ id, reason, recoveryAt, message, tz }) =>

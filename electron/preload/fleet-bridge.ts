@@ -7,6 +7,7 @@ import { invoke, onPush } from './ipc-renderer';
  */
 export const fleetBridge: FleetApi = {
   listAgents: () => invoke('agents:list'),
+  listAgentsPage: (cursor, limit) => invoke('agents:page', cursor, limit),
   getAgent: (id) => invoke('agents:get', id),
   history: (id, limit) => invoke('agents:history', id, limit),
   forceExhaust: (request) => invoke('agents:force-exhaust', request),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentDelta } from '../../shared/fleet-api';
 import { toWireAgent } from '../../shared/wire';
-import { followBridge } from '../../renderer/src/transport/follow-bridge';
+import { followBridge, LOAD_PAGE } from '../../renderer/src/transport/follow-bridge';
 import { HttpTransport, type StreamTrouble } from '../../renderer/src/transport/http-transport';
 import { fakeApi, makeAgent } from './fixtures';
 
@@ -133,8 +133,10 @@ describe('followBridge', () => {
   it('reports a failed load, tries again, and applies the fleet as a reset once it loads', async () => {
     let attempts = 0;
     const api = fakeApi({
-      listAgents: async () =>
-        ++attempts === 1 ? { ok: false, error: { code: 'storage_error', message: 'The database cannot be read' } } : { ok: true, value: [makeAgent('a1')] },
+      listAgentsPage: async () =>
+        ++attempts === 1
+          ? { ok: false, error: { code: 'storage_error', message: 'The database cannot be read' } }
+          : { ok: true, value: { agents: [makeAgent('a1')], nextCursor: null } },
     });
     const applied: AgentDelta[] = [];
     const errors: string[] = [];
@@ -143,6 +145,45 @@ describe('followBridge', () => {
     while (applied.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     stop();
     expect(errors).toEqual(['The database cannot be read']);
-    expect(applied).toEqual([{ upserts: [makeAgent('a1')], removed: [], reset: true }]);
+    expect(applied).toEqual([{ upserts: [makeAgent('a1')], removed: [], reset: true, loading: false }]);
+  });
+
+  it('loads a large fleet page by page: the first a reset, loading, the rest added; a failed page is retried from where it was; pushes apply once the first page is in', async () => {
+    const fleet = Array.from({ length: LOAD_PAGE * 2 + 3 }, (_, i) => makeAgent(`a${String(i).padStart(5, '0')}`));
+    let push: ((delta: AgentDelta) => void) | undefined;
+    let failOnce = true;
+    const asked: (string | null)[] = [];
+    const api = fakeApi({
+      onAgentsChanged: (listener) => ((push = listener), () => {}),
+      listAgentsPage: async (cursor, limit) => {
+        asked.push(cursor);
+        if (cursor === null) push!({ upserts: [makeAgent('early')], removed: [] }); // before the first page: dropped
+        if (cursor !== null && failOnce) {
+          failOnce = false;
+          return { ok: false, error: { code: 'storage_error', message: 'busy' } };
+        }
+        const start = cursor === null ? 0 : fleet.findIndex((a) => a.id === cursor) + 1;
+        const agents = fleet.slice(start, start + limit);
+        return { ok: true, value: { agents, nextCursor: start + limit < fleet.length ? agents.at(-1)!.id : null } };
+      },
+    });
+    const applied: AgentDelta[] = [];
+    const stop = followBridge(api, (d) => {
+      applied.push(d);
+      if (applied.length === 1) push!({ upserts: [makeAgent('late')], removed: [] }); // after it: applied
+    }, () => {});
+    const deadline = Date.now() + 5_000;
+    while (!applied.some((d) => d.loading === false) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    stop();
+    const pages = applied.filter((d) => d.loading !== undefined);
+    expect(pages.map((d) => [d.upserts.length, d.reset ?? false, d.loading])).toEqual([
+      [LOAD_PAGE, true, true],
+      [LOAD_PAGE, false, true],
+      [3, false, false],
+    ]);
+    expect(pages.flatMap((d) => d.upserts.map((a) => a.id))).toEqual(fleet.map((a) => a.id));
+    expect(asked).toEqual([null, fleet[LOAD_PAGE - 1]!.id, fleet[LOAD_PAGE - 1]!.id, fleet[2 * LOAD_PAGE - 1]!.id]);
+    expect(applied.flatMap((d) => d.upserts.map((a) => a.id))).toContain('late');
+    expect(applied.flatMap((d) => d.upserts.map((a) => a.id))).not.toContain('early');
   });
 });

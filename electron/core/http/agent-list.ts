@@ -1,4 +1,5 @@
 import type { Agent } from '../../../shared/agent';
+import { MAX_AGENT_PAGE } from '../../../shared/fleet-api';
 import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { toWireAgent } from '../../../shared/wire';
@@ -13,8 +14,6 @@ import { HttpError } from './http-error';
  */
 export const SLICE_AGENTS = 100;
 
-/** The largest page `?limit=` asks for. */
-export const MAX_PAGE = 10_000;
 
 /** What `GET /v1/agents` was asked for. */
 export interface AgentQuery {
@@ -44,9 +43,9 @@ export function parseAgentQuery(query: URLSearchParams): AgentQuery {
   }
   if (!query.has('limit') && !query.has('cursor')) return { statuses, page: undefined };
   const limitText = query.get('limit');
-  const limit = limitText === null ? MAX_PAGE : Number(limitText);
-  if (!/^\d{1,6}$/.test(limitText ?? '0') || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    throw new HttpError('bad_request', `limit must be a whole number from 1 to ${MAX_PAGE}`);
+  const limit = limitText === null ? MAX_AGENT_PAGE : Number(limitText);
+  if (!/^\d{1,6}$/.test(limitText ?? '0') || !Number.isInteger(limit) || limit < 1 || limit > MAX_AGENT_PAGE) {
+    throw new HttpError('bad_request', `limit must be a whole number from 1 to ${MAX_AGENT_PAGE}`);
   }
   const cursor = query.get('cursor');
   return { statuses, page: { limit, after: cursor === null || cursor === '' ? '' : decodeCursor(cursor) } };

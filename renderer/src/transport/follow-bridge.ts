@@ -2,13 +2,18 @@ import type { AgentDelta, FleetApi } from '../../../shared/fleet-api';
 import { sleep } from '../../../shared/sleep';
 
 const RETRY_MS = 1000;
+/** Agents per page of the first load: the first page shows at once, a large fleet fills in behind it. */
+export const LOAD_PAGE = 2_000;
 
 /**
  * Follows the fleet over the desktop bridge: subscribes to pushes, then loads
- * the whole fleet as a reset. IPC keeps order, so a push that arrives before
- * the list was sent before it was read (the list already holds it) and is
- * dropped; every later push is applied. A failed load is reported and tried
- * again every second until it succeeds or the caller stops following.
+ * the fleet page by page, the first page as a reset (`loading` while more
+ * is to come), the others added to it. IPC keeps order: a push that arrives
+ * before the first page was sent before that page was read, so the page (or
+ * a later one) already holds it, and it is dropped; every push after it is
+ * applied, and a later page, read later, only repeats or supersedes it. A
+ * failed page is reported and tried again every second until it loads or
+ * the caller stops following.
  */
 export function followBridge(api: FleetApi, apply: (delta: AgentDelta) => void, onError: (message: string) => void): () => void {
   let loaded = false;
@@ -17,16 +22,21 @@ export function followBridge(api: FleetApi, apply: (delta: AgentDelta) => void, 
     if (loaded && !stop.signal.aborted) apply(delta);
   });
   void (async () => {
+    let cursor: string | null = null;
     while (!stop.signal.aborted) {
-      const result = await api.listAgents();
+      const result = await api.listAgentsPage(cursor, LOAD_PAGE);
       if (stop.signal.aborted) return;
-      if (result.ok) {
-        apply({ upserts: result.value, removed: [], reset: true });
-        loaded = true;
-        return;
+      if (!result.ok) {
+        onError(result.error.message);
+        await sleep(RETRY_MS, stop.signal);
+        continue;
       }
-      onError(result.error.message);
-      await sleep(RETRY_MS, stop.signal);
+      const { agents, nextCursor } = result.value;
+      const first = !loaded;
+      loaded = true;
+      apply({ upserts: agents, removed: [], ...(first ? { reset: true } : {}), loading: nextCursor !== null });
+      if (nextCursor === null) return;
+      cursor = nextCursor;
     }
   })();
   return () => {

@@ -1,6 +1,6 @@
 import type { Agent, StatusEvent } from '../../../shared/agent';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { AgentDelta, FleetApi, FleetSettings, ForceExhaustRequest, Result, SignInLink } from '../../../shared/fleet-api';
+import type { AgentDelta, AgentPage, FleetApi, FleetSettings, ForceExhaustRequest, Result, SignInLink } from '../../../shared/fleet-api';
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
 import { DeltaBuilder, PUSH_INTERVAL_MS } from '../../../shared/delta-builder';
 import { sleep } from '../../../shared/sleep';
@@ -30,6 +30,12 @@ export class HttpTransport implements FleetApi {
   async listAgents(): Promise<Result<readonly Agent[]>> {
     const res = await this.call<{ agents: WireAgent[] }>('GET', '/v1/agents');
     return res.ok ? { ok: true, value: res.value.agents.map(fromWireAgent) } : res;
+  }
+
+  async listAgentsPage(cursor: string | null, limit: number): Promise<Result<AgentPage>> {
+    const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res = await this.call<{ agents: WireAgent[]; next_cursor: string | null }>('GET', `/v1/agents?${query}`);
+    return res.ok ? { ok: true, value: { agents: res.value.agents.map(fromWireAgent), nextCursor: res.value.next_cursor } } : res;
   }
 
   getAgent(id: string): Promise<Result<Agent>> {

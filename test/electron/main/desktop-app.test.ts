@@ -121,6 +121,23 @@ describe('desktop shell (mocked electron)', () => {
       expect(result).toMatchObject({ ok: true, value: [{ id: 'a1', status: 'idle' }] });
     });
 
+    it('agents:page pages through the fleet in id order, the last page with no next cursor', async () => {
+      const { core } = await start();
+      for (const id of ['c', 'a', 'e', 'b', 'd']) core.service.recordHeartbeat(id);
+      const ids: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const result = await invoke('agents:page', frameEvent(), cursor, 2);
+        if (!result.ok) throw new Error(result.error.message);
+        const page = result.value as { agents: { id: string }[]; nextCursor: string | null };
+        ids.push(page.agents.map((a) => a.id));
+        cursor = page.nextCursor;
+      } while (cursor !== null && ids.length < 10);
+      expect(ids).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+      // A page that ends exactly at the last agent says there is no next one.
+      expect(await invoke('agents:page', frameEvent(), 'c', 2)).toMatchObject({ ok: true, value: { nextCursor: null } });
+    });
+
     it.each([
       ['another webContents', () => ({ sender: new electron.FakeWebContents() })],
       ['a subframe', () => ({ senderFrame: { url: win().webContents.mainFrame.url } })],
@@ -147,6 +164,10 @@ describe('desktop shell (mocked electron)', () => {
       ['settings:update', [{ notifications: 'yes' }]],
       ['settings:update', [{ theme: 'dark' }]],
       ['agents:list', ['extra']],
+      ['agents:page', [null, 0]],
+      ['agents:page', [null, 10_001]],
+      ['agents:page', ['bad id!', 10]],
+      ['agents:page', [null]],
     ])('%s with malformed arguments %j gets {ok:false, bad_request} and changes nothing', async (channel, args) => {
       const { core } = await start();
       core.service.reportBusy('a1', 'work');
