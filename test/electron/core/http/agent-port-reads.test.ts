@@ -241,6 +241,46 @@ describe('GET /v1/stream snapshots', () => {
     }
   });
 
+  it('a store that fails mid-snapshot cuts the stream, reported, never ending a partial snapshot as if whole', async () => {
+    const fleet = createFleet();
+    seed(fleet, SLICE_AGENTS * 3);
+    const source = {
+      listPage: (after: string, limit: number) => {
+        if (after !== '') throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+        return fleet.service.listPage(after, limit);
+      },
+    };
+    const errors: unknown[] = [];
+    const hub = new EventStreamHub(fleet.service.onDidChange, source, { onError: (e) => errors.push(e) });
+    const server = http.createServer((_req, res) => hub.attach(res, 'whole'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      // Listening from the first byte: the cut can come before the response is handed over.
+      const { text, error } = await new Promise<{ text: string; error: unknown }>((resolve) => {
+        let body = '';
+        http
+          .get({ host: '127.0.0.1', port, path: '/v1/stream' }, (res) => {
+            res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+            res.on('error', (e) => resolve({ text: body, error: e }));
+            res.on('end', () => resolve({ text: body, error: null }));
+          })
+          .on('error', (e) => resolve({ text: body, error: e }));
+      });
+      expect(error).toMatchObject({ message: 'aborted' });
+      expect(text).toMatch(/event: snapshot\ndata: \{"agents":\[/);
+      expect(text).not.toMatch(/\]\}\n\n/); // the snapshot event never ended
+      expect(errors).toHaveLength(1);
+      expect(hub.size).toBe(0);
+    } finally {
+      hub.dispose();
+      server.close();
+      server.closeAllConnections();
+      fleet.close();
+    }
+  });
+
   it('a consumer that stops reading is dropped once its unsent bytes pass the bound; one that reads is kept', async () => {
     const fleet = createFleet();
     const hub = new EventStreamHub(fleet.service.onDidChange, fleet.service, { maxBufferedBytes: 256 * 1024 });
