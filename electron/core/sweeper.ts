@@ -65,6 +65,8 @@ export class Sweeper implements Disposable {
   private graceFrom: number;
   private lastWall: number;
   private lastMono: number;
+  /** When the last tick ended (monotonic): lateness counts from there, so a long sweep is not a stall. */
+  private lastEndMono: number;
   /** While times ahead of the clock may exist (after start, a backward jump): where settling goes on. */
   private settleFrom: number | null = null;
   private readonly jumpThresholdMs: number;
@@ -80,6 +82,7 @@ export class Sweeper implements Disposable {
     this.stallThresholdMs = options.stallThresholdMs ?? defaultStallThresholdMs(options.heartbeatTimeoutMs);
     this.lastWall = clock.now();
     this.lastMono = clock.monotonic();
+    this.lastEndMono = this.lastMono;
     this.graceFrom = this.lastWall;
   }
 
@@ -105,6 +108,7 @@ export class Sweeper implements Disposable {
     this.graceFrom = this.clock.now();
     this.lastWall = this.graceFrom;
     this.lastMono = this.clock.monotonic();
+    this.lastEndMono = this.lastMono;
   }
 
   /** When the current grace period began (epoch ms). */
@@ -121,14 +125,20 @@ export class Sweeper implements Disposable {
     const wall = this.clock.now();
     const mono = this.clock.monotonic();
     const skew = wall - this.lastWall - (mono - this.lastMono);
-    const late = mono - this.lastMono - this.options.intervalMs;
+    // From the end of the last tick: a sweep that itself took seconds (a mass offline) delays
+    // the next tick by as much, but no heartbeat waited unread because of it.
+    const late = mono - this.lastEndMono - this.options.intervalMs;
     this.lastWall = wall;
     this.lastMono = mono;
     // A paused or blocked process moves both clocks alike, so only the tick's lateness shows it.
     if (Math.abs(skew) >= this.jumpThresholdMs || late >= this.stallThresholdMs) this.graceFrom = wall;
     if (skew <= -this.jumpThresholdMs) this.settleFrom = 0;
     this.settle();
-    return this.service.sweep(heartbeatCutoff(wall, this.options.heartbeatTimeoutMs, this.graceFrom));
+    try {
+      return this.service.sweep(heartbeatCutoff(wall, this.options.heartbeatTimeoutMs, this.graceFrom));
+    } finally {
+      this.lastEndMono = this.clock.monotonic();
+    }
   }
 
   dispose(): void {

@@ -177,6 +177,24 @@ describe('Sweeper', () => {
       expect(s.sweeper.graceStartedAt).toBe(s.clock.now());
     });
 
+    it('a sweep that itself takes longer than the threshold is no stall: the next tick is not a grace moment', () => {
+      const slow = {
+        sweep: (cutoff: number | null) => {
+          s.clock.advance(3_000); // a mass offline of a large fleet, say
+          return s.service.sweep(cutoff);
+        },
+        settleFutureTimes: (from: number) => s.service.settleFutureTimes(from),
+      };
+      const sweeper = new Sweeper(slow, s.clock, s.timers, { intervalMs: INTERVAL, heartbeatTimeoutMs: TIMEOUT_MS });
+      sweeper.start();
+      const started = sweeper.graceStartedAt;
+      s.timers.advance(INTERVAL); // the first tick takes 3 s; the next one is then due at once
+      s.timers.advance(0);
+      s.timers.advance(INTERVAL);
+      expect(sweeper.graceStartedAt).toBe(started);
+      sweeper.dispose();
+    });
+
     it('the stall threshold is an option, and never more than half the timeout by default', () => {
       const lenient = new Sweeper(s.service, s.clock, s.timers, { intervalMs: INTERVAL, heartbeatTimeoutMs: TIMEOUT_MS, stallThresholdMs: 10_000 });
       const short = new Sweeper(s.service, s.clock, s.timers, { intervalMs: 100, heartbeatTimeoutMs: 1_000 });
