@@ -186,13 +186,17 @@ describe('Sweeper', () => {
         settleFutureTimes: (from: number) => s.service.settleFutureTimes(from),
       };
       const sweeper = new Sweeper(slow, s.clock, s.timers, { intervalMs: INTERVAL, heartbeatTimeoutMs: TIMEOUT_MS });
-      sweeper.start();
       const started = sweeper.graceStartedAt;
-      s.timers.advance(INTERVAL); // the first tick takes 3 s; the next one is then due at once
-      s.timers.advance(0);
-      s.timers.advance(INTERVAL);
+      s.clock.advance(INTERVAL);
+      sweeper.tick(); // takes 3 s: the interval's next tick is then overdue and runs at once, as Node runs it
+      sweeper.tick();
+      s.clock.advance(INTERVAL);
+      sweeper.tick();
       expect(sweeper.graceStartedAt).toBe(started);
-      sweeper.dispose();
+      // A real stall after it still is one.
+      s.clock.advance(INTERVAL + 2_000);
+      sweeper.tick();
+      expect(sweeper.graceStartedAt).toBeGreaterThan(started);
     });
 
     it('the stall threshold is an option, and never more than half the timeout by default', () => {
