@@ -1,14 +1,17 @@
 import type { ServerResponse } from 'node:http';
-import type { AgentChange } from '../../../shared/agent';
+import type { Agent, AgentChange } from '../../../shared/agent';
 import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
 import { toWireAgent } from '../../../shared/wire';
 import { agentListJson, agentSnapshotPages, type AgentSource } from './agent-list';
 import { writeChunks } from './chunked-write';
+import type { FleetService } from '../fleet-service';
 
 /** A client that has this much unsent is too slow to follow the fleet; it is dropped and can reconnect. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
+/** Agents sent per catch-up chunk after a snapshot, as a read slice. */
+const CATCH_UP_AGENTS = 100;
 
 /**
  * What a stream starts with: nothing; the whole fleet as one `snapshot`
@@ -17,6 +20,9 @@ const KEEP_ALIVE_MS = 15_000;
  */
 export type SnapshotMode = 'none' | 'whole' | 'pages';
 
+/** What the hub reads: slices for snapshots, and one agent as it now is for catching up. */
+export type StreamSource = AgentSource & Pick<FleetService, 'find'>;
+
 export interface EventStreamOptions {
   /** Unsent bytes past which a client is dropped. */
   readonly maxBufferedBytes?: number;
@@ -24,11 +30,24 @@ export interface EventStreamOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Past every id: the snapshot has read the whole fleet. */
+const ALL_READ = Symbol('all read');
+
+interface Snapshot {
+  /** The last id the snapshot has read: a change to an agent after it is read with its slice. */
+  readUpTo: string | typeof ALL_READ;
+  /**
+   * Agents already read that changed since: sent as they then are once the
+   * snapshot is out. Ids only — however fast the fleet changes, this is
+   * bounded by the fleet, never by time.
+   */
+  readonly changed: Set<string>;
+}
+
 interface Client {
   readonly res: ServerResponse;
-  /** While its snapshot is being sent: the changes since it began, sent right after it. */
-  queue: string[] | undefined;
-  queuedBytes: number;
+  /** Set while its snapshot (and the catch-up after it) is being sent; then it gets every change live. */
+  snapshot: Snapshot | undefined;
 }
 
 /**
@@ -45,7 +64,7 @@ export class EventStreamHub implements Disposable {
 
   constructor(
     onDidChange: Event<readonly AgentChange[]>,
-    private readonly source: AgentSource,
+    private readonly source: StreamSource,
     options: EventStreamOptions = {},
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
@@ -63,14 +82,16 @@ export class EventStreamHub implements Disposable {
 
   /**
    * Turns `res` into an event stream until the client goes away, starting
-   * with the snapshot `mode` asks for: the fleet as of when each slice of it
-   * is read, then every change since the snapshot began, in order — changes
-   * to agents already sent, and repeats of ones read after the change, both
-   * apply cleanly — so a client that applies it all misses nothing. The
+   * with the snapshot `mode` asks for: the fleet in slices, each as it is
+   * when read, then — as `agent` and `agent_removed` events — the agents
+   * already read that changed meanwhile, as they then are; then every
+   * change live. A client that applies it all in order misses nothing. The
    * snapshot is written in slices, the event loop given back between them,
    * and never built whole.
    */
   attach(res: ServerResponse, mode: SnapshotMode = 'none'): void {
+    // Gone before it was attached: it must not hold a stream's place.
+    if (res.destroyed) return;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -79,7 +100,7 @@ export class EventStreamHub implements Disposable {
     });
     res.write('retry: 2000\n\n');
     // Added before the first slice is read: no change can fall between the two.
-    const client: Client = { res, queue: mode === 'none' ? undefined : [], queuedBytes: 0 };
+    const client: Client = { res, snapshot: mode === 'none' ? undefined : { readUpTo: '', changed: new Set() } };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     if (mode !== 'none') void this.sendSnapshot(client, mode);
@@ -93,44 +114,70 @@ export class EventStreamHub implements Disposable {
   }
 
   private async sendSnapshot(client: Client, mode: 'whole' | 'pages'): Promise<void> {
-    const chunks = mode === 'whole' ? wholeSnapshot(this.source) : pagedSnapshot(this.source);
-    let sent: boolean;
+    const snapshot = client.snapshot!;
+    // Reads through here move the snapshot's mark: a slice holds its agents as of its read.
+    const tracked: AgentSource = {
+      listPage: (after, limit) => {
+        const slice = this.source.listPage(after, limit);
+        snapshot.readUpTo = slice.length < limit ? ALL_READ : slice[slice.length - 1]!.id;
+        return slice;
+      },
+    };
+    const chunks = concat(mode === 'whole' ? wholeSnapshot(tracked) : pagedSnapshot(tracked), this.catchUp(client));
     try {
-      sent = await writeChunks(client.res, chunks);
+      await writeChunks(client.res, chunks);
     } catch (error) {
       // The store failed mid-snapshot: a partial snapshot must never look whole. The client reconnects.
-      sent = false;
-      client.res.destroy();
+      this.drop(client);
       this.onError(error);
     }
-    if (!sent) return;
-    const queued = client.queue!.join('');
-    client.queue = undefined;
-    client.queuedBytes = 0;
-    if (queued !== '') this.write(client, queued);
+  }
+
+  /**
+   * After the snapshot: the changed agents as they now are, a slice at a
+   * time; a change meanwhile marks its agent again. When none is left the
+   * client goes live, in the same step (no change can fall in between).
+   */
+  private *catchUp(client: Client): Generator<string> {
+    const { changed } = client.snapshot!;
+    for (;;) {
+      if (changed.size === 0) {
+        client.snapshot = undefined;
+        return;
+      }
+      let frame = '';
+      let sent = 0;
+      for (const id of changed) {
+        changed.delete(id);
+        const agent = this.source.find(id);
+        frame += agent ? agentFrame(agent) : removedFrame(id);
+        if (++sent === CATCH_UP_AGENTS) break;
+      }
+      yield frame;
+    }
   }
 
   private broadcast(changes: readonly AgentChange[]): void {
     if (this.clients.size === 0) return;
-    let frame = '';
-    for (const change of changes) {
-      frame +=
-        change.type === 'upsert'
-          ? `event: agent\ndata: ${JSON.stringify(toWireAgent(change.agent))}\n\n`
-          : `event: agent_removed\ndata: ${JSON.stringify({ id: change.agentId })}\n\n`;
-    }
-    this.send(frame);
-  }
-
-  private send(frame: string): void {
+    let frame: string | undefined;
     for (const client of this.clients) {
-      if (!client.queue) this.write(client, frame);
-      else if (!frame.startsWith(':')) {
-        client.queue.push(frame);
-        client.queuedBytes += frame.length;
-        if (client.queuedBytes > this.maxBufferedBytes) this.drop(client);
+      const snapshot = client.snapshot;
+      if (!snapshot) {
+        frame ??= changes.map((change) => (change.type === 'upsert' ? agentFrame(change.agent) : removedFrame(change.agentId))).join('');
+        this.write(client, frame);
+        continue;
+      }
+      // Ids are ASCII (AGENT_ID_PATTERN): JavaScript's order is SQLite's.
+      for (const change of changes) {
+        const id = change.type === 'upsert' ? change.agent.id : change.agentId;
+        if (snapshot.readUpTo === ALL_READ || id <= snapshot.readUpTo) snapshot.changed.add(id);
       }
     }
+  }
+
+  /** The keep-alive comment, to the clients that are live. */
+  private send(frame: string): void {
+    for (const client of this.clients) if (!client.snapshot) this.write(client, frame);
   }
 
   /** Writes to a client that has its snapshot, dropping it if it stopped reading. */
@@ -143,6 +190,13 @@ export class EventStreamHub implements Disposable {
     this.clients.delete(client);
     client.res.destroy();
   }
+}
+
+const agentFrame = (agent: Agent) => `event: agent\ndata: ${JSON.stringify(toWireAgent(agent))}\n\n`;
+const removedFrame = (id: string) => `event: agent_removed\ndata: ${JSON.stringify({ id })}\n\n`;
+
+function* concat(...parts: Iterable<string>[]): Generator<string> {
+  for (const part of parts) yield* part;
 }
 
 /** `event: snapshot` with `{"agents": […]}` on one data line, in slices. */
