@@ -78,6 +78,9 @@ export class Retention implements Disposable {
   /** Where the first count of every agent stands ('' before it began); null once done. */
   private scanCursor: string | null = '';
   private last: RetentionReport | undefined;
+  /** The clocks at construction: how far the wall clock may have moved is how long we have run. */
+  private readonly startWall: number;
+  private readonly startMono: number;
 
   constructor(
     private readonly target: RetentionTarget,
@@ -87,6 +90,8 @@ export class Retention implements Disposable {
     private readonly options: RetentionOptions,
   ) {
     this.batchRows = options.batchRows ?? RETENTION_BATCH_ROWS;
+    this.startWall = clock.now();
+    this.startMono = clock.monotonic();
     this.log = options.log ?? console.log;
   }
 
@@ -195,9 +200,21 @@ export class Retention implements Disposable {
     (this.options.onError ?? console.error)(error);
   }
 
+  /**
+   * The time a pass prunes by: the wall clock, but never further ahead than
+   * the start's wall time plus the time we have really run. A clock set a
+   * year ahead by mistake would otherwise delete all history and forget every
+   * offline agent within a minute, for good. Time asleep (which the
+   * monotonic clock does not count) is caught up at the next start: pruning
+   * only ever comes late, never early.
+   */
+  private prunesAsOf(): number {
+    return Math.min(this.clock.now(), this.startWall + (this.clock.monotonic() - this.startMono));
+  }
+
   /** The pass, as a generator: each `yield` ends a transaction and gives the event loop a turn. */
   private *pass(): Generator<void, RetentionReport> {
-    const now = this.clock.now();
+    const now = this.prunesAsOf();
     const { historyPerAgent: keep, historyDays, forgetOfflineDays } = this.options.limits;
     const rows = this.batchRows;
     let eventsPruned = 0;

@@ -146,16 +146,38 @@ describe('Retention by age', () => {
     moves(s.fleet, 'a1', 4, 10 * DAY); // at 10, 20, 30, 40 days
     const events = s.fleet.service.history('a1').reverse();
     // Now: exactly 90 days after the second event; the first is older, the second is not.
-    s.fleet.clock.setWall(events[1]!.at + 90 * DAY);
+    s.fleet.clock.advance(events[1]!.at + 90 * DAY - s.fleet.clock.now());
     s.retention.start();
     s.settle();
     expect(s.fleet.service.history('a1').reverse().map((e) => e.id)).toEqual(events.slice(1).map((e) => e.id));
-    s.fleet.clock.setWall(events[3]!.at + 90 * DAY + 1);
+    s.fleet.clock.advance(events[3]!.at + 90 * DAY + 1 - s.fleet.clock.now());
     s.timers.advance(RETENTION_INTERVAL_MS);
     s.settle();
     expect(eventCount(s.fleet, 'a1')).toBe(0);
     // Pruning history forgets nobody: the agent is still there.
     expect(s.fleet.service.find('a1')?.status).toBe('idle');
+  });
+});
+
+describe('Retention and the clock', () => {
+  it('a wall clock set ahead prunes nothing early: only the time the monitor has really run counts', () => {
+    const s = setup({ limits: { ...LIMITS, historyPerAgent: 1_000 } });
+    moves(s.fleet, 'a1', 3, DAY);
+    offlineFor(s.fleet, 'a2', 1);
+    s.retention.start();
+    s.settle();
+    const events = eventCount(s.fleet, 'a1');
+    s.fleet.clock.setWall(s.fleet.clock.now() + 365 * DAY); // by mistake
+    s.timers.advance(RETENTION_INTERVAL_MS);
+    s.settle();
+    expect(eventCount(s.fleet, 'a1')).toBe(events);
+    expect(s.fleet.service.find('a2')).toBeDefined();
+    // Time that really passes still counts.
+    s.fleet.clock.advance(91 * DAY);
+    s.timers.advance(RETENTION_INTERVAL_MS);
+    s.settle();
+    expect(eventCount(s.fleet, 'a1')).toBe(0);
+    expect(s.fleet.service.find('a2')).toBeUndefined();
   });
 });
 
