@@ -123,7 +123,12 @@ describe('signing in (headless page)', () => {
   it('without a link or token: the sign-in page with the field; an unknown code says it was not made by this server', async () => {
     renderWebApp(null);
     expect(await screen.findByLabelText('Operator token')).toBeTruthy();
-    expect(screen.getByLabelText('Operator token').getAttribute('type')).toBe('password');
+    // Masked, but no password field: a browser would offer to save the token into its (synced) passwords.
+    const field = screen.getByLabelText('Operator token');
+    expect(field.getAttribute('type')).toBe('text');
+    expect(field.className).toContain('masked');
+    expect(field.getAttribute('autocomplete')).toBe('off');
+    expect(document.querySelector('input[type="password"]')).toBeNull();
     cleanup();
     resetFleetStore();
     const session = new WebSession(window.sessionStorage);

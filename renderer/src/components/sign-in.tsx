@@ -20,7 +20,7 @@ export function SignIn({ onSignIn }: SignInProps) {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!onSignIn || busy) return;
-    const field = event.currentTarget.elements.namedItem('token') as HTMLInputElement;
+    const field = event.currentTarget.elements.namedItem('fleet-operator-token') as HTMLInputElement;
     setBusy(true);
     const refused = await onSignIn(field.value);
     // Signed in: this page is replaced by the fleet; refused: say why and let them try again.
@@ -41,11 +41,18 @@ export function SignIn({ onSignIn }: SignInProps) {
       {onSignIn && (
         <form className="sign-in-form" onSubmit={(e) => void submit(e)}>
           <label htmlFor={ids.token}>Operator token</label>
+          {/* Not a password field: a browser offers to save those (into synced passwords, the
+              very leak the one-time link avoids). Masked by CSS instead; no manager is invited. */}
           <input
             id={ids.token}
-            name="token"
-            type="password"
+            name="fleet-operator-token"
+            type="text"
+            className="masked"
             autoComplete="off"
+            autoCapitalize="off"
+            autoCorrect="off"
+            data-1p-ignore="true"
+            data-lpignore="true"
             spellCheck={false}
             required
             aria-describedby={shown ? ids.reason : undefined}
