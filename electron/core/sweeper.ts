@@ -133,10 +133,11 @@ export class Sweeper implements Disposable {
     // A paused or blocked process moves both clocks alike, so only the tick's lateness shows it.
     if (Math.abs(skew) >= this.jumpThresholdMs || late >= this.stallThresholdMs) this.graceFrom = wall;
     if (skew <= -this.jumpThresholdMs) this.settleFrom = 0;
-    this.settle();
     try {
+      this.settle();
       return this.service.sweep(heartbeatCutoff(wall, this.options.heartbeatTimeoutMs, this.graceFrom));
     } finally {
+      // Also after a failure: a failing store must not make the next tick look like a stall.
       this.lastEndMono = this.clock.monotonic();
     }
   }

@@ -199,6 +199,25 @@ describe('Sweeper', () => {
       expect(sweeper.graceStartedAt).toBeGreaterThan(started);
     });
 
+    it('ticks that fail (the store down while times are being settled) are no stall either', () => {
+      let failing = true;
+      const flaky = {
+        sweep: (cutoff: number | null) => s.service.sweep(cutoff),
+        settleFutureTimes: (from: number) => {
+          if (failing) throw new Error('SQLITE_IOERR');
+          return s.service.settleFutureTimes(from);
+        },
+      };
+      const sweeper = new Sweeper(flaky, s.clock, s.timers, { intervalMs: INTERVAL, heartbeatTimeoutMs: TIMEOUT_MS, onError: () => {} });
+      sweeper.start();
+      const started = sweeper.graceStartedAt;
+      for (let i = 0; i < 5; i++) s.timers.advance(INTERVAL);
+      failing = false;
+      s.timers.advance(INTERVAL);
+      expect(sweeper.graceStartedAt).toBe(started);
+      sweeper.dispose();
+    });
+
     it('the stall threshold is an option, and never more than half the timeout by default', () => {
       const lenient = new Sweeper(s.service, s.clock, s.timers, { intervalMs: INTERVAL, heartbeatTimeoutMs: TIMEOUT_MS, stallThresholdMs: 10_000 });
       const short = new Sweeper(s.service, s.clock, s.timers, { intervalMs: 100, heartbeatTimeoutMs: 1_000 });
