@@ -2,9 +2,10 @@ import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
- * How long a reader may leave a full socket buffer unread before it is cut:
- * a client that stops reading must not hold a slice of the fleet in memory
- * for ever (fifty stalled readers of a large fleet held hundreds of MB).
+ * How long a reader may read nothing at all while its socket buffer is full
+ * before it is cut: a client that stops reading must not hold a slice of the
+ * fleet in memory for ever (fifty stalled readers of a large fleet held
+ * hundreds of MB). A slow reader that still takes bytes is never cut.
  */
 export const DRAIN_TIMEOUT_MS = 30_000;
 
@@ -13,8 +14,8 @@ export const DRAIN_TIMEOUT_MS = 30_000;
  * event loop has had a full turn (so requests queued behind a long read, a
  * heartbeat say, are served between its chunks) and, when the socket's
  * buffer is full, after it drained (so a slow reader holds one chunk, not
- * the whole body) — or cutting the connection when it does not drain within
- * `drainTimeoutMs`. Resolves false, having stopped pulling, when the client
+ * the whole body) — or cutting the connection when for `drainTimeoutMs` not
+ * a byte of it was taken. Resolves false, having stopped pulling, when the client
  * went away, was cut, or `res` was ended meanwhile (the server closing).
  * Does not end `res`.
  */
@@ -30,18 +31,29 @@ export async function writeChunks(res: ServerResponse, chunks: Iterator<string>,
   }
 }
 
-/** Resolves true once `res` drained; false if it closed first, or did not drain in time (then it is cut). */
+/**
+ * Resolves true once `res` drained; false if it closed first, or took not a
+ * byte for `timeoutMs` (then it is cut). Progress is what is left to send
+ * shrinking: `drain` comes only once it is all sent, which for a slow reader
+ * of a large slice can take longer than the deadline.
+ */
 function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
+    let unsent = res.writableLength;
     const done = (ok: boolean) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       res.off('drain', onDrain);
       res.off('close', onClose);
       resolve(ok);
     };
     const onDrain = () => done(true);
     const onClose = () => done(false);
-    const timer = setTimeout(() => {
+    const timer = setInterval(() => {
+      const now = res.writableLength;
+      if (now < unsent) {
+        unsent = now;
+        return;
+      }
       done(false);
       res.destroy();
     }, timeoutMs);

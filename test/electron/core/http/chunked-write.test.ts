@@ -7,9 +7,12 @@ import { writeChunks } from '../../../../electron/core/http/chunked-write';
 class FullSocketResponse extends EventEmitter {
   destroyed = false;
   writableEnded = false;
+  /** Bytes written and not yet taken by the (pretend) reader. */
+  writableLength = 0;
   readonly written: string[] = [];
   write(chunk: string): boolean {
     this.written.push(chunk);
+    this.writableLength += chunk.length;
     return false;
   }
   destroy(): void {
@@ -46,6 +49,22 @@ describe('writeChunks', () => {
     expect(res.destroyed).toBe(true);
     expect(res.written).toEqual(['chunk 0;']);
     expect(res.listenerCount('drain') + res.listenerCount('close')).toBe(0);
+  });
+
+  it('never cuts a slow reader that still takes bytes, however long one chunk takes', async () => {
+    const res = new FullSocketResponse();
+    const writing = writeChunks(res as unknown as ServerResponse, ['x'.repeat(1_000), 'y'][Symbol.iterator](), 40);
+    // 200 ms for the first chunk, five deadlines' worth, a little at a time.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      res.writableLength -= 100;
+    }
+    expect(res.destroyed).toBe(false);
+    res.emit('drain');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    res.emit('drain');
+    expect(await writing).toBe(true);
+    expect(res.written).toEqual(['x'.repeat(1_000), 'y']);
   });
 
   it('stops when the client goes away while it waits', async () => {
