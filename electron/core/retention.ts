@@ -44,6 +44,11 @@ export interface RetentionReport {
   readonly pagesReclaimed: number;
 }
 
+/** A leap of the wall clock ahead of the time run that retention takes at once (sleep, a weekend away). */
+export const TRUSTED_LEAP_MS = 7 * 86_400_000;
+/** How long a larger leap must hold, in time run, before retention prunes by it. */
+export const LEAP_TRUSTED_AFTER_MS = 86_400_000;
+
 /**
  * Keeps the database bounded: each pass deletes history older than
  * `historyDays`, then history beyond each agent's newest `historyPerAgent`,
@@ -78,9 +83,10 @@ export class Retention implements Disposable {
   /** Where the first count of every agent stands ('' before it began); null once done. */
   private scanCursor: string | null = '';
   private last: RetentionReport | undefined;
-  /** The clocks at construction: how far the wall clock may have moved is how long we have run. */
-  private readonly startWall: number;
-  private readonly startMono: number;
+  /** Wall minus monotonic time as last trusted: the wall clock pruning goes by is `monotonic + this`. */
+  private trustedOffset: number;
+  /** A jump ahead too large to trust at once, and since when (monotonic) it has held. */
+  private jumpAhead: { offset: number; since: number } | undefined;
 
   constructor(
     private readonly target: RetentionTarget,
@@ -90,8 +96,7 @@ export class Retention implements Disposable {
     private readonly options: RetentionOptions,
   ) {
     this.batchRows = options.batchRows ?? RETENTION_BATCH_ROWS;
-    this.startWall = clock.now();
-    this.startMono = clock.monotonic();
+    this.trustedOffset = clock.now() - clock.monotonic();
     this.log = options.log ?? console.log;
   }
 
@@ -201,15 +206,33 @@ export class Retention implements Disposable {
   }
 
   /**
-   * The time a pass prunes by: the wall clock, but never further ahead than
-   * the start's wall time plus the time we have really run. A clock set a
-   * year ahead by mistake would otherwise delete all history and forget every
-   * offline agent within a minute, for good. Time asleep (which the
-   * monotonic clock does not count) is caught up at the next start: pruning
-   * only ever comes late, never early.
+   * The time a pass prunes by: the wall clock, except just after it leapt
+   * ahead of the time really run by more than {@link TRUSTED_LEAP_MS}. A
+   * clock set a year ahead by mistake would otherwise delete all history and
+   * forget every offline agent within a minute, for good; such a leap is
+   * trusted only once it has held for {@link LEAP_TRUSTED_AFTER_MS} of
+   * running (a clock corrected after a boot without a real-time clock, say),
+   * and until then pruning goes by the time last trusted plus the time run.
+   * Smaller leaps (a machine waking from sleep) and any step back are taken
+   * at once. Pruning so comes late at worst, never early — except by a clock
+   * already wrong when the monitor starts, which it cannot tell.
    */
   private prunesAsOf(): number {
-    return Math.min(this.clock.now(), this.startWall + (this.clock.monotonic() - this.startMono));
+    const wall = this.clock.now();
+    const mono = this.clock.monotonic();
+    const offset = wall - mono;
+    if (offset - this.trustedOffset <= TRUSTED_LEAP_MS) {
+      this.trustedOffset = offset;
+      this.jumpAhead = undefined;
+      return wall;
+    }
+    if (!this.jumpAhead || Math.abs(this.jumpAhead.offset - offset) > TRUSTED_LEAP_MS) this.jumpAhead = { offset, since: mono };
+    if (mono - this.jumpAhead.since >= LEAP_TRUSTED_AFTER_MS) {
+      this.trustedOffset = offset;
+      this.jumpAhead = undefined;
+      return wall;
+    }
+    return mono + this.trustedOffset;
   }
 
   /** The pass, as a generator: each `yield` ends a transaction and gives the event loop a turn. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Retention, RETENTION_INTERVAL_MS, type RetentionOptions, type RetentionTarget } from '../../../electron/core/retention';
+import { LEAP_TRUSTED_AFTER_MS, Retention, RETENTION_INTERVAL_MS, type RetentionOptions, type RetentionTarget } from '../../../electron/core/retention';
 import { FakeTimers } from '../../support/fake-clock';
 import { FakeTimeouts } from '../../support/fake-timeouts';
 import { createFleet, type Fleet } from '../../support/fleet-fixture';
@@ -172,12 +172,26 @@ describe('Retention and the clock', () => {
     s.settle();
     expect(eventCount(s.fleet, 'a1')).toBe(events);
     expect(s.fleet.service.find('a2')).toBeDefined();
-    // Time that really passes still counts.
-    s.fleet.clock.advance(91 * DAY);
-    s.timers.advance(RETENTION_INTERVAL_MS);
+    // Nearly a day of running later, still nothing; once the leap has held a day, it is the time.
+    s.timers.advance(LEAP_TRUSTED_AFTER_MS - 2 * RETENTION_INTERVAL_MS);
+    s.settle();
+    expect(eventCount(s.fleet, 'a1')).toBe(events);
+    s.timers.advance(2 * RETENTION_INTERVAL_MS);
     s.settle();
     expect(eventCount(s.fleet, 'a1')).toBe(0);
     expect(s.fleet.service.find('a2')).toBeUndefined();
+  });
+
+  it('a machine waking from days of sleep prunes by the wall clock at once', () => {
+    const s = setup({ limits: { ...LIMITS, historyPerAgent: 1_000, forgetOfflineDays: 30 } });
+    offlineFor(s.fleet, 'sleeper', 28);
+    s.retention.start();
+    s.settle();
+    expect(s.fleet.service.find('sleeper')).toBeDefined();
+    s.fleet.clock.suspend(3 * DAY); // the wall clock moves, the monotonic one does not
+    s.timers.advance(RETENTION_INTERVAL_MS);
+    s.settle();
+    expect(s.fleet.service.find('sleeper')).toBeUndefined();
   });
 });
 
