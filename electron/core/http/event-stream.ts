@@ -42,6 +42,8 @@ interface Snapshot {
    * bounded by the fleet, never by time.
    */
   readonly changed: Set<string>;
+  /** How many agents the snapshot read: what catching up may take is bounded by it. */
+  read: number;
 }
 
 interface Client {
@@ -100,7 +102,7 @@ export class EventStreamHub implements Disposable {
     });
     res.write('retry: 2000\n\n');
     // Added before the first slice is read: no change can fall between the two.
-    const client: Client = { res, snapshot: mode === 'none' ? undefined : { readUpTo: '', changed: new Set() } };
+    const client: Client = { res, snapshot: mode === 'none' ? undefined : { readUpTo: '', changed: new Set(), read: 0 } };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     if (mode !== 'none') void this.sendSnapshot(client, mode);
@@ -120,6 +122,7 @@ export class EventStreamHub implements Disposable {
       listPage: (after, limit) => {
         const slice = this.source.listPage(after, limit);
         snapshot.readUpTo = slice.length < limit ? ALL_READ : slice[slice.length - 1]!.id;
+        snapshot.read += slice.length;
         return slice;
       },
     };
@@ -136,11 +139,20 @@ export class EventStreamHub implements Disposable {
   /**
    * After the snapshot: the changed agents as they now are, a slice at a
    * time; a change meanwhile marks its agent again. When none is left the
-   * client goes live, in the same step (no change can fall in between).
+   * client goes live, in the same step (no change can fall in between). A
+   * client that reads slower than the fleet changes would never get there:
+   * past twice the fleet's worth of agents sent it is dropped (it may
+   * reconnect), as a live client that falls behind is.
    */
   private *catchUp(client: Client): Generator<string> {
-    const { changed } = client.snapshot!;
-    for (;;) {
+    const snapshot = client.snapshot!;
+    const { changed } = snapshot;
+    const most = 2 * snapshot.read + CATCH_UP_AGENTS * 10;
+    for (let sentInAll = 0; ; ) {
+      if (changed.size > 0 && sentInAll >= most) {
+        this.drop(client);
+        return;
+      }
       if (changed.size === 0) {
         client.snapshot = undefined;
         return;
@@ -153,6 +165,7 @@ export class EventStreamHub implements Disposable {
         frame += agent ? agentFrame(agent) : removedFrame(id);
         if (++sent === CATCH_UP_AGENTS) break;
       }
+      sentInAll += sent;
       yield frame;
     }
   }

@@ -299,6 +299,53 @@ describe('GET /v1/stream snapshots', () => {
     }
   });
 
+  it('a client that can never catch up (the fleet changes faster than it is sent) is dropped, not followed for ever', async () => {
+    const fleet = createFleet();
+    seed(fleet, 200);
+    const ids = fleet.service.list().map((a) => a.id);
+    let n = 0;
+    const source = {
+      listPage: (after: string, limit: number) => {
+        if (after !== '') fleet.service.recordHeartbeat(ids[0]!); // an agent already read changes: catching up starts
+        return fleet.service.listPage(after, limit);
+      },
+      // Each agent sent while catching up sees two others change: the set of changed agents never empties.
+      find: (id: string) => {
+        for (let i = 0; i < 2; i++) fleet.service.recordHeartbeat(ids[n++ % ids.length]!);
+        return fleet.service.find(id);
+      },
+    };
+    const hub = new EventStreamHub(fleet.service.onDidChange, source);
+    const server = http.createServer((_req, res) => hub.attach(res, 'pages'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const events = await new Promise<number>((resolve) => {
+        let count = 0;
+        let text = '';
+        http.get({ host: '127.0.0.1', port, path: '/v1/stream' }, (res) => {
+          res.on('data', (c: Buffer) => {
+            text += c.toString('utf8');
+            const frames = text.split('\n\n');
+            text = frames.pop()!;
+            count += frames.filter((f) => f.startsWith('event: agent\n')).length;
+          });
+          res.on('error', () => resolve(count));
+          res.on('end', () => resolve(count));
+        });
+      });
+      expect(hub.size).toBe(0);
+      expect(events).toBeGreaterThan(1_000);
+      expect(events).toBeLessThanOrEqual(2 * 200 + 1_000 + 100);
+    } finally {
+      hub.dispose();
+      server.close();
+      server.closeAllConnections();
+      fleet.close();
+    }
+  });
+
   it('a store that fails mid-snapshot cuts the stream, reported, never ending a partial snapshot as if whole', async () => {
     const fleet = createFleet();
     seed(fleet, SLICE_AGENTS * 3);
