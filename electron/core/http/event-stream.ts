@@ -170,6 +170,11 @@ export class EventStreamHub implements Disposable {
     }
   }
 
+  /**
+   * Runs after each COMMIT, inside the service's change event: it must never
+   * read the store (a read here could see another group's writes before their
+   * COMMIT), and a client goes live only in {@link catchUp}, never here.
+   */
   private broadcast(changes: readonly AgentChange[]): void {
     if (this.clients.size === 0) return;
     let frame: string | undefined;
