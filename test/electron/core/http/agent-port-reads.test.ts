@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toWireAgent } from '../../../../shared/wire';
 import { SLICE_AGENTS } from '../../../../electron/core/http/agent-list';
-import { EventStreamHub } from '../../../../electron/core/http/event-stream';
+import { EventStreamHub, type EventStreamOptions, type SnapshotMode, type StreamSource } from '../../../../electron/core/http/event-stream';
 import { createFleet, type Fleet } from '../../../support/fleet-fixture';
 import { OPERATOR_TOKEN, startPortFixture, type PortFixture } from '../../../support/port-fixture';
 
@@ -169,6 +169,21 @@ async function readFrames(stream: http.IncomingMessage, done: (frames: { event: 
   return frames;
 }
 
+/** A hub over `source` behind a bare HTTP server on 127.0.0.1 (no auth): each request becomes a stream with `mode`. */
+async function serveHub(fleet: Fleet, source: StreamSource, mode: SnapshotMode, options: EventStreamOptions = {}) {
+  const hub = new EventStreamHub(fleet.service.onDidChange, source, options);
+  const server = http.createServer((_req, res) => hub.attach(res, mode));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  const close = () => {
+    hub.dispose();
+    server.close();
+    server.closeAllConnections();
+  };
+  return { hub, port, close };
+}
+
 describe('GET /v1/stream snapshots', () => {
   it('?snapshot=1 is still one snapshot event with the whole fleet, sent in slices', async () => {
     f = await startPortFixture();
@@ -213,12 +228,8 @@ describe('GET /v1/stream snapshots', () => {
       },
       find: (id: string) => fleet.service.find(id),
     };
-    const hub = new EventStreamHub(fleet.service.onDidChange, source);
-    const server = http.createServer((_req, res) => hub.attach(res, 'pages'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const { port, close } = await serveHub(fleet, source, 'pages');
     try {
-      const { port } = server.address() as net.AddressInfo;
       const frames = await readFrames(await openStream(port), (fr) => fr.length >= 3 + 2);
       // The agents already read come after the snapshot as they now are; the one forgotten before its
       // slice was read is simply not in it.
@@ -238,9 +249,7 @@ describe('GET /v1/stream snapshots', () => {
         fleet.service.list().map(toWireAgent),
       );
     } finally {
-      hub.dispose();
-      server.close();
-      server.closeAllConnections();
+      close();
       fleet.close();
     }
   });
@@ -263,12 +272,8 @@ describe('GET /v1/stream snapshots', () => {
       },
       find: (id: string) => fleet.service.find(id),
     };
-    const hub = new EventStreamHub(fleet.service.onDidChange, source, { maxBufferedBytes: 256 * 1024 });
-    const server = http.createServer((_req, res) => hub.attach(res, 'pages'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const { port, close } = await serveHub(fleet, source, 'pages', { maxBufferedBytes: 256 * 1024 });
     try {
-      const { port } = server.address() as net.AddressInfo;
       let later = false;
       const frames = await readFrames(await openStream(port), (fr) => {
         if (!later && fr.some((x) => x.event === 'snapshot_page' && JSON.parse(x.data).last)) {
@@ -292,9 +297,7 @@ describe('GET /v1/stream snapshots', () => {
         fleet.service.list().map(toWireAgent),
       );
     } finally {
-      hub.dispose();
-      server.close();
-      server.closeAllConnections();
+      close();
       fleet.close();
     }
   });
@@ -315,12 +318,8 @@ describe('GET /v1/stream snapshots', () => {
         return fleet.service.find(id);
       },
     };
-    const hub = new EventStreamHub(fleet.service.onDidChange, source);
-    const server = http.createServer((_req, res) => hub.attach(res, 'pages'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const { hub, port, close } = await serveHub(fleet, source, 'pages');
     try {
-      const { port } = server.address() as net.AddressInfo;
       const events = await new Promise<number>((resolve) => {
         let count = 0;
         let text = '';
@@ -339,9 +338,7 @@ describe('GET /v1/stream snapshots', () => {
       expect(events).toBeGreaterThan(1_000);
       expect(events).toBeLessThanOrEqual(2 * 200 + 1_000 + 100);
     } finally {
-      hub.dispose();
-      server.close();
-      server.closeAllConnections();
+      close();
       fleet.close();
     }
   });
@@ -357,12 +354,8 @@ describe('GET /v1/stream snapshots', () => {
       find: (id: string) => fleet.service.find(id),
     };
     const errors: unknown[] = [];
-    const hub = new EventStreamHub(fleet.service.onDidChange, source, { onError: (e) => errors.push(e) });
-    const server = http.createServer((_req, res) => hub.attach(res, 'whole'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const { hub, port, close } = await serveHub(fleet, source, 'whole', { onError: (e) => errors.push(e) });
     try {
-      const { port } = server.address() as net.AddressInfo;
       // Listening from the first byte: the cut can come before the response is handed over.
       const { text, error } = await new Promise<{ text: string; error: unknown }>((resolve) => {
         let body = '';
@@ -380,20 +373,14 @@ describe('GET /v1/stream snapshots', () => {
       expect(errors).toHaveLength(1);
       expect(hub.size).toBe(0);
     } finally {
-      hub.dispose();
-      server.close();
-      server.closeAllConnections();
+      close();
       fleet.close();
     }
   });
 
   it('a consumer that stops reading is dropped once its unsent bytes pass the bound; one that reads is kept', async () => {
     const fleet = createFleet();
-    const hub = new EventStreamHub(fleet.service.onDidChange, fleet.service, { maxBufferedBytes: 256 * 1024 });
-    const server = http.createServer((_req, res) => hub.attach(res));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as net.AddressInfo;
+    const { hub, port, close } = await serveHub(fleet, fleet.service, 'none', { maxBufferedBytes: 256 * 1024 });
     // A raw client that sends its request and never reads a byte.
     const stalled = net.connect(port, '127.0.0.1');
     stalled.pause();
@@ -420,9 +407,7 @@ describe('GET /v1/stream snapshots', () => {
     } finally {
       stalled.destroy();
       reader.destroy();
-      hub.dispose();
-      server.close();
-      server.closeAllConnections();
+      close();
       fleet.close();
     }
   });
