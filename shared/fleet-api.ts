@@ -75,7 +75,6 @@ export interface AgentPage {
 
 /** The operations the UI uses. Both transports implement exactly this. */
 export interface FleetApi {
-  listAgents(): Promise<Result<readonly Agent[]>>;
   /**
    * Up to `limit` agents in id order from `cursor` on (null: the first page),
    * for loading a large fleet progressively. The cursor is opaque: pass the

@@ -19,7 +19,6 @@ const forceExhaustSchema = z.object({
 
 /** Arguments of each invoke channel, as a tuple schema. */
 export const INVOKE_ARGS = {
-  'agents:list': z.tuple([]),
   // The cursor is the last id of the page before ('' or null: from the first).
   'agents:page': z.tuple([z.union([z.literal(''), agentIdSchema]).nullable(), z.number().int().min(1).max(MAX_AGENT_PAGE)]),
   'agents:get': z.tuple([agentIdSchema]),
@@ -36,7 +35,6 @@ export type InvokeArgs<C extends InvokeChannel> = z.infer<(typeof INVOKE_ARGS)[C
 
 /** Result of each invoke channel (wrapped in a Result on the wire). */
 export interface InvokeResults {
-  'agents:list': readonly Agent[];
   'agents:page': AgentPage;
   'agents:get': Agent;
   'agents:history': readonly StatusEvent[];

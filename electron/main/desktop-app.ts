@@ -107,7 +107,6 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
     });
     const { service } = core;
     const handlers: InvokeHandlers = {
-      'agents:list': () => service.list(),
       'agents:page': (cursor, limit) => {
         // One more than asked tells whether there is a next page.
         const agents = service.listPage(cursor ?? '', limit + 1);

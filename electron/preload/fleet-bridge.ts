@@ -6,7 +6,6 @@ import { invoke, onPush } from './ipc-renderer';
  * implements the same {@link FleetApi} as the browser's HTTP transport.
  */
 export const fleetBridge: FleetApi = {
-  listAgents: () => invoke('agents:list'),
   listAgentsPage: (cursor, limit) => invoke('agents:page', cursor, limit),
   getAgent: (id) => invoke('agents:get', id),
   history: (id, limit) => invoke('agents:history', id, limit),

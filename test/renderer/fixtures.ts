@@ -39,7 +39,7 @@ type Calls = { [K in keyof FleetApi]-?: unknown[][] };
 
 /** A FleetApi whose answers the test sets, recording every call. */
 export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }> = {}): FleetApi & { calls: Calls } {
-  const calls = { listAgents: [], listAgentsPage: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [] } as Calls;
+  const calls = { listAgentsPage: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [] } as Calls;
   const ok = <T,>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
   const record =
     <K extends keyof FleetApi>(name: K, fallback: FleetApi[K]) =>
@@ -49,7 +49,6 @@ export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }>
     }) as FleetApi[K];
   return {
     calls,
-    listAgents: record('listAgents', () => ok([])),
     listAgentsPage: record('listAgentsPage', () => ok({ agents: [], nextCursor: null })),
     getAgent: record('getAgent', (id) => ok(makeAgent(id))),
     history: record('history', () => ok([])),

@@ -27,11 +27,6 @@ export class HttpTransport implements FleetApi {
     private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  async listAgents(): Promise<Result<readonly Agent[]>> {
-    const res = await this.call<{ agents: WireAgent[] }>('GET', '/v1/agents');
-    return res.ok ? { ok: true, value: res.value.agents.map(fromWireAgent) } : res;
-  }
-
   async listAgentsPage(cursor: string | null, limit: number): Promise<Result<AgentPage>> {
     const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const res = await this.call<{ agents: WireAgent[]; next_cursor: string | null }>('GET', `/v1/agents?${query}`);

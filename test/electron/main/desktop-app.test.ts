@@ -117,8 +117,8 @@ describe('desktop shell (mocked electron)', () => {
     it('answers our page’s main frame with {ok: true, value}', async () => {
       const { core } = await start();
       core.service.recordHeartbeat('a1');
-      const result = await invoke('agents:list', frameEvent());
-      expect(result).toMatchObject({ ok: true, value: [{ id: 'a1', status: 'idle' }] });
+      const result = await invoke('agents:page', frameEvent(), null, 10);
+      expect(result).toMatchObject({ ok: true, value: { agents: [{ id: 'a1', status: 'idle' }], nextCursor: null } });
     });
 
     it('agents:page pages through the fleet in id order, the last page with no next cursor', async () => {
@@ -163,7 +163,7 @@ describe('desktop shell (mocked electron)', () => {
       ['agents:history', ['a1', 0]],
       ['settings:update', [{ notifications: 'yes' }]],
       ['settings:update', [{ theme: 'dark' }]],
-      ['agents:list', ['extra']],
+      ['agents:page', [null, 10, 'extra']],
       ['agents:page', [null, 0]],
       ['agents:page', [null, 10_001]],
       ['agents:page', ['bad id!', 10]],

@@ -37,7 +37,6 @@ describe('preload', () => {
   });
 
   it('calls each contract channel it exposes, with the page’s arguments', async () => {
-    await fleet.listAgents!();
     await fleet.listAgentsPage!('a1', 100);
     await fleet.getAgent!('a1');
     await fleet.history!('a1', 50);
@@ -47,7 +46,6 @@ describe('preload', () => {
     await fleet.getSettings!();
     await fleet.setNotifications!(false);
     expect(ipc.invoked).toEqual([
-      { channel: 'agents:list', args: [] },
       { channel: 'agents:page', args: ['a1', 100] },
       { channel: 'agents:get', args: ['a1'] },
       { channel: 'agents:history', args: ['a1', 50] },
