@@ -587,10 +587,9 @@ export class FleetService implements Disposable {
       const { agents, next } = this.agents.settleFutureTimes(now, cursor, limit);
       const settled = new Map(agents.map((agent) => [agent.id, agent]));
       // A pending beat just written with a future time is announced as settled instead.
-      for (let i = changes.length - 1; i >= 0; i--) {
-        const change = changes[i]!;
-        if (change.type === 'upsert' && settled.has(change.agent.id)) changes.splice(i, 1);
-      }
+      let kept = 0;
+      for (const change of changes) if (change.type !== 'upsert' || !settled.has(change.agent.id)) changes[kept++] = change;
+      changes.length = kept;
       for (const agent of agents) {
         this.beatCache.delete(agent.id);
         changes.push({ type: 'upsert', agent, event: null });

@@ -45,9 +45,9 @@ export interface RetentionReport {
 }
 
 /** A leap of the wall clock ahead of the time run that retention takes at once (sleep, a weekend away). */
-export const TRUSTED_LEAP_MS = 7 * 86_400_000;
+export const TRUSTED_LEAP_MS = 7 * DAY_MS;
 /** How long a larger leap must hold, in time run, before retention prunes by it. */
-export const LEAP_TRUSTED_AFTER_MS = 86_400_000;
+export const LEAP_TRUSTED_AFTER_MS = DAY_MS;
 
 /**
  * Keeps the database bounded: each pass deletes history older than
@@ -214,20 +214,17 @@ export class Retention implements Disposable {
    * running (a clock corrected after a boot without a real-time clock, say),
    * and until then pruning goes by the time last trusted plus the time run.
    * Smaller leaps (a machine waking from sleep) and any step back are taken
-   * at once. Pruning so comes late at worst, never early — except by a clock
-   * already wrong when the monitor starts, which it cannot tell.
+   * at once. So a mistaken leap deletes nothing within a day of running —
+   * time to notice and fix it; a clock already wrong when the monitor
+   * starts cannot be told apart.
    */
   private prunesAsOf(): number {
     const wall = this.clock.now();
     const mono = this.clock.monotonic();
     const offset = wall - mono;
-    if (offset - this.trustedOffset <= TRUSTED_LEAP_MS) {
-      this.trustedOffset = offset;
-      this.jumpAhead = undefined;
-      return wall;
-    }
-    if (!this.jumpAhead || Math.abs(this.jumpAhead.offset - offset) > TRUSTED_LEAP_MS) this.jumpAhead = { offset, since: mono };
-    if (mono - this.jumpAhead.since >= LEAP_TRUSTED_AFTER_MS) {
+    const small = offset - this.trustedOffset <= TRUSTED_LEAP_MS;
+    if (!small && (!this.jumpAhead || Math.abs(this.jumpAhead.offset - offset) > TRUSTED_LEAP_MS)) this.jumpAhead = { offset, since: mono };
+    if (small || mono - this.jumpAhead!.since >= LEAP_TRUSTED_AFTER_MS) {
       this.trustedOffset = offset;
       this.jumpAhead = undefined;
       return wall;

@@ -15,7 +15,8 @@ export interface SweeperOptions {
   /** A wall-clock vs monotonic disagreement this large between ticks means a suspend or clock jump. */
   readonly jumpThresholdMs?: number;
   /**
-   * A tick this much later than its interval means the process did not run
+   * A tick coming this much later than its interval after the last tick
+   * ended means the process did not run
    * (SIGSTOP, a blocked event loop, a paused VM): a grace moment. Default
    * {@link defaultStallThresholdMs}.
    */
@@ -119,7 +120,7 @@ export class Sweeper implements Disposable {
   /**
    * One sweep. Public so tests and the shell can run it outside the timer;
    * whoever runs it, a tick coming the stall threshold later than its
-   * interval after the last one is a grace moment.
+   * interval after the last tick ended is a grace moment.
    */
   tick(): SweepResult {
     const wall = this.clock.now();

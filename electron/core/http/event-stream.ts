@@ -3,7 +3,7 @@ import type { Agent, AgentChange } from '../../../shared/agent';
 import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
 import { toWireAgent } from '../../../shared/wire';
-import { agentListJson, agentSnapshotPages, type AgentSource } from './agent-list';
+import { agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
 import { writeChunks } from './chunked-write';
 import type { FleetService } from '../fleet-service';
 
@@ -11,7 +11,9 @@ import type { FleetService } from '../fleet-service';
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 /** Agents sent per catch-up chunk after a snapshot, as a read slice. */
-const CATCH_UP_AGENTS = 100;
+const CATCH_UP_AGENTS = SLICE_AGENTS;
+/** Catching up may send twice the snapshot's agents, and this many more (a small fleet's margin). */
+const CATCH_UP_MARGIN = 1_000;
 
 /**
  * What a stream starts with: nothing; the whole fleet as one `snapshot`
@@ -142,12 +144,13 @@ export class EventStreamHub implements Disposable {
    * client goes live, in the same step (no change can fall in between). A
    * client that reads slower than the fleet changes would never get there:
    * past twice the fleet's worth of agents sent it is dropped (it may
-   * reconnect), as a live client that falls behind is.
+   * reconnect), as a live client that falls behind is (plus a margin of
+   * {@link CATCH_UP_MARGIN} agents, for small fleets).
    */
   private *catchUp(client: Client): Generator<string> {
     const snapshot = client.snapshot!;
     const { changed } = snapshot;
-    const most = 2 * snapshot.read + CATCH_UP_AGENTS * 10;
+    const most = 2 * snapshot.read + CATCH_UP_MARGIN;
     for (let sentInAll = 0; ; ) {
       if (changed.size > 0 && sentInAll >= most) {
         this.drop(client);
@@ -198,7 +201,7 @@ export class EventStreamHub implements Disposable {
     for (const client of this.clients) if (!client.snapshot) this.write(client, frame);
   }
 
-  /** Writes to a client that has its snapshot, dropping it if it stopped reading. */
+  /** Writes to a live client (its snapshot sent), dropping it if it stopped reading. */
   private write(client: Client, frame: string): void {
     if (client.res.writableLength > this.maxBufferedBytes) this.drop(client);
     else client.res.write(frame);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toDisposable, type Disposable } from '../../../shared/disposable';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './open-database';
-import { ensurePrivateDbFile, ensurePrivateDir } from './private-files';
+import { ensurePrivateDbFile, ensurePrivateDir, SIDE_FILES } from './private-files';
 import { StoreError } from './store-error';
 
 /** An opened fleet database, with the lock that keeps a second instance off it. */
@@ -87,7 +87,7 @@ function isCorruption(error: unknown): boolean {
 function moveAside(file: string, now: number): string {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
   const target = `${file}.corrupt-${stamp}`;
-  for (const suffix of ['', '-wal', '-shm']) {
+  for (const suffix of ['', ...SIDE_FILES]) {
     if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix);
   }
   return target;
