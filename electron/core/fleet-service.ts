@@ -594,7 +594,10 @@ export class FleetService implements Disposable {
         this.beatCache.delete(agent.id);
         changes.push({ type: 'upsert', agent, event: null });
       }
-      return { settled: agents.length, next };
+      // History too, a batch alongside; once every agent is settled, past every rowid (nothing
+      // left to scan there) until no event is left ahead of the clock either.
+      const eventsLeft = this.events.settleFutureTimes(now, limit) === limit;
+      return { settled: agents.length, next: next ?? (eventsLeft ? Number.MAX_SAFE_INTEGER : null) };
     });
   }
 

@@ -41,6 +41,16 @@ export const EVENTS_OLDEST_SQL = `DELETE FROM status_events WHERE id IN (
   SELECT id FROM status_events INDEXED BY status_events_agent_at WHERE agent_id = ? ORDER BY at, id LIMIT ?)`;
 export const EVENTS_COUNT_SQL = 'SELECT count(*) FROM status_events INDEXED BY status_events_agent_at WHERE agent_id = ?';
 
+/**
+ * After the wall clock went back: events recorded "in the future" are set to
+ * now, at most `@limit` at a time, through `status_events_at`. Left as they
+ * were, they would sort above everything recorded after the jump (history
+ * shows newest first by time) and count pruning would take the newer ones.
+ * Set to the same moment, they keep their order by id, which is their order.
+ */
+export const EVENTS_SETTLE_SQL = `UPDATE status_events SET at = @now WHERE id IN (
+  SELECT id FROM status_events INDEXED BY status_events_at WHERE at > @now ORDER BY at, id LIMIT @limit)`;
+
 /** Appends to and reads `status_events`. Statements are prepared once. */
 export class EventRepository {
   private readonly insertStmt;
@@ -48,6 +58,7 @@ export class EventRepository {
   private readonly deleteBeforeStmt;
   private readonly deleteOldestStmt;
   private readonly countStmt;
+  private readonly settleStmt;
 
   constructor(db: SqliteDatabase) {
     this.insertStmt = db.prepare(
@@ -61,6 +72,12 @@ export class EventRepository {
     this.deleteBeforeStmt = db.prepare<[number, number], string>(EVENTS_BEFORE_SQL).pluck();
     this.deleteOldestStmt = db.prepare<[string, number]>(EVENTS_OLDEST_SQL);
     this.countStmt = db.prepare<[string], number>(EVENTS_COUNT_SQL).pluck();
+    this.settleStmt = db.prepare<[{ now: number; limit: number }]>(EVENTS_SETTLE_SQL);
+  }
+
+  /** Sets up to `limit` events recorded after `now` to `now`; returns how many it set. */
+  settleFutureTimes(now: number, limit: number): number {
+    return this.settleStmt.run({ now, limit }).changes;
   }
 
   /** Appends one event and returns it with its id. */

@@ -90,4 +90,25 @@ describe('FleetService.settleFutureTimes', () => {
     for (const agent of service.list()) expect(agent.lastHeartbeat, agent.id).toBeLessThanOrEqual(now);
     expect(service.list().filter((a) => a.lastHeartbeat === now).map((a) => a.id)).toEqual(['a', 'd', 'e', 'f']);
   });
+
+  it('history recorded ahead of the clock is settled too: newest first stays newest first, and count pruning takes the oldest', () => {
+    fleet = createFleet();
+    const { service, clock, db } = fleet;
+    service.reportBusy('a1', 'work'); // before the jump: ahead of the clock after it
+    clock.advance(1_000);
+    service.reportIdle('a1');
+    clock.setWall(clock.now() - HOUR);
+    service.reportBusy('a1', 'work'); // after the jump
+    const ids = db.prepare("SELECT id FROM status_events WHERE agent_id = 'a1' ORDER BY id").pluck().all() as number[];
+    // Before settling, the two old events sort above the new one.
+    expect(service.history('a1').map((e) => e.id)).toEqual([ids[1], ids[0], ids[2]]);
+    let next: number | null = 0;
+    for (let calls = 0; next !== null && calls < 10; calls++) next = service.settleFutureTimes(next, 1).next;
+    expect(next).toBeNull();
+    expect(service.history('a1').map((e) => e.id)).toEqual([...ids].reverse());
+    expect(service.history('a1').every((e) => e.at <= clock.now())).toBe(true);
+    // The oldest event is the one count pruning deletes.
+    expect(service.pruneOldestHistory([['a1', 1]])).toEqual([1]);
+    expect(service.history('a1').map((e) => e.id)).toEqual([ids[2], ids[1]]);
+  });
 });
