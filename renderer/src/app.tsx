@@ -22,7 +22,9 @@ export interface AppProps {
 
 const onTrouble = (trouble: StreamTrouble) =>
   useFleetStore.setState(
-    trouble.kind === 'signed_out' ? { connection: 'signed_out', signInMessage: trouble.message } : { connection: 'unreachable' },
+    trouble.kind === 'signed_out'
+      ? { connection: 'signed_out', signInMessage: trouble.message }
+      : { connection: 'unreachable', connectionReason: trouble.reason ?? null },
   );
 
 /** The operator UI: header, grid or settings, details panel, exhaust dialog. */
@@ -89,11 +91,14 @@ function Connecting() {
 
 function ConnectionState({ connection }: { connection: Connection }) {
   const fleetLoading = useFleetStore((s) => s.fleetLoading);
+  const reason = useFleetStore((s) => s.connectionReason);
   const received = useFleetStore((s) => (s.fleetLoading ? s.agents.size : 0));
   const text =
     connection === 'live' && fleetLoading
       ? `Loading the fleet… ${received.toLocaleString()} agents so far`
-      : { loading: 'Connecting…', live: 'Live', unreachable: 'Reconnecting…', signed_out: '' }[connection];
+      : connection === 'unreachable' && reason
+        ? `Reconnecting… ${reason}`
+        : { loading: 'Connecting…', live: 'Live', unreachable: 'Reconnecting…', signed_out: '' }[connection];
   return (
     <span className={`connection connection-${connection}`} role="status">
       {text}

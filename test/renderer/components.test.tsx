@@ -647,6 +647,12 @@ describe('App connection states', () => {
 
     act(() => report!({ kind: 'unreachable' }));
     expect(screen.getAllByRole('status').some((el) => el.textContent === 'Reconnecting…')).toBe(true);
+    // Refused for now, with the port's reason: said, and gone once the stream is back.
+    act(() => report!({ kind: 'unreachable', reason: 'At most 64 event streams may be open' }));
+    expect(screen.getAllByRole('status').some((el) => el.textContent === 'Reconnecting… At most 64 event streams may be open')).toBe(true);
+    act(() => applyDelta({ upserts: [makeAgent('a1')], removed: [], reset: true }));
+    expect(screen.getAllByRole('status').some((el) => el.textContent === 'Live')).toBe(true);
+    act(() => report!({ kind: 'unreachable' }));
 
     act(() => report!({ kind: 'signed_out', message: "That is the agent token; Fleet Monitor's UI needs the operator token." }));
     expect(screen.getByRole('alert').textContent).toContain('Sign in with the link');

@@ -36,6 +36,21 @@ describe('HttpTransport event stream', () => {
     expect(calls).toBe(1);
   });
 
+  it('a stream refused for now (429: too many open) is reported with the port’s reason, and retried no sooner than Retry-After', async () => {
+    const calledAt: number[] = [];
+    const message = 'At most 2 event streams may be open (FLEET_MAX_STREAMS); close one, or try again later';
+    const transport = new HttpTransport('t', '', async () => {
+      calledAt.push(Date.now());
+      return new Response(JSON.stringify({ error: { code: 'too_many_streams', message } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+      });
+    });
+    const { troubles } = await follow(transport, () => calledAt.length >= 2);
+    expect(troubles[0]).toEqual({ kind: 'unreachable', reason: message });
+    expect(calledAt[1]! - calledAt[0]!).toBeGreaterThanOrEqual(950);
+  });
+
   it('a port that cannot be reached is reported, retried, and the reconnect starts with the whole fleet', async () => {
     let calls = 0;
     const transport = new HttpTransport('t', '', async () => {

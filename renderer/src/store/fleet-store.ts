@@ -28,6 +28,8 @@ interface UiSlice extends ViewQuery {
   connection: Connection;
   /** While a large fleet is still arriving in pages (the grid shows what has come). */
   fleetLoading: boolean;
+  /** Why the stream is down, when the port said (a refusal); null when it simply cannot be reached. */
+  connectionReason: string | null;
   /** Why the port refused the page's token, when it did. */
   signInMessage: string | null;
   screen: Screen;
@@ -52,6 +54,7 @@ export const initialState: FleetState = {
   sort: 'status',
   connection: 'loading',
   fleetLoading: false,
+  connectionReason: null,
   signInMessage: null,
   screen: 'grid',
   selectedId: null,
@@ -109,7 +112,7 @@ export function applyDelta(delta: AgentDelta): void {
     agents,
     selectedId,
     exhaustId,
-    ...(delta.reset ? { connection: 'live' as const } : {}),
+    ...(delta.reset ? { connection: 'live' as const, connectionReason: null } : {}),
     ...(delta.loading === undefined ? {} : { fleetLoading: delta.loading }),
   });
   if (delta.reset || state.agents.size === 0) refreshView();

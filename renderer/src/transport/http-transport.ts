@@ -14,7 +14,10 @@ const RECONNECT_MS = [500, 1000, 2000, 5000];
  * that is not the operator's), which retrying won't mend, with what to tell
  * the operator; or the port can't be reached right now, which it retries.
  */
-export type StreamTrouble = { readonly kind: 'signed_out'; readonly message: string } | { readonly kind: 'unreachable' };
+export type StreamTrouble =
+  | { readonly kind: 'signed_out'; readonly message: string }
+  /** `reason`: what the port said when it refused the stream for now (too many open, say). */
+  | { readonly kind: 'unreachable'; readonly reason?: string };
 
 /**
  * The headless transport: the port's operator endpoints over fetch, and its
@@ -114,11 +117,21 @@ export class HttpTransport implements FleetApi {
 
   private async follow(listener: (delta: AgentDelta) => void, onTrouble: (trouble: StreamTrouble) => void, signal: AbortSignal): Promise<void> {
     for (let attempt = 0; !signal.aborted; attempt++) {
+      let refused: { reason: string; retryAfterMs: number } | undefined;
       try {
         const res = await this.fetchFn(`${this.base}/v1/stream?snapshot=pages`, { headers: this.headers(), signal });
         if (res.status === 401 || res.status === 403) {
           const json = (await res.json().catch(() => null)) as { error?: ErrorInfo } | null;
           return onTrouble({ kind: 'signed_out', message: describeRefusal(res.status, json?.error) });
+        }
+        if (res.status === 429) {
+          // Too many streams open (other tabs and windows): say so, and wait as long as the port asks.
+          const json = (await res.json().catch(() => null)) as { error?: ErrorInfo } | null;
+          const retryAfterS = Number(res.headers.get('retry-after'));
+          refused = {
+            reason: json?.error?.message ?? 'The server is busy',
+            retryAfterMs: Number.isFinite(retryAfterS) && retryAfterS > 0 ? Math.min(retryAfterS, 60) * 1000 : 0,
+          };
         }
         if (res.ok && res.body) {
           attempt = 0;
@@ -151,8 +164,8 @@ export class HttpTransport implements FleetApi {
         // The port went away (or never answered): say so below, and retry.
       }
       if (signal.aborted) return;
-      onTrouble({ kind: 'unreachable' });
-      await sleep(RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]!, signal);
+      onTrouble(refused ? { kind: 'unreachable', reason: refused.reason } : { kind: 'unreachable' });
+      await sleep(Math.max(refused?.retryAfterMs ?? 0, RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]!), signal);
     }
   }
 
