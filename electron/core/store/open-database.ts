@@ -55,8 +55,11 @@ const AUTO_VACUUM_INCREMENTAL = 2;
  * (the pragma is set before its first table); one made before issue 13 (with
  * auto_vacuum NONE) changes mode only through a full VACUUM, which cannot run
  * inside a transaction — hence here, once, after the migrations' transaction,
- * not as a migration. Disk too full for VACUUM's copy leaves the file as it
- * was (pruned pages are still reused inside it) and the next start tries again.
+ * not as a migration. The conversion is worth having, never worth a failed
+ * start: when VACUUM cannot run (no room for its copy, the file locked by
+ * another process, an I/O error) the file stays as it was (pruned pages are
+ * still reused inside it), a line says so, and the next start tries again.
+ * Only a damaged file is an error here, for the caller to move aside.
  */
 export function useIncrementalVacuum(db: SqliteDatabase): void {
   if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
@@ -64,8 +67,10 @@ export function useIncrementalVacuum(db: SqliteDatabase): void {
   try {
     db.exec('VACUUM');
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'SQLITE_FULL') throw error;
-    console.error(`fleet-monitor: no room to convert the database to incremental vacuum (${(error as Error).message}); will try at the next start`);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_') || /^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw error;
+    const why = code === 'SQLITE_FULL' ? 'no room for its copy' : (error as Error).message;
+    console.error(`fleet-monitor: could not convert the database to incremental vacuum (${why}); will try at the next start`);
     return;
   }
   // VACUUM rewrote every page through the WAL: give that space back too.

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FleetService } from '../../../../electron/core/fleet-service';
 import { OFFLINE_SINCE_SQL } from '../../../../electron/core/store/agent-repository';
-import { EVENTS_BEFORE_SQL, EVENTS_COUNT_SQL, EVENTS_OLDEST_SQL } from '../../../../electron/core/store/event-repository';
+import { EVENTS_BEFORE_SQL, EVENTS_COUNT_SQL, EVENTS_OLDEST_SQL, EVENTS_SETTLE_SQL } from '../../../../electron/core/store/event-repository';
 import { MIGRATIONS } from '../../../../electron/core/store/migrations';
 import { migrate, openDatabase, type SqliteDatabase } from '../../../../electron/core/store/open-database';
 import { FakeClock } from '../../../support/fake-clock';
@@ -34,11 +34,13 @@ describe('retention queries', () => {
     const oldest = plan(EVENTS_OLDEST_SQL, 'a1', 10);
     const count = plan(EVENTS_COUNT_SQL, 'a1');
     const offline = plan(OFFLINE_SINCE_SQL, 0, 10);
+    const settle = plan(EVENTS_SETTLE_SQL, { now: 0, limit: 10 });
     expect(before).toMatch(/SEARCH status_events USING COVERING INDEX status_events_at \(at<\?\)/);
     expect(oldest).toMatch(/SEARCH status_events USING COVERING INDEX status_events_agent_at \(agent_id=\?\)/);
     expect(count).toMatch(/SEARCH status_events USING COVERING INDEX status_events_agent_at \(agent_id=\?\)/);
     expect(offline).toMatch(/SEARCH agents USING INDEX agents_offline_since \(status_since<\?\)/);
-    expect(before + oldest + count + offline).not.toMatch(/SCAN|TEMP B-TREE/);
+    expect(settle).toMatch(/SEARCH status_events USING COVERING INDEX status_events_at \(at>\?\)/);
+    expect(before + oldest + count + offline + settle).not.toMatch(/SCAN|TEMP B-TREE/);
     db.close();
   });
 });
@@ -77,6 +79,32 @@ describe('incremental vacuum', () => {
     expect(pragma(again, 'auto_vacuum')).toBe(INCREMENTAL);
     again.close();
   });
+
+  it('a conversion that cannot run (the file locked by another process) is said and skipped, never a failed start; the next start converts', () => {
+    const file = path.join(tempDir(), 'fleet.db');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    migrate(old, MIGRATIONS);
+    fill(old, 2, 3);
+    expect(pragma(old, 'auto_vacuum')).toBe(0);
+    old.exec('BEGIN IMMEDIATE'); // holds the write lock for the whole open below
+    const lines: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args));
+    try {
+      const db = openDatabase(file);
+      expect(db.prepare('SELECT count(*) FROM status_events').pluck().get()).toBe(6);
+      expect(pragma(db, 'auto_vacuum')).not.toBe(INCREMENTAL);
+      db.close();
+    } finally {
+      spy.mockRestore();
+      old.exec('ROLLBACK');
+      old.close();
+    }
+    expect(String(lines[0]?.[0])).toMatch(/could not convert the database to incremental vacuum \(.*locked.*\); will try at the next start/);
+    const db = openDatabase(file);
+    expect(pragma(db, 'auto_vacuum')).toBe(INCREMENTAL);
+    db.close();
+  }, 20_000);
 
   it('after pruning many events of a migrated database, the file shrinks: free pages go back to the file system', () => {
     const file = path.join(tempDir(), 'fleet.db');
