@@ -64,6 +64,12 @@ export interface SignInLink {
   readonly expiresAt: number;
 }
 
+/** The exhaustion a bulk exhaust applies to each agent named. */
+export type BulkExhaustRequest = Omit<ForceExhaustRequest, 'id'> & { readonly ids: readonly string[] };
+
+/** One agent's outcome in a bulk action, in the order asked. */
+export type BulkResult = { readonly id: string; readonly ok: true; readonly agent: Agent } | { readonly id: string; readonly ok: false; readonly error: ErrorInfo };
+
 /** The largest page of agents one call returns (`GET /v1/agents?limit=`, the desktop's `agents:page`). */
 export const MAX_AGENT_PAGE = 10_000;
 
@@ -85,6 +91,10 @@ export interface FleetApi {
   history(id: string, limit: number): Promise<Result<readonly StatusEvent[]>>;
   forceExhaust(request: ForceExhaustRequest): Promise<Result<Agent>>;
   recover(id: string): Promise<Result<Agent>>;
+  /** Recovers each agent named, in one transaction: which moved, which were refused and why. */
+  bulkRecover(ids: readonly string[]): Promise<Result<readonly BulkResult[]>>;
+  /** Forces each agent named exhausted, in one transaction. */
+  bulkExhaust(request: BulkExhaustRequest): Promise<Result<readonly BulkResult[]>>;
   forget(id: string): Promise<Result<Agent>>;
   getSettings(): Promise<Result<FleetSettings>>;
   setNotifications(enabled: boolean): Promise<Result<FleetSettings>>;

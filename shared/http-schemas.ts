@@ -194,6 +194,18 @@ export const exhaustActionBodySchema = z.object({
   ...limitReportFields,
 });
 
+/** The most agents one bulk action names (`POST /v1/actions/recover|exhaust`, and over IPC). */
+export const MAX_BULK_IDS = 10_000;
+
+/** The agents a bulk action is for: 0–10,000 ids, each acted on in order. */
+export const bulkIdsSchema = z
+  .array(agentIdSchema, { error: 'ids must be an array of agent ids' })
+  .max(MAX_BULK_IDS, { error: `ids may name at most ${MAX_BULK_IDS} agents` })
+  .readonly();
+
+export const bulkRecoverBodySchema = z.object({ ids: bulkIdsSchema });
+export const bulkExhaustBodySchema = exhaustActionBodySchema.extend({ ids: bulkIdsSchema });
+
 export const eventsLimitSchema = z.coerce
   .number({ error: 'limit must be a number' })
   .int({ error: 'limit must be a whole number' })
@@ -206,6 +218,7 @@ export type ClaudeHookBody = z.infer<typeof claudeHookBodySchema>;
 export type CodexHookBody = z.infer<typeof codexHookBodySchema>;
 export type ExhaustedBody = z.infer<typeof exhaustedBodySchema>;
 export type ExhaustActionBody = z.infer<typeof exhaustActionBodySchema>;
+export type BulkExhaustBody = z.infer<typeof bulkExhaustBodySchema>;
 
 /** The first issue of a failed parse as one readable line, naming the field. */
 export function describeIssue(error: z.ZodError): string {

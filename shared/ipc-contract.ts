@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { Agent, StatusEvent } from './agent';
-import { MAX_AGENT_PAGE, type AgentDelta, type AgentPage, type FleetSettings } from './fleet-api';
-import { agentIdSchema, messageSchema, tzSchema } from './http-schemas';
+import { MAX_AGENT_PAGE, type AgentDelta, type AgentPage, type BulkResult, type FleetSettings } from './fleet-api';
+import { agentIdSchema, bulkIdsSchema, messageSchema, tzSchema } from './http-schemas';
 import { EXHAUST_REASONS } from './status';
 
 const forceExhaustSchema = z.object({
@@ -25,6 +25,8 @@ export const INVOKE_ARGS = {
   'agents:history': z.tuple([agentIdSchema, z.number().int().min(1).max(1000)]),
   'agents:force-exhaust': z.tuple([forceExhaustSchema]),
   'agents:recover': z.tuple([agentIdSchema]),
+  'agents:bulk-recover': z.tuple([bulkIdsSchema]),
+  'agents:bulk-exhaust': z.tuple([forceExhaustSchema.omit({ id: true }).extend({ ids: bulkIdsSchema })]),
   'agents:forget': z.tuple([agentIdSchema]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([z.object({ notifications: z.boolean().optional() }).strict()]),
@@ -40,6 +42,8 @@ export interface InvokeResults {
   'agents:history': readonly StatusEvent[];
   'agents:force-exhaust': Agent;
   'agents:recover': Agent;
+  'agents:bulk-recover': readonly BulkResult[];
+  'agents:bulk-exhaust': readonly BulkResult[];
   'agents:forget': Agent;
   'settings:get': FleetSettings;
   'settings:update': FleetSettings;

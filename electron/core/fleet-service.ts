@@ -87,6 +87,11 @@ export interface SettleResult {
  */
 export const SETTLE_BATCH = 2_000;
 
+/** One agent's outcome in a {@link FleetService.bulk} action. */
+export type BulkOutcome =
+  | { readonly id: string; readonly ok: true; readonly agent: Agent }
+  | { readonly id: string; readonly ok: false; readonly error: AgentNotFoundError | InvalidTransitionError };
+
 /** What one sweep did. */
 export interface SweepResult {
   readonly wentOffline: number;
@@ -412,6 +417,30 @@ export class FleetService implements Disposable {
     return this.move(id, { op: { kind: 'idle' }, cause: 'operator', register: false });
   }
 
+  /**
+   * Runs `act` for each id, in order, in one transaction: each a savepoint,
+   * so an agent the rules refuse, or an unknown one, writes nothing and is
+   * reported, and the rest commit together, announced once after the COMMIT
+   * (a bulk action). Inside the port's batch of writes the batch's
+   * transaction is that one. Check what is the same for every agent (the
+   * recovery horizon) before: any other failure fails the whole action.
+   */
+  bulk(ids: readonly string[], act: (id: string) => Agent): BulkOutcome[] {
+    const run = () =>
+      ids.map((id): BulkOutcome => {
+        try {
+          return { id, ok: true, agent: act(id) };
+        } catch (error) {
+          if (!(error instanceof AgentNotFoundError || error instanceof InvalidTransitionError)) throw error;
+          return { id, ok: false, error };
+        }
+      });
+    if (this.group) return run();
+    const [outcome] = this.runGrouped([run]);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.value;
+  }
+
   /** Deletes an agent and its history; returns the agent as it was. */
   forget(id: string): Agent {
     const agent = this.commit((changes) => {
@@ -681,6 +710,11 @@ export class FleetService implements Disposable {
    * from a provider's headers or text is clamped to it (the provider said so,
    * the agent did not choose it).
    */
+  /** Throws {@link RecoveryTooFarError} when the report gives a recovery time beyond the horizon (a bulk exhaust checks once, before any agent). */
+  checkRecoveryHorizon(report: ExhaustionReport): void {
+    this.withinHorizon(exhaustOp(report) as StatusOperation & { kind: 'exhausted' }, report, this.clock.now());
+  }
+
   private withinHorizon(op: StatusOperation & { kind: 'exhausted' }, exhaustion: ExhaustionReport | undefined, now: number): StatusOperation {
     const maxRecoveryS = this.options.maxRecoveryS ?? DEFAULT_LIMITS.maxRecoveryS;
     if (op.recoveryAt == null || !isBeyondHorizon(op.recoveryAt, now, maxRecoveryS)) return op;

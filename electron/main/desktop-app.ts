@@ -6,11 +6,12 @@
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { DisposableStore, toDisposable } from '../../shared/disposable';
-import type { FleetSettings } from '../../shared/fleet-api';
+import type { BulkResult, FleetSettings } from '../../shared/fleet-api';
 import { fleetLimits, loadConfig, pickConfigArgs } from '../core/config';
 import { readExhaustion } from '../core/exhaustion-report';
 import { readDesktopSettings, writeDesktopSettings, type DesktopSettings } from '../core/desktop-settings';
 import { startFleetCore, type FleetCore } from '../core/fleet-core';
+import type { BulkOutcome } from '../core/fleet-service';
 import { PushBatcher, type TimeoutHost } from '../core/push-batcher';
 import { StatusAlerts } from '../core/status-alerts';
 import { systemTimeouts } from '../core/system-clock';
@@ -118,6 +119,12 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
       'agents:force-exhaust': ({ id, reason, recoveryAt, message, tz }) =>
         service.forceExhaust(id, readExhaustion({ reason, recovery_at: recoveryAt, message, tz }, core.clock.now()).report),
       'agents:recover': (id) => service.recover(id),
+      'agents:bulk-recover': (ids) => bulkResults(service.bulk(ids, (id) => service.recover(id))),
+      'agents:bulk-exhaust': ({ ids, reason, recoveryAt, message, tz }) => {
+        const { report } = readExhaustion({ reason, recovery_at: recoveryAt, message, tz }, core.clock.now());
+        service.checkRecoveryHorizon(report);
+        return bulkResults(service.bulk(ids, (id) => service.forceExhaust(id, report)));
+      },
       'agents:forget': (id) => service.forget(id),
       'settings:get': settings,
       'settings:update': (patch) => {
@@ -140,4 +147,9 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
     await core.close();
     throw error;
   }
+}
+
+/** A bulk action's outcomes as the bridge carries them: errors as their stable code and message. */
+function bulkResults(outcomes: readonly BulkOutcome[]): BulkResult[] {
+  return outcomes.map((o) => (o.ok ? { id: o.id, ok: true, agent: o.agent } : { id: o.id, ok: false, error: o.error.toInfo() }));
 }

@@ -39,7 +39,7 @@ type Calls = { [K in keyof FleetApi]-?: unknown[][] };
 
 /** A FleetApi whose answers the test sets, recording every call. */
 export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }> = {}): FleetApi & { calls: Calls } {
-  const calls = { listAgentsPage: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [] } as Calls;
+  const calls = { listAgentsPage: [], bulkRecover: [], bulkExhaust: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [] } as Calls;
   const ok = <T,>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
   const record =
     <K extends keyof FleetApi>(name: K, fallback: FleetApi[K]) =>
@@ -54,6 +54,8 @@ export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }>
     history: record('history', () => ok([])),
     forceExhaust: record('forceExhaust', (r) => ok(makeAgent(r.id, { status: 'exhausted', exhaustReason: r.reason, recoveryAt: r.recoveryAt ?? null }))),
     recover: record('recover', (id) => ok(makeAgent(id))),
+    bulkRecover: record('bulkRecover', (ids) => ok(ids.map((id) => ({ id, ok: true as const, agent: makeAgent(id) })))),
+    bulkExhaust: record('bulkExhaust', (r) => ok(r.ids.map((id) => ({ id, ok: true as const, agent: makeAgent(id, { status: 'exhausted', exhaustReason: r.reason }) })))),
     forget: record('forget', (id) => ok(makeAgent(id))),
     getSettings: record('getSettings', () => ok(settings)),
     setNotifications: record('setNotifications', () => ok(settings)),

@@ -144,6 +144,27 @@ describe('HttpTransport event stream', () => {
   });
 });
 
+describe('HttpTransport bulk actions', () => {
+  it('posts the ids (and the exhaustion) to /v1/actions/*, and reads each result back as an agent or an error', async () => {
+    const sent: { url: string; body: unknown }[] = [];
+    const transport = new HttpTransport('t', '', async (url, init) => {
+      sent.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      return json(200, { results: [{ id: 'a1', ok: true, agent: toWireAgent(makeAgent('a1', { status: 'exhausted', exhaustReason: 'billing' })) }, { id: 'x', ok: false, error: { code: 'not_found', message: 'no x' } }] });
+    });
+    const result = await transport.bulkExhaust({ ids: ['a1', 'x'], reason: 'billing', recoveryAt: Date.UTC(2026, 11, 2) });
+    expect(sent[0]).toEqual({ url: '/v1/actions/exhaust', body: { ids: ['a1', 'x'], reason: 'billing', recovery_at: '2026-12-02T00:00:00.000Z' } });
+    expect(result).toEqual({
+      ok: true,
+      value: [
+        { id: 'a1', ok: true, agent: makeAgent('a1', { status: 'exhausted', exhaustReason: 'billing' }) },
+        { id: 'x', ok: false, error: { code: 'not_found', message: 'no x' } },
+      ],
+    });
+    await transport.bulkRecover(['a1']);
+    expect(sent[1]).toEqual({ url: '/v1/actions/recover', body: { ids: ['a1'] } });
+  });
+});
+
 describe('followBridge', () => {
   it('reports a failed load, tries again, and applies the fleet as a reset once it loads', async () => {
     let attempts = 0;

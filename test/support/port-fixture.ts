@@ -11,9 +11,9 @@ export const OPERATOR_TOKEN = 'operator-token-0123456789abcdef';
 export interface PortFixture extends Fleet {
   readonly port: AgentPort;
   /** A request with the agent token unless headers say otherwise. */
-  call(req: RawRequest): Promise<RawResponse>;
+  call(req: RawRequest, timeoutMs?: number): Promise<RawResponse>;
   /** A request with the operator token. */
-  operator(req: RawRequest): Promise<RawResponse>;
+  operator(req: RawRequest, timeoutMs?: number): Promise<RawResponse>;
   stop(): Promise<void>;
 }
 
@@ -46,8 +46,8 @@ export async function startPortFixture(
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     ...(options.stream ? { stream: options.stream } : {}),
   });
-  const withToken = (token: string) => (req: RawRequest) =>
-    request(port.port, { ...req, headers: { authorization: `Bearer ${token}`, ...req.headers } });
+  const withToken = (token: string) => (req: RawRequest, timeoutMs?: number) =>
+    request(port.port, { ...req, headers: { authorization: `Bearer ${token}`, ...req.headers } }, timeoutMs);
   return {
     ...fleet,
     port,

@@ -1,6 +1,8 @@
 import type { Agent } from '../../../shared/agent';
 import { z, type ZodType } from 'zod';
 import {
+  bulkExhaustBodySchema,
+  bulkRecoverBodySchema,
   busyBodySchema,
   claudeHookBodySchema,
   codexHookBodySchema,
@@ -16,7 +18,7 @@ import { readExhaustion } from '../exhaustion-report';
 import { handleHook } from '../hooks/hook-handler';
 import { agentListJson, parseAgentQuery } from './agent-list';
 import { ChunkedJson } from './http-io';
-import type { FleetService } from '../fleet-service';
+import type { BulkOutcome, FleetService } from '../fleet-service';
 
 /** Who may call a route: any token (agent endpoints and reads) or the operator token only. */
 export type Access = 'agent' | 'operator';
@@ -65,6 +67,14 @@ const agentReply = (agent: Agent) => ({ agent: toWireAgent(agent) });
 /** The routes that answer one agent: they return it, and {@link agentReply} makes it the reply. */
 const answersAgent = { reply: agentReply } as const;
 const exitDetail = (exitCode: number | undefined) => (exitCode === undefined ? undefined : { exit_code: exitCode });
+
+/** A bulk action's body, as the contract says: room for 10,000 ids of ordinary length (up to about 100 characters each). */
+export const BULK_BODY_BYTES = 1024 * 1024;
+
+/** `{"results": [{"id", "ok": true, "agent"} | {"id", "ok": false, "error": {"code", "message"}}]}`, in the order asked. */
+const bulkReply = (outcomes: readonly BulkOutcome[]) => ({
+  results: outcomes.map((o) => (o.ok ? { id: o.id, ok: true, agent: toWireAgent(o.agent) } : { id: o.id, ok: false, error: o.error.toInfo() })),
+});
 
 /** Hook payloads carry tool input and output (a file's contents): room for them. */
 export const HOOK_BODY_BYTES = 1024 * 1024;
@@ -126,6 +136,20 @@ export const ROUTES: readonly Route[] = [
   }),
   route({ method: 'POST', path: '/v1/agents/{id}/actions/recover', access: 'operator', body: anyJson, handle: (s, { id }) => s.recover(id), ...answersAgent }),
   route({ method: 'DELETE', path: '/v1/agents/{id}', access: 'operator', handle: (s, { id }) => s.forget(id), ...answersAgent }),
+  // Bulk actions: one request and one transaction for up to 10,000 agents (so bodies up to 1 MiB).
+  route({
+    method: 'POST', path: '/v1/actions/recover', access: 'operator', body: bulkRecoverBodySchema, maxBodyBytes: BULK_BODY_BYTES,
+    handle: (s, { body: { ids } }) => s.bulk(ids, (id) => s.recover(id)), reply: bulkReply,
+  }),
+  route({
+    method: 'POST', path: '/v1/actions/exhaust', access: 'operator', body: bulkExhaustBodySchema, maxBodyBytes: BULK_BODY_BYTES,
+    handle: (s, { body: { ids, ...request }, now }) => {
+      const { report } = readExhaustion(request, now);
+      s.checkRecoveryHorizon(report);
+      return s.bulk(ids, (id) => s.forceExhaust(id, report));
+    },
+    reply: bulkReply,
+  }),
   // The operator UI's settings view: the port and the agent token to copy, the timings.
   route({ method: 'GET', path: '/v1/settings', access: 'operator', handle: (_s, { settings }) => settings }),
 ];

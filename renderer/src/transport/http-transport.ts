@@ -1,6 +1,6 @@
 import type { Agent, StatusEvent } from '../../../shared/agent';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { AgentDelta, AgentPage, FleetApi, FleetSettings, ForceExhaustRequest, Result, SignInLink } from '../../../shared/fleet-api';
+import type { AgentDelta, AgentPage, BulkExhaustRequest, BulkResult, FleetApi, FleetSettings, ForceExhaustRequest, Result, SignInLink } from '../../../shared/fleet-api';
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
 import { DeltaBuilder, PUSH_INTERVAL_MS } from '../../../shared/delta-builder';
 import { sleep } from '../../../shared/sleep';
@@ -53,6 +53,27 @@ export class HttpTransport implements FleetApi {
       ...(tz === undefined ? {} : { tz }),
     };
     return this.agentCall('POST', `/v1/agents/${encodeURIComponent(id)}/actions/exhaust`, body);
+  }
+
+  bulkRecover(ids: readonly string[]): Promise<Result<readonly BulkResult[]>> {
+    return this.bulkCall('/v1/actions/recover', { ids });
+  }
+
+  bulkExhaust({ ids, reason, recoveryAt, message, tz }: BulkExhaustRequest): Promise<Result<readonly BulkResult[]>> {
+    return this.bulkCall('/v1/actions/exhaust', {
+      ids,
+      reason,
+      ...(recoveryAt === undefined ? {} : { recovery_at: new Date(recoveryAt).toISOString() }),
+      ...(message === undefined ? {} : { message }),
+      ...(tz === undefined ? {} : { tz }),
+    });
+  }
+
+  private async bulkCall(path: string, body: unknown): Promise<Result<readonly BulkResult[]>> {
+    type WireResult = { id: string; ok: true; agent: WireAgent } | { id: string; ok: false; error: ErrorInfo };
+    const res = await this.call<{ results: WireResult[] }>('POST', path, body);
+    if (!res.ok) return res;
+    return { ok: true, value: res.value.results.map((r) => (r.ok ? { id: r.id, ok: true, agent: fromWireAgent(r.agent) } : r)) };
   }
 
   recover(id: string): Promise<Result<Agent>> {

@@ -121,6 +121,29 @@ describe('desktop shell (mocked electron)', () => {
       expect(result).toMatchObject({ ok: true, value: { agents: [{ id: 'a1', status: 'idle' }], nextCursor: null } });
     });
 
+    it('agents:bulk-recover and agents:bulk-exhaust act on many in one transaction, each agent reported', async () => {
+      const { core } = await start();
+      for (const id of ['a', 'b', 'c']) core.service.recordHeartbeat(id);
+      const batches: unknown[] = [];
+      const listening = core.service.onDidChange((changes) => batches.push(changes));
+      const exhausted = await invoke('agents:bulk-exhaust', frameEvent(), { ids: ['a', 'b', 'nobody'], reason: 'billing' });
+      expect(exhausted).toMatchObject({
+        ok: true,
+        value: [
+          { id: 'a', ok: true, agent: { status: 'exhausted', exhaustReason: 'billing' } },
+          { id: 'b', ok: true, agent: { status: 'exhausted' } },
+          { id: 'nobody', ok: false, error: { code: 'not_found' } },
+        ],
+      });
+      expect(batches).toHaveLength(1);
+      const recovered = await invoke('agents:bulk-recover', frameEvent(), ['a', 'c']);
+      expect(recovered).toMatchObject({ ok: true, value: [{ id: 'a', ok: true, agent: { status: 'idle' } }, { id: 'c', ok: false, error: { code: 'invalid_transition' } }] });
+      const far = await invoke('agents:bulk-exhaust', frameEvent(), { ids: ['c'], reason: 'billing', recoveryAt: Date.now() + 8 * 86_400_000 });
+      expect(far).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(core.service.get('c').status).toBe('idle');
+      listening.dispose();
+    });
+
     it('agents:page pages through the fleet in id order, the last page with no next cursor', async () => {
       const { core } = await start();
       for (const id of ['c', 'a', 'e', 'b', 'd']) core.service.recordHeartbeat(id);
@@ -168,6 +191,9 @@ describe('desktop shell (mocked electron)', () => {
       ['agents:page', [null, 10_001]],
       ['agents:page', ['bad id!', 10]],
       ['agents:page', [null]],
+      ['agents:bulk-recover', ['a1']],
+      ['agents:bulk-recover', [Array.from({ length: 10_001 }, (_, i) => `a${i}`)]],
+      ['agents:bulk-exhaust', [{ ids: ['a1'], reason: 'tired' }]],
     ])('%s with malformed arguments %j gets {ok:false, bad_request} and changes nothing', async (channel, args) => {
       const { core } = await start();
       core.service.reportBusy('a1', 'work');

@@ -42,6 +42,8 @@ describe('preload', () => {
     await fleet.history!('a1', 50);
     await fleet.forceExhaust!({ id: 'a1', reason: 'billing' });
     await fleet.recover!('a1');
+    await fleet.bulkRecover!(['a1', 'a2']);
+    await fleet.bulkExhaust!({ ids: ['a1'], reason: 'billing' });
     await fleet.forget!('a1');
     await fleet.getSettings!();
     await fleet.setNotifications!(false);
@@ -51,6 +53,8 @@ describe('preload', () => {
       { channel: 'agents:history', args: ['a1', 50] },
       { channel: 'agents:force-exhaust', args: [{ id: 'a1', reason: 'billing' }] },
       { channel: 'agents:recover', args: ['a1'] },
+      { channel: 'agents:bulk-recover', args: [['a1', 'a2']] },
+      { channel: 'agents:bulk-exhaust', args: [{ ids: ['a1'], reason: 'billing' }] },
       { channel: 'agents:forget', args: ['a1'] },
       { channel: 'settings:get', args: [] },
       { channel: 'settings:update', args: [{ notifications: false }] },
