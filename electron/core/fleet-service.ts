@@ -423,16 +423,21 @@ export class FleetService implements Disposable {
    * reported, and the rest commit together, announced once after the COMMIT
    * (a bulk action). Inside the port's batch of writes the batch's
    * transaction is that one. Check what is the same for every agent (the
-   * recovery horizon) before: any other failure fails the whole action.
+   * recovery horizon) before: any other failure (the store's) rolls the
+   * whole transaction back — in the port's batch, the batch's other writes
+   * with it, which then fail too — so no part of the action stands. An id
+   * named twice is acted on, and reported, once.
    */
   bulk(ids: readonly string[], act: (id: string) => Agent): BulkOutcome[] {
     const run = () =>
-      ids.map((id): BulkOutcome => {
+      [...new Set(ids)].map((id): BulkOutcome => {
         try {
           return { id, ok: true, agent: act(id) };
         } catch (error) {
-          if (!(error instanceof AgentNotFoundError || error instanceof InvalidTransitionError)) throw error;
-          return { id, ok: false, error };
+          if (error instanceof AgentNotFoundError || error instanceof InvalidTransitionError) return { id, ok: false, error };
+          // The agents before it committed into this transaction: none of them may stand.
+          if (this.db.inTransaction) this.rollback.run();
+          throw error;
         }
       });
     if (this.group) return run();
@@ -704,17 +709,17 @@ export class FleetService implements Disposable {
     return { type: 'upsert', agent: next, event };
   }
 
+  /** Throws {@link RecoveryTooFarError} when the report gives a recovery time beyond the horizon (a bulk exhaust checks once, before any agent). */
+  checkRecoveryHorizon(report: ExhaustionReport): void {
+    this.withinHorizon(exhaustOp(report) as StatusOperation & { kind: 'exhausted' }, report, this.clock.now());
+  }
+
   /**
    * The exhaustion with its recovery time within the horizon: a time given
    * beyond it (an agent's or operator's `recovery_at`) is refused; one read
    * from a provider's headers or text is clamped to it (the provider said so,
    * the agent did not choose it).
    */
-  /** Throws {@link RecoveryTooFarError} when the report gives a recovery time beyond the horizon (a bulk exhaust checks once, before any agent). */
-  checkRecoveryHorizon(report: ExhaustionReport): void {
-    this.withinHorizon(exhaustOp(report) as StatusOperation & { kind: 'exhausted' }, report, this.clock.now());
-  }
-
   private withinHorizon(op: StatusOperation & { kind: 'exhausted' }, exhaustion: ExhaustionReport | undefined, now: number): StatusOperation {
     const maxRecoveryS = this.options.maxRecoveryS ?? DEFAULT_LIMITS.maxRecoveryS;
     if (op.recoveryAt == null || !isBeyondHorizon(op.recoveryAt, now, maxRecoveryS)) return op;

@@ -172,7 +172,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     }
     const result = await write(route, ctx);
     // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
-    if (prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
+    if (!route.alwaysReply && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
     sendJson(res, 200, reply(route, result));
   }
 

@@ -354,3 +354,36 @@ describe('FleetService: the recovery horizon (FLEET_MAX_RECOVERY_S)', () => {
     );
   });
 });
+
+describe('FleetService.bulk', () => {
+  it('a failure that is not one agent’s (the store’s) leaves no part of the action, alone or in a batch of writes', () => {
+    const fleet = createFleet();
+    const { service } = fleet;
+    try {
+      for (const id of ['a', 'b', 'c']) service.reportExhausted(id, { reason: 'billing' });
+      const before = JSON.stringify(service.list());
+      const told = fleet.batches.length;
+      const failOn = (bad: string) => (id: string) => {
+        if (id === bad) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+        return service.recover(id);
+      };
+      expect(() => service.bulk(['a', 'b', 'c'], failOn('c'))).toThrow('disk I/O error');
+      expect(JSON.stringify(service.list())).toBe(before);
+      expect(fleet.batches.length).toBe(told);
+      // In the port's batch: the bulk and the writes around it fail together, nothing committed.
+      const outcomes = service.runGrouped([() => service.recordHeartbeat('d'), () => service.bulk(['a', 'b', 'c'], failOn('b'))]);
+      expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
+      expect(JSON.stringify(service.list())).toBe(before);
+      expect(fleet.batches.length).toBe(told);
+      // And a bulk that works commits once, each refusal reported.
+      const done = service.bulk(['a', 'a', 'nobody'], (id) => service.recover(id));
+      expect(done.map((o) => [o.id, o.ok])).toEqual([
+        ['a', true],
+        ['nobody', false],
+      ]);
+      expect(fleet.batches.length).toBe(told + 1);
+    } finally {
+      fleet.close();
+    }
+  });
+});

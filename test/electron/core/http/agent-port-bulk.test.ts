@@ -107,6 +107,26 @@ describe('POST /v1/actions/recover and /v1/actions/exhaust', () => {
     expect(f.batches.length).toBe(batchesBefore + 1);
   });
 
+  it('an id named twice is acted on and reported once; Prefer: return=minimal still gets the report', async () => {
+    f = await startPortFixture();
+    await fleet(f);
+    const res = await f.operator({ method: 'POST', path: '/v1/actions/exhaust', body: { ids: ['idle-1', 'idle-1', 'idle-2'], reason: 'billing' }, headers: { prefer: 'return=minimal' } });
+    expect(res.status).toBe(200);
+    expect((res.json.results as Result[]).map((r) => [r.id, r.ok])).toEqual([
+      ['idle-1', true],
+      ['idle-2', true],
+    ]);
+    expect(f.service.history('idle-1').filter((e) => e.to === 'exhausted')).toHaveLength(1);
+  });
+
+  it('10,001 ids of the longest kind are the 400 for too many ids, not a 413', async () => {
+    f = await startPortFixture();
+    const ids = Array.from({ length: 10_001 }, (_, i) => `${String(i).padStart(5, '0')}${'x'.repeat(123)}`);
+    const res = await f.operator({ method: 'POST', path: '/v1/actions/recover', body: { ids } });
+    expect([res.status, res.json.error.code]).toEqual([400, 'bad_request']);
+    expect(res.json.error.message).toMatch(/at most 10000/);
+  });
+
   it('needs the operator token: the agent token is 403 and moves nothing', async () => {
     f = await startPortFixture();
     await fleet(f);
