@@ -371,7 +371,7 @@ describe('FleetService.bulk', () => {
       expect(JSON.stringify(service.list())).toBe(before);
       expect(fleet.batches.length).toBe(told);
       // In the port's batch: the bulk and the writes around it fail together, nothing committed.
-      const outcomes = service.runGrouped([() => service.recordHeartbeat('d'), () => service.bulk(['a', 'b', 'c'], failOn('b'))]);
+      const outcomes = service.runGrouped<unknown>([() => service.recordHeartbeat('d'), () => service.bulk(['a', 'b', 'c'], failOn('b'))]);
       expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
       expect(JSON.stringify(service.list())).toBe(before);
       expect(fleet.batches.length).toBe(told);
