@@ -36,7 +36,8 @@ export function FleetHeader() {
       <div className="query">
         <input
           type="search"
-          placeholder="Search id, name, labels"
+          placeholder="Search: team=infra region=eu -staging"
+          title="All terms must match. key=value matches a label exactly; a leading - excludes; other words are found in the id, name or labels."
           aria-label="Search agents"
           value={search}
           onChange={(e) => setQuery({ search: e.target.value })}

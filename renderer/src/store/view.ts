@@ -1,5 +1,6 @@
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { matchesSearch, parseSearch } from '../lib/search';
 
 export const SORT_KEYS = ['status', 'name', 'heartbeat'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -22,13 +23,10 @@ export function displayName(agent: Agent): string {
   return agent.name ?? agent.id;
 }
 
-function matches(agent: Agent, needle: string): boolean {
-  if (agent.id.toLowerCase().includes(needle)) return true;
-  if (agent.name?.toLowerCase().includes(needle)) return true;
-  return Object.entries(agent.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle));
-}
+/** Natural order, as people count: "agent 9" before "agent 10", case aside. */
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-const byName = (a: Agent, b: Agent) => displayName(a).localeCompare(displayName(b)) || a.id.localeCompare(b.id);
+const byName = (a: Agent, b: Agent) => natural.compare(displayName(a), displayName(b)) || natural.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
   // An agent waiting for its operator comes before everything: it is stuck until someone answers.
@@ -42,13 +40,13 @@ const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
 export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery) {
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   let waiting = 0;
-  const needle = query.search.trim().toLowerCase();
+  const search = parseSearch(query.search);
   const shown: Agent[] = [];
   for (const agent of agents.values()) {
     counts[agent.status]++;
     if (agent.waiting) waiting++;
     if (query.statusFilter === 'waiting' ? !agent.waiting : query.statusFilter !== 'all' && agent.status !== query.statusFilter) continue;
-    if (needle && !matches(agent, needle)) continue;
+    if (!matchesSearch(agent, search)) continue;
     shown.push(agent);
   }
   shown.sort(COMPARATORS[query.sort]);
