@@ -570,6 +570,16 @@ describe('FleetHeader filters', () => {
     expect(useFleetStore.getState().visibleIds).toHaveLength(3);
   });
 
+  it('"Needs attention" filters to what wants the operator; the counts follow the search', () => {
+    renderWith(fakeApi(), <FleetHeader />);
+    fireEvent.click(screen.getByRole('button', { name: /needs attention 1/i }));
+    expect(useFleetStore.getState().visibleIds).toEqual(['b']);
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: 'team=infra' } });
+    expect(screen.getByRole('button', { name: /all 1/i })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /offline 0/i })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /needs attention 0/i })).toBeTruthy();
+  });
+
   it('search and sort narrow and order the grid', () => {
     renderWith(fakeApi(), <FleetHeader />);
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: 'infra' } });

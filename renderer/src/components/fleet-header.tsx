@@ -5,10 +5,11 @@ import { SORT_KEYS, type SortKey, type StatusFilter } from '../store/view';
 
 const SORT_LABELS: Record<SortKey, string> = { status: 'Status', name: 'Name', heartbeat: 'Last heartbeat' };
 
-/** Counts per status (each one a filter), text search and sort. */
+/** Counts per status over what the search finds (each one a filter), text search and sort. */
 export function FleetHeader() {
   const counts = useFleetStore((s) => s.counts);
   const waiting = useFleetStore((s) => s.waitingCount);
+  const attention = useFleetStore((s) => s.attentionCount);
   const statusFilter = useFleetStore((s) => s.statusFilter);
   const search = useFleetStore((s) => s.search);
   const sort = useFleetStore((s) => s.sort);
@@ -30,6 +31,7 @@ export function FleetHeader() {
     <div className="fleet-header">
       <div className="counts" role="group" aria-label="Filter by status">
         {filterButton('all', 'All', total)}
+        {filterButton('attention', 'Needs attention', attention)}
         {AGENT_STATUSES.map((status) => filterButton(status, humanize(status), counts[status]))}
         {filterButton('waiting', 'Needs you', waiting)}
       </div>

@@ -22,6 +22,8 @@ interface ViewSlice {
   counts: Readonly<Record<AgentStatus, number>>;
   /** Agents waiting for their operator (a permission, input, an answer). */
   waitingCount: number;
+  /** Agents that need the operator (offline, exhausted or waiting), among those the search finds. */
+  attentionCount: number;
 }
 
 interface UiSlice extends ViewQuery {
@@ -49,6 +51,7 @@ export const initialState: FleetState = {
   visibleIds: [],
   counts: emptyCounts(),
   waitingCount: 0,
+  attentionCount: 0,
   statusFilter: 'all',
   search: '',
   sort: 'status',
@@ -71,12 +74,12 @@ export const useFleetStore = create<FleetState>()(() => initialState);
  */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  const { visibleIds, counts, waiting } = computeView(state.agents, state);
+  const { visibleIds, counts, waiting, attention } = computeView(state.agents, state);
   const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
   const recounted = AGENT_STATUSES.some((status) => counts[status] !== state.counts[status]);
-  const rewaited = waiting !== state.waitingCount;
+  const rewaited = waiting !== state.waitingCount || attention !== state.attentionCount;
   if (moved || recounted || rewaited) {
-    useFleetStore.setState({ ...(moved ? { visibleIds } : {}), ...(recounted ? { counts } : {}), ...(rewaited ? { waitingCount: waiting } : {}) });
+    useFleetStore.setState({ ...(moved ? { visibleIds } : {}), ...(recounted ? { counts } : {}), ...(rewaited ? { waitingCount: waiting, attentionCount: attention } : {}) });
   }
 }
 

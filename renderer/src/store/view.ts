@@ -5,8 +5,26 @@ import { matchesSearch, parseSearch } from '../lib/search';
 export const SORT_KEYS = ['status', 'name', 'heartbeat'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-/** A status, every agent, or those waiting for their operator. */
-export type StatusFilter = AgentStatus | 'all' | 'waiting';
+/** A status, every agent, those waiting for their operator, or all that need the operator ({@link needsAttention}). */
+export type StatusFilter = AgentStatus | 'all' | 'waiting' | 'attention';
+
+/** What wants the operator: the dead (offline), the stopped (exhausted), and whoever waits for an answer. */
+export function needsAttention(agent: Agent): boolean {
+  return agent.status === 'offline' || agent.status === 'exhausted' || agent.waiting !== null;
+}
+
+function passesFilter(agent: Agent, filter: StatusFilter): boolean {
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'waiting':
+      return agent.waiting !== null;
+    case 'attention':
+      return needsAttention(agent);
+    default:
+      return agent.status === filter;
+  }
+}
 
 /** What narrows and orders the grid. */
 export interface ViewQuery {
@@ -36,19 +54,24 @@ const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
   heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
 };
 
-/** The ids to show, in order, the count per status over the whole fleet, and how many wait for their operator. */
+/**
+ * The ids to show, in order; and over the agents the search finds (so the
+ * counts follow the search, each one what its filter would show), the count
+ * per status, how many wait for their operator and how many need attention.
+ */
 export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery) {
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   let waiting = 0;
+  let attention = 0;
   const search = parseSearch(query.search);
   const shown: Agent[] = [];
   for (const agent of agents.values()) {
+    if (!matchesSearch(agent, search)) continue;
     counts[agent.status]++;
     if (agent.waiting) waiting++;
-    if (query.statusFilter === 'waiting' ? !agent.waiting : query.statusFilter !== 'all' && agent.status !== query.statusFilter) continue;
-    if (!matchesSearch(agent, search)) continue;
-    shown.push(agent);
+    if (needsAttention(agent)) attention++;
+    if (passesFilter(agent, query.statusFilter)) shown.push(agent);
   }
   shown.sort(COMPARATORS[query.sort]);
-  return { visibleIds: shown.map((a) => a.id), counts, waiting };
+  return { visibleIds: shown.map((a) => a.id), counts, waiting, attention };
 }
