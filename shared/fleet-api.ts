@@ -20,6 +20,16 @@ export interface FleetLimits {
   readonly maxRecoveryS: number;
 }
 
+/** The bounds' defaults: the settings table (electron/core/config.ts) and the core take them from here. */
+export const DEFAULT_LIMITS: FleetLimits = {
+  maxAgents: 100_000,
+  maxStreams: 64,
+  historyPerAgent: 1_000,
+  historyDays: 90,
+  forgetOfflineDays: 30,
+  maxRecoveryS: 7 * 86_400,
+};
+
 /** Settings the UI shows; `notifications` is null where the host has none (headless). */
 export interface FleetSettings {
   readonly url: string;

@@ -2,18 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { z } from 'zod';
-import type { FleetLimits } from '../../shared/fleet-api';
+import { DEFAULT_LIMITS, type FleetLimits } from '../../shared/fleet-api';
 import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../shared/status';
 
-/** The bounds' defaults (issue 13); the settings table below takes them from here. */
-export const DEFAULT_LIMITS: FleetLimits = {
-  maxAgents: 100_000,
-  maxStreams: 64,
-  historyPerAgent: 1_000,
-  historyDays: 90,
-  forgetOfflineDays: 30,
-  maxRecoveryS: 7 * 86_400,
-};
 
 /** The running configuration shared by `npm run serve` and the desktop app. */
 export interface FleetConfig extends FleetLimits {

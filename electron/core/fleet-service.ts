@@ -21,7 +21,7 @@ import type { SqliteDatabase } from './store/open-database';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { CommitGroup, type Outcome } from './commit-group';
 import type { TimeoutHost } from './push-batcher';
-import { DEFAULT_LIMITS } from './config';
+import { DEFAULT_LIMITS } from '../../shared/fleet-api';
 
 /** What an agent may say about itself alongside any call. */
 export interface AgentProfile {
@@ -310,10 +310,7 @@ export class FleetService implements Disposable {
         else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
         changes.push({ type: 'upsert', agent, event: null });
       }
-      const result = work(changes);
-      // Rows taken away (a forget, forgetting offline agents): the count is read again when next needed.
-      if (changes.some((change) => change.type === 'removed')) this.agentCount = undefined;
-      return result;
+      return work(changes);
     };
     let result: T;
     try {
@@ -451,10 +448,7 @@ export class FleetService implements Disposable {
     const agent = this.commit((changes) => {
       const existing = this.agents.get(id);
       this.beatCache.delete(id);
-      if (existing) {
-        this.agents.delete(id);
-        changes.push({ type: 'removed', agentId: id });
-      }
+      if (existing) this.remove(id, changes);
       return existing;
     });
     if (!agent) throw new AgentNotFoundError(id);
@@ -478,11 +472,7 @@ export class FleetService implements Disposable {
       // Read after the pending heartbeats were written; an offline agent has none
       // (its first beat moves it to idle and commits at once), and the commit leaves none.
       const gone = this.agents.offlineSince(cutoff, limit);
-      for (const agent of gone) {
-        this.beatCache.delete(agent.id);
-        this.agents.delete(agent.id);
-        changes.push({ type: 'removed', agentId: agent.id });
-      }
+      for (const agent of gone) this.remove(agent.id, changes);
       return gone;
     });
   }
@@ -725,6 +715,14 @@ export class FleetService implements Disposable {
     if (op.recoveryAt == null || !isBeyondHorizon(op.recoveryAt, now, maxRecoveryS)) return op;
     if ((exhaustion?.source ?? 'given') === 'given') throw new RecoveryTooFarError(maxRecoveryS);
     return { ...op, recoveryAt: now + maxRecoveryS * 1000 };
+  }
+
+  /** Deletes an agent's row (and, by cascade, its history) inside a commit; the count is read again when next needed. */
+  private remove(id: string, changes: AgentChange[]): void {
+    this.beatCache.delete(id);
+    this.agents.delete(id);
+    changes.push({ type: 'removed', agentId: id });
+    this.agentCount = undefined;
   }
 
   /** Writes a new agent, if the fleet has room for it (else {@link TooManyAgentsError}, nothing written). */

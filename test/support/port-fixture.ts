@@ -1,5 +1,4 @@
-import type { FleetLimits } from '../../shared/fleet-api';
-import { DEFAULT_LIMITS } from '../../electron/core/config';
+import { DEFAULT_LIMITS, type FleetLimits } from '../../shared/fleet-api';
 import { startAgentPort, type AgentPort } from '../../electron/core/http/agent-port';
 import type { EventStreamOptions } from '../../electron/core/http/event-stream';
 import { createFleet, type Fleet } from './fleet-fixture';

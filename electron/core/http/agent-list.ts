@@ -81,7 +81,8 @@ function* slices(service: AgentSource, statuses: ReadonlySet<AgentStatus> | unde
   }
 }
 
-const agentJson = (agent: Agent) => JSON.stringify(toWireAgent(agent));
+/** One agent as the API sends it. */
+export const agentJson = (agent: Agent): string => JSON.stringify(toWireAgent(agent));
 
 /**
  * The reply of `GET /v1/agents` as text chunks, never the whole body in one

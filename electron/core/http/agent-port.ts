@@ -5,8 +5,7 @@ import type { Disposable } from '../../../shared/disposable';
 import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
 import { DEFAULT_HEARTBEAT_TIMEOUT_S, DEFAULT_RECOVERY_S } from '../../../shared/status';
 import type { WireSettings } from '../../../shared/wire';
-import type { FleetLimits } from '../../../shared/fleet-api';
-import { DEFAULT_LIMITS } from '../config';
+import { DEFAULT_LIMITS, type FleetLimits } from '../../../shared/fleet-api';
 import type { FleetService } from '../fleet-service';
 import { EventStreamHub, type EventStreamOptions, type SnapshotMode } from './event-stream';
 import { answerClientError } from './client-error';
@@ -250,7 +249,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     port,
     url,
     hasUi: ui?.available ?? false,
-    signInUrl: () => `${url}/#code=${signInCodes.mint()}`,
+    signInUrl: () => signInCodes.link(url).url,
     close,
     dispose: () => void close(),
   };

@@ -2,8 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Agent, AgentChange } from '../../../shared/agent';
 import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
-import { toWireAgent } from '../../../shared/wire';
-import { agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
+import { agentJson, agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
 import { writeChunks } from './chunked-write';
 import type { FleetService } from '../fleet-service';
 
@@ -213,7 +212,7 @@ export class EventStreamHub implements Disposable {
   }
 }
 
-const agentFrame = (agent: Agent) => `event: agent\ndata: ${JSON.stringify(toWireAgent(agent))}\n\n`;
+const agentFrame = (agent: Agent) => `event: agent\ndata: ${agentJson(agent)}\n\n`;
 const removedFrame = (id: string) => `event: agent_removed\ndata: ${JSON.stringify({ id })}\n\n`;
 
 function* concat(...parts: Iterable<string>[]): Generator<string> {

@@ -56,18 +56,24 @@ export class SignInCodes {
     return this.entries.size;
   }
 
-  /** When a code made now stops working, epoch ms. */
-  get expiresAt(): number {
-    return this.clock.now() + this.ttlMs;
-  }
-
   /** A fresh code, good once within the TTL. */
   mint(): string {
+    return this.remember().code;
+  }
+
+  /** A link to the UI at `baseUrl` carrying a fresh code, and when it stops working (epoch ms). */
+  link(baseUrl: string): { url: string; expiresAt: number } {
+    const { code, madeAt } = this.remember();
+    return { url: `${baseUrl}/#code=${code}`, expiresAt: madeAt + this.ttlMs };
+  }
+
+  private remember(): { code: string; madeAt: number } {
     const code = randomBytes(32).toString('base64url');
     // Oldest first out: the map keeps insertion order.
     while (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(codeDigest(code), { madeAt: this.clock.now(), madeAtMonotonic: this.clock.monotonic(), used: false });
-    return code;
+    const madeAt = this.clock.now();
+    this.entries.set(codeDigest(code), { madeAt, madeAtMonotonic: this.clock.monotonic(), used: false });
+    return { code, madeAt };
   }
 
   /** Spends `code`: null when it was good (and is now used), else why it is refused. */
@@ -122,8 +128,8 @@ export async function answerSession(req: IncomingMessage, res: ServerResponse, c
 export async function answerNewCode(req: IncomingMessage, res: ServerResponse, codes: SignInCodes, baseUrl: string): Promise<void> {
   if (req.method !== 'POST') throw new HttpError('method_not_allowed', 'Use POST', { allow: 'POST' });
   await readJsonText(req, MAX_SESSION_BODY_BYTES); // a body, if any, follows the same rules as everywhere under /v1
-  const expiresAt = codes.expiresAt;
-  sendJson(res, 200, { url: `${baseUrl}/#code=${codes.mint()}`, expires_at: new Date(expiresAt).toISOString() });
+  const { url, expiresAt } = codes.link(baseUrl);
+  sendJson(res, 200, { url, expires_at: new Date(expiresAt).toISOString() });
 }
 
 function codeDigest(code: string): string {

@@ -104,6 +104,13 @@ export const SETTLE_FUTURE_SQL = `UPDATE agents SET
 export const OFFLINE_SINCE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents_offline_since
   WHERE status = 'offline' AND status_since < ? ORDER BY status_since LIMIT ?`;
 
+/**
+ * A keyset page of agents: each one short walk of the primary key, however
+ * deep into the fleet it starts. Ids are ASCII (AGENT_ID_PATTERN), so this
+ * order is JavaScript's string order too.
+ */
+const KEYSET_PAGE = 'FROM agents WHERE id > ? ORDER BY id LIMIT ?';
+
 /** Reads and writes `agents` rows. Statements are prepared once, at construction. */
 export class AgentRepository {
   private readonly getStmt;
@@ -150,11 +157,10 @@ export class AgentRepository {
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
     this.countByStatusStmt = db.prepare<[], { status: AgentStatus; n: number }>('SELECT status, count(*) AS n FROM agents GROUP BY status');
-    // Keyset pages: each is one short walk of the primary key, however deep into the fleet it starts.
-    this.pageStmt = db.prepare<[string, number], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id > ? ORDER BY id LIMIT ?`);
+    this.pageStmt = db.prepare<[string, number], AgentRow>(`SELECT ${COLUMNS} ${KEYSET_PAGE}`);
     this.settleFutureStmt = db.prepare<[{ now: number; after: number; limit: number }], AgentRow & { settled_rowid: number }>(SETTLE_FUTURE_SQL);
     this.offlineSinceStmt = db.prepare<[number, number], AgentRow>(OFFLINE_SINCE_SQL);
-    this.idsAfterStmt = db.prepare<[string, number], string>('SELECT id FROM agents WHERE id > ? ORDER BY id LIMIT ?').pluck();
+    this.idsAfterStmt = db.prepare<[string, number], string>(`SELECT id ${KEYSET_PAGE}`).pluck();
   }
 
   get(id: string): Agent | undefined {
@@ -238,7 +244,7 @@ export class AgentRepository {
     return this.offlineSinceStmt.all(cutoff, limit).map(toAgent);
   }
 
-  /** Up to `limit` agent ids after `cursor` in id order (SQLite's, so the cursor is only ever compared there); '' starts. */
+  /** Up to `limit` agent ids whose id sorts after `cursor` ('' starts at the first), ordered by id: {@link page}'s ids alone. */
   idsAfter(cursor: string, limit: number): string[] {
     return this.idsAfterStmt.all(cursor, limit);
   }
