@@ -4,6 +4,7 @@
  * answers a {@link Result}; nothing throws across the boundary.
  */
 import type { Agent, StatusEvent } from './agent';
+import type { AlertChannel, AlertDelivery, AlertRule, NewAlertChannel, NewAlertRule } from './alerts';
 import type { ErrorInfo } from './errors';
 import type { ExhaustReason } from './status';
 
@@ -114,6 +115,18 @@ export interface FleetApi {
    * absent on the desktop bridge.
    */
   newSignInLink?(): Promise<Result<SignInLink>>;
+  /** Alert channels (issue 15): where alerts go; secrets are never returned. */
+  listAlertChannels(): Promise<Result<readonly AlertChannel[]>>;
+  createAlertChannel(channel: NewAlertChannel): Promise<Result<AlertChannel>>;
+  /** Deletes the channel with its rules and deliveries; returns it as it was. */
+  deleteAlertChannel(id: string): Promise<Result<AlertChannel>>;
+  /** Sends the channel a test message now, once (no retries): the delivery as it ended. */
+  testAlertChannel(id: string): Promise<Result<AlertDelivery>>;
+  listAlertRules(): Promise<Result<readonly AlertRule[]>>;
+  createAlertRule(rule: NewAlertRule): Promise<Result<AlertRule>>;
+  deleteAlertRule(id: string): Promise<Result<AlertRule>>;
+  /** The newest `limit` deliveries, newest first. */
+  listAlertDeliveries(limit: number): Promise<Result<readonly AlertDelivery[]>>;
   /** Calls `listener` with each batch of changes; returns how to stop. */
   onAgentsChanged(listener: (delta: AgentDelta) => void): () => void;
 }

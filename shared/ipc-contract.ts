@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { Agent, StatusEvent } from './agent';
+import { alertIdSchema, deliveriesLimitSchema, newChannelBodySchema, newRuleBodySchema } from './alert-schemas';
+import type { AlertChannel, AlertDelivery, AlertRule } from './alerts';
 import { MAX_AGENT_PAGE, type AgentDelta, type AgentPage, type BulkResult, type FleetSettings } from './fleet-api';
 import { agentIdSchema, bulkIdsSchema, messageSchema, tzSchema } from './http-schemas';
 import { EXHAUST_REASONS } from './status';
@@ -30,6 +32,15 @@ export const INVOKE_ARGS = {
   'agents:forget': z.tuple([agentIdSchema]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([z.object({ notifications: z.boolean().optional() }).strict()]),
+  // Alerts take the port's JSON bodies (snake_case), checked by the same schemas as `/v1/alerts/*`.
+  'alerts:channels': z.tuple([]),
+  'alerts:create-channel': z.tuple([newChannelBodySchema]),
+  'alerts:delete-channel': z.tuple([alertIdSchema]),
+  'alerts:test-channel': z.tuple([alertIdSchema]),
+  'alerts:rules': z.tuple([]),
+  'alerts:create-rule': z.tuple([newRuleBodySchema]),
+  'alerts:delete-rule': z.tuple([alertIdSchema]),
+  'alerts:deliveries': z.tuple([deliveriesLimitSchema]),
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_ARGS;
@@ -47,6 +58,14 @@ export interface InvokeResults {
   'agents:forget': Agent;
   'settings:get': FleetSettings;
   'settings:update': FleetSettings;
+  'alerts:channels': readonly AlertChannel[];
+  'alerts:create-channel': AlertChannel;
+  'alerts:delete-channel': AlertChannel;
+  'alerts:test-channel': AlertDelivery;
+  'alerts:rules': readonly AlertRule[];
+  'alerts:create-rule': AlertRule;
+  'alerts:delete-rule': AlertRule;
+  'alerts:deliveries': readonly AlertDelivery[];
 }
 
 /** Main → renderer pushes. */
