@@ -18,6 +18,8 @@ export interface FleetConfig extends FleetLimits {
   readonly agentToken: string | undefined;
   readonly operatorToken: string | undefined;
   readonly allowedHosts: readonly string[];
+  /** Command alert channels over HTTP: 'auto' allows them while the port listens on loopback only. */
+  readonly alertCommands: 'auto' | 'on' | 'off';
 }
 
 interface Setting {
@@ -171,6 +173,16 @@ export const SETTINGS: readonly Setting[] = [
     schema: wholeNumber(60, 366 * 86_400),
     fallback: () => DEFAULT_LIMITS.maxRecoveryS,
     help: 'furthest ahead a given recovery time may be, in seconds',
+  },
+  {
+    key: 'alertCommands',
+    env: 'FLEET_ALERT_COMMANDS',
+    flag: null,
+    schema: z
+      .enum(['auto', 'on', 'off', '1', '0'], { error: 'must be auto, on (1) or off (0)' })
+      .transform((v) => (v === '1' ? 'on' : v === '0' ? 'off' : v)),
+    fallback: () => 'auto',
+    help: 'whether command alert channels (a program run by the monitor) may be made over HTTP: auto = only while the port listens on loopback',
   },
 ];
 
