@@ -14,7 +14,7 @@ export interface AlertRouteOptions {
   /**
    * Whether `command` channels may be made over HTTP: a program run by the
    * monitor, so only when the port is reachable from this machine alone
-   * (loopback) or the operator said so (`FLEET_ALERT_COMMANDS=1`).
+   * (loopback) or the operator said so (`FLEET_ALERT_COMMANDS=on`).
    */
   readonly allowCommands: boolean;
 }
@@ -52,7 +52,7 @@ function routes(options: AlertRouteOptions): readonly AlertRoute[] {
         if (channel.kind === 'command' && !options.allowCommands) {
           throw new HttpError(
             'forbidden',
-            'command channels run a program on this machine: over HTTP they are made only when the port listens on loopback, or with FLEET_ALERT_COMMANDS=1',
+            'command channels run a program on this machine: over HTTP they are made only when the port listens on loopback, or with FLEET_ALERT_COMMANDS=on',
           );
         }
         return [201, { channel: toWireChannel(a.createChannel(channel)) }];

@@ -118,7 +118,7 @@ describe('channels', () => {
     const res = await post('/v1/alerts/channels', { name: 'pager', kind: 'command', command: ['/bin/true'] });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('forbidden');
-    expect(res.json.error.message).toContain('FLEET_ALERT_COMMANDS=1');
+    expect(res.json.error.message).toContain('FLEET_ALERT_COMMANDS=on');
     expect(fleet.alerts.channels()).toEqual([]);
   });
 
