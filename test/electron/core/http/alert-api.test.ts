@@ -246,3 +246,27 @@ describe('access', () => {
     expect(wrong.headers.allow).toBe('GET, POST');
   });
 });
+
+describe('a receiver that never answers', () => {
+  it('holds up neither the port nor the status writes while its attempts hang', async () => {
+    receiver.always('hang');
+    const channel = await createChannel();
+    await post('/v1/alerts/rules', { channel_id: channel.id, on: ['offline', 'online'], coalesce_s: 0 });
+    const agent = (path: string, body: unknown = {}) =>
+      request(port.port, { method: 'POST', path, body, headers: { authorization: `Bearer ${AGENT_TOKEN}` } }, 1_000);
+    for (let i = 0; i < 6; i++) {
+      expect((await agent(`/v1/agents/a${i}/heartbeat`)).status).toBe(200);
+      expect((await agent(`/v1/agents/a${i}/offline`)).status).toBe(200);
+      fleet.timeouts.runAll(); // the dispatcher starts its attempts (they never get an answer)
+    }
+    await receiver.waitFor(2);
+    // Two attempts hang (the channel's share); every call is still answered at once, well inside the attempts' bound.
+    for (let i = 0; i < 6; i++) {
+      expect((await agent(`/v1/agents/a${i}/heartbeat`)).status).toBe(200);
+      expect((await agent(`/v1/agents/a${i}/busy`, { slot_type: 'work' })).status).toBe(200);
+    }
+    const list = await request(port.port, { path: '/v1/alerts/deliveries', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } }, 1_000);
+    expect(list.json.deliveries.filter((d: { state: string }) => d.state === 'pending').length).toBe(6);
+    expect(receiver.received).toHaveLength(2);
+  });
+});
