@@ -210,6 +210,17 @@ export function fleetLimits(config: FleetLimits): FleetLimits {
   return { maxAgents, maxStreams, historyPerAgent, historyDays, forgetOfflineDays, maxRecoveryS };
 }
 
+/**
+ * Whether `command` alert channels may be made over HTTP: a program the
+ * monitor runs, so by default only while the port is reachable from this
+ * machine alone (`FLEET_ALERT_COMMANDS=auto`), always with `on`, never with `off`.
+ */
+export function alertCommandsOverHttp(config: Pick<FleetConfig, 'alertCommands' | 'host'>): boolean {
+  if (config.alertCommands !== 'auto') return config.alertCommands === 'on';
+  const host = config.host.toLowerCase();
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** A configuration value that cannot be used; the message names the variable or flag. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

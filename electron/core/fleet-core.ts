@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import { DisposableStore, type Disposable } from '../../shared/disposable';
 import { Alerts } from './alerts/alerts';
-import { fleetLimits, type FleetConfig } from './config';
+import { alertCommandsOverHttp, fleetLimits, type FleetConfig } from './config';
 import { FleetService } from './fleet-service';
 import { startAgentPort, type AgentPort } from './http/agent-port';
 import { loadOrCreateTokens, type PortTokens } from './http/tokens';
@@ -112,7 +112,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
         allowedHosts: config.allowedHosts,
         timings: config,
         limits: fleetLimits(config),
-        alerts: { alerts, allowCommands: config.alertCommands === 'on' || (config.alertCommands === 'auto' && isLoopback(config.host)) },
+        alerts: { alerts, allowCommands: alertCommandsOverHttp(config) },
         ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
         ...(deps.onError ? { onError: deps.onError } : {}),
       }),
@@ -126,9 +126,4 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
     owned.dispose();
     throw error;
   }
-}
-
-/** Whether `host` is reachable from this machine only. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
