@@ -211,24 +211,29 @@ export class AlertDispatcher implements Disposable {
     }
   }
 
-  /** Starts the due deliveries there are slots for; true when some due one waits for a channel's slot. */
+  /** Starts the due deliveries there are slots for; true when attempts are under way (what is still due waits for them). */
   private sendDue(now: number): boolean {
-    let blocked = false;
-    const free = MAX_IN_FLIGHT - this.inFlight.size;
-    if (free <= 0) return false;
-    let started = 0;
-    for (const delivery of this.store.dueDeliveries(now, MAX_IN_FLIGHT * 4)) {
-      if (started >= free) break;
-      if (this.inFlight.has(delivery.id)) continue;
-      const busy = [...this.inFlight.values()].filter((c) => c === delivery.channelId).length;
-      if (busy >= MAX_IN_FLIGHT_PER_CHANNEL) {
-        blocked = true;
-        continue;
+    let free = MAX_IN_FLIGHT - this.inFlight.size;
+    if (free <= 0) return true;
+    const perChannel = new Map<string, number>();
+    for (const channel of this.inFlight.values()) perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
+    const busy = () => [...perChannel].filter(([, n]) => n >= MAX_IN_FLIGHT_PER_CHANNEL).map(([channel]) => channel);
+    while (free > 0) {
+      const due = this.store.dueDeliveries(now, busy(), free).filter((d) => !this.inFlight.has(d.id));
+      if (due.length === 0) break;
+      let started = 0;
+      for (const delivery of due) {
+        const n = perChannel.get(delivery.channelId) ?? 0;
+        if (n >= MAX_IN_FLIGHT_PER_CHANNEL) continue;
+        perChannel.set(delivery.channelId, n + 1);
+        this.attempt(delivery, now);
+        started++;
+        free--;
       }
-      this.attempt(delivery, now);
-      started++;
+      if (started === 0) break;
     }
-    return blocked;
+    // Anything still due waits for a slot (its channel's, or any): it goes when an attempt ends, which looks again.
+    return this.inFlight.size > 0;
   }
 
   private attempt(delivery: StoredDelivery, now: number): void {

@@ -200,8 +200,10 @@ export class AlertStore {
       ),
       delivery: db.prepare<[string], DeliveryRow>('SELECT * FROM alert_deliveries WHERE id = ?'),
       deliveries: db.prepare<[number], DeliveryRow>('SELECT * FROM alert_deliveries ORDER BY seq DESC LIMIT ?'),
-      dueDeliveries: db.prepare<[number, number], DeliveryRow>(
-        `SELECT * FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?`,
+      // Channels already at their share of attempts are left out, so they never starve the others.
+      dueDeliveries: db.prepare<[number, string, number], DeliveryRow>(
+        `SELECT * FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+         AND channel_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at, seq LIMIT ?`,
       ),
       nextDeliveryDue: db.prepare<[], { due: number | null }>(`SELECT min(next_attempt_at) AS due FROM alert_deliveries WHERE state = 'pending'`),
       recordAttempt: db.prepare(
@@ -358,8 +360,9 @@ export class AlertStore {
     return this.s.deliveries.all(limit).map(toDelivery);
   }
 
-  dueDeliveries(now: number, limit: number): StoredDelivery[] {
-    return this.s.dueDeliveries.all(now, limit).map(toDelivery);
+  /** Pending deliveries due by `now`, oldest due first, of channels other than `busyChannels`. */
+  dueDeliveries(now: number, busyChannels: readonly string[], limit: number): StoredDelivery[] {
+    return this.s.dueDeliveries.all(now, JSON.stringify(busyChannels), limit).map(toDelivery);
   }
 
   nextDeliveryDue(): number | null {

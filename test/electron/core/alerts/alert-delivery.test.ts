@@ -362,6 +362,32 @@ describe('retries', () => {
   });
 });
 
+describe('a dead receiver', () => {
+  it('holds two attempts at a time; the deliveries waiting for it never starve another channel', async () => {
+    const dead = await AlertReceiver.start();
+    dead.always('hang');
+    try {
+      const deadChannel = fleet.alerts.createChannel({ name: 'dead', kind: 'webhook', url: dead.url });
+      rule(deadChannel.id, ['offline'], { coalesceS: 0 });
+      const ids = Array.from({ length: 40 }, (_, i) => `a${i}`);
+      register(...ids.map((id) => ({ id })), { id: 'late' });
+      for (const id of ids) {
+        fleet.service.reportOffline(id);
+        fleet.timeouts.runAll(); // one delivery each, all for the dead receiver
+      }
+      await dead.waitFor(2);
+      rule(webhook().id, ['offline'], { coalesceS: 0 });
+      fleet.service.reportOffline('late');
+      fleet.timeouts.runAll();
+      await receiver.waitFor(1, 1_500); // well before the dead receiver's attempts time out
+      expect(bodies()[0]!.summary).toBe('1 agent went offline: late');
+      expect(dead.received).toHaveLength(2);
+    } finally {
+      await dead.close();
+    }
+  });
+});
+
 describe('410 Gone', () => {
   it('turns the channel off: enabled false with the reason, and nothing more is sent to it', async () => {
     receiver.answer(410);
