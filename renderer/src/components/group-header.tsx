@@ -20,11 +20,11 @@ export function GroupHeader({ row, labelKey }: { row: GroupRow; labelKey: string
       <button type="button" className="group-toggle" aria-expanded={!row.collapsed} onClick={() => toggleGroup(groupKey(row.value))}>
         <span className="group-chevron" aria-hidden="true">
           {row.collapsed ? '▸' : '▾'}
-        </span>
-        <bdi className={row.value === null ? 'group-value group-none' : 'group-value'}>{groupLabel(row.value, labelKey)}</bdi>
+        </span>{' '}
+        <bdi className={row.value === null ? 'group-value group-none' : 'group-value'}>{groupLabel(row.value, labelKey)}</bdi>{' '}
         <span className="group-size">
           {row.size.toLocaleString()} {row.size === 1 ? 'agent' : 'agents'}
-        </span>
+        </span>{' '}
         <span className="group-counts">{describeCounts(row.counts)}</span>
       </button>
     </div>
