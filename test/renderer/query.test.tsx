@@ -217,6 +217,7 @@ describe('the header and the grid', () => {
     expect(screen.queryByRole('heading', { name: /no agents match/i })).toBeNull();
     expect(useFleetStore.getState()).toMatchObject({ search: '', statusFilters: new Set() });
     expect(document.querySelectorAll('[data-agent-id]')).toHaveLength(5);
+    expect(document.activeElement).toBe(screen.getByRole('searchbox', { name: 'Search agents' }));
   });
 });
 

@@ -15,6 +15,12 @@ export function describeQuery(search: string, filters: ReadonlySet<StatusFilter>
   return parts.join(' and ');
 }
 
+/** Clears the search and filters; focus goes to the search box, as this button leaves with the state it cleared. */
+function clear(): void {
+  setQuery({ search: '', statusFilters: new Set() });
+  document.querySelector<HTMLInputElement>('input[type="search"][aria-label="Search agents"]')?.focus();
+}
+
 /** The fleet has agents, but none passes the search and filters: say so, and offer to clear them. */
 export function NoMatch() {
   const search = useFleetStore((s) => s.search);
@@ -24,7 +30,7 @@ export function NoMatch() {
     <section className="no-match" aria-labelledby="no-match-title">
       <h2 id="no-match-title">No agents match {what || 'the view'}</h2>
       <p className="muted">The fleet has agents; none of them passes what is set above.</p>
-      <button type="button" onClick={() => setQuery({ search: '', statusFilters: new Set() })}>
+      <button type="button" onClick={clear}>
         Clear search and filters
       </button>
     </section>

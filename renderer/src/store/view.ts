@@ -86,6 +86,9 @@ const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
   heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
 };
 
+/** The label keys of each fleet seen (a new map per change): a change of the query alone (typing) does not collect them again. */
+const keysOfFleet = new WeakMap<ReadonlyMap<string, Agent>, readonly string[]>();
+
 /**
  * The ids to show, in order; the rows to render them in (group headers and
  * ids, or the ids alone without grouping); over the agents the search finds
@@ -98,11 +101,12 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   let waiting = 0;
   let attention = 0;
+  const known = keysOfFleet.get(agents);
   const keys = new Set<string>();
   const search = parseSearch(query.search);
   const shown: Agent[] = [];
   for (const agent of agents.values()) {
-    for (const key in agent.labels) keys.add(key);
+    if (!known) for (const key in agent.labels) keys.add(key);
     if (!matchesSearch(agent, search)) continue;
     counts[agent.status]++;
     if (agent.waiting) waiting++;
@@ -110,7 +114,8 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery
     if (passesFilters(agent, query.statusFilters)) shown.push(agent);
   }
   shown.sort(COMPARATORS[query.sort]);
-  const labelKeys = [...keys].sort(natural.compare);
+  const labelKeys = known ?? [...keys].sort(natural.compare);
+  keysOfFleet.set(agents, labelKeys);
   if (query.groupBy === null) {
     const visibleIds = shown.map((a) => a.id);
     return { visibleIds, rows: visibleIds as readonly ViewRow[], counts, waiting, attention, labelKeys };
