@@ -36,12 +36,13 @@ const urlSchema = z
     (text) => {
       try {
         const url = new URL(text);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+        // fetch refuses a URL with credentials in it: say so now rather than fail every attempt for a day.
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '';
       } catch {
         return false;
       }
     },
-    { error: 'url must be an http:// or https:// URL' },
+    { error: 'url must be an http:// or https:// URL, without user:password@ (put a token in the query, e.g. ntfy\'s ?auth=)' },
   );
 
 // A NUL cannot pass to a program's argv; the rest is the program's business (there is no shell).

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertReceiver } from '../support/alert-receiver';
 import { ServeProcess } from '../support/serve-process';
@@ -53,6 +54,32 @@ async function alertTo(server: Server, receiver: AlertReceiver, on: string[], co
 
 const deliveryIds = (receiver: AlertReceiver) => new Set(receiver.received.map((r) => r.headers['x-fleet-delivery']));
 
+async function deliveries(server: Server): Promise<{ id: string; state: string; attempts: number }[]> {
+  const res = await fetch(`${server.url}/v1/alerts/deliveries`, { headers: { authorization: `Bearer ${server.operatorToken}` } });
+  return ((await res.json()) as { deliveries: { id: string; state: string; attempts: number }[] }).deliveries;
+}
+
+/**
+ * Nothing more can be sent: the outbox is empty and no delivery is pending
+ * (so a duplicate cannot come later; the tests prove it rather than wait for it).
+ */
+async function settledAt(server: Server, dir: string): Promise<{ id: string; state: string; attempts: number }[]> {
+  let list = await deliveries(server);
+  const deadline = Date.now() + 10_000;
+  while (list.some((d) => d.state === 'pending') && Date.now() < deadline) {
+    await sleep(100);
+    list = await deliveries(server);
+  }
+  const db = new Database(path.join(dir, 'fleet.db'), { readonly: true });
+  try {
+    expect(db.prepare('SELECT count(*) FROM alert_changes').pluck().get()).toBe(0);
+  } finally {
+    db.close();
+  }
+  expect(list.filter((d) => d.state === 'pending')).toEqual([]);
+  return list;
+}
+
 describe('alerts across a kill -9', () => {
   const tempDir = useTempDir('fleet-alert-crash-');
   let receiver: AlertReceiver;
@@ -71,23 +98,20 @@ describe('alerts across a kill -9', () => {
   it('a change committed but not sent when the monitor dies is sent after the restart, as exactly one delivery', async () => {
     const dir = tempDir();
     const first = (running = await start(dir));
-    await alertTo(first, receiver, ['exhausted'], 2);
+    await alertTo(first, receiver, ['exhausted'], 5);
     await post(first, '/v1/agents/coder-1/heartbeat', {});
     await post(first, '/v1/agents/coder-1/exhausted', { reason: 'rate_limit' }); // committed before this reply
-    await kill(first); // inside the 2 s window: nothing was sent
+    await kill(first); // inside the 5 s window: nothing was sent
     expect(receiver.received).toHaveLength(0);
 
     const second = (running = await start(dir));
-    await receiver.waitFor(1, 10_000);
-    await sleep(2_500); // room for a duplicate to show, should there be one
+    await receiver.waitFor(1, 15_000);
+    const list = await settledAt(second, dir);
     expect(deliveryIds(receiver).size).toBe(1);
     expect(receiver.received).toHaveLength(1);
-    const body = JSON.parse(receiver.received[0]!.body) as { id: string; summary: string; changes: { agent: { id: string }; to: string }[] };
+    const body = JSON.parse(receiver.received[0]!.body) as { id: string; summary: string };
     expect(body.summary).toBe('1 agent became exhausted: coder-1');
-    const list = (await (await fetch(`${second.url}/v1/alerts/deliveries`, { headers: { authorization: `Bearer ${second.operatorToken}` } })).json()) as {
-      deliveries: { id: string; state: string }[];
-    };
-    expect(list.deliveries).toEqual([expect.objectContaining({ id: body.id, state: 'sent' })]);
+    expect(list).toEqual([expect.objectContaining({ id: body.id, state: 'sent', attempts: 1 })]);
   }, 30_000);
 
   it('a delivery in flight when the monitor dies is sent again after the restart with the same delivery id', async () => {
@@ -100,13 +124,14 @@ describe('alerts across a kill -9', () => {
     await receiver.waitFor(1);
     await kill(first);
 
-    running = await start(dir);
+    const second = (running = await start(dir));
     // The attempt was leased for its 5 s bound (and a second): it is due again once that runs out.
     await receiver.waitFor(2, 15_000);
-    await sleep(1_000);
+    const list = await settledAt(second, dir);
     expect(receiver.received).toHaveLength(2);
     expect(deliveryIds(receiver).size).toBe(1);
     expect(receiver.received[0]!.body).toBe(receiver.received[1]!.body);
+    expect(list).toEqual([expect.objectContaining({ id: receiver.received[0]!.headers['x-fleet-delivery'], state: 'sent' })]);
   }, 30_000);
 
   it("the monitor's own downtime does not flood: after the grace, one message for the agents that stayed silent", async () => {
@@ -118,9 +143,16 @@ describe('alerts across a kill -9', () => {
     await kill(first);
     await sleep(2_000); // down longer than the timeout
 
-    running = await start(dir, env);
+    const second = (running = await start(dir, env));
     await receiver.waitFor(1, 15_000);
-    await sleep(4_000); // a second window's worth: no further message
+    const db = new Database(path.join(dir, 'fleet.db'), { readonly: true });
+    try {
+      // Everyone the message names is offline: no later sweep can add to it.
+      expect(db.prepare('SELECT status FROM agents').pluck().all()).toEqual(Array(5).fill('offline'));
+    } finally {
+      db.close();
+    }
+    expect(await settledAt(second, dir)).toHaveLength(1);
     expect(receiver.received).toHaveLength(1);
     const body = JSON.parse(receiver.received[0]!.body) as { summary: string; changes: { cause: string }[] };
     expect(body.summary).toBe('5 agents went offline: silent-0, silent-1, silent-2, silent-3, silent-4');

@@ -23,11 +23,17 @@ export interface AlertFleet {
  * a fixed jitter (the longest wait of each backoff step) and a short
  * per-attempt bound, so that tests drive time by hand against real receivers.
  */
-export function createAlertFleet(options: { sendTimeoutMs?: number; random?: () => number } = {}): AlertFleet {
+export function createAlertFleet(options: { sendTimeoutMs?: number; random?: () => number; onError?: (error: unknown) => void } = {}): AlertFleet {
   const clock = new FakeClock();
   const timeouts = new FakeTimeouts();
   const db = openDatabase(':memory:');
-  const alerts = new Alerts(db, { clock, timeouts, random: options.random ?? (() => 1), sendTimeoutMs: options.sendTimeoutMs ?? 2_000 });
+  const alerts = new Alerts(db, {
+    clock,
+    timeouts,
+    random: options.random ?? (() => 1),
+    sendTimeoutMs: options.sendTimeoutMs ?? 2_000,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   const service = new FleetService(db, clock, { heartbeatTimeoutMs: TIMEOUT_MS, defaultRecoveryMs: DEFAULT_RECOVERY_MS, outbox: alerts.outbox });
   alerts.start((id) => service.find(id), service.onDidChange);
   return {

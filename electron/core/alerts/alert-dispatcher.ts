@@ -60,6 +60,8 @@ export interface AlertDispatcherOptions {
 export class AlertDispatcher implements Disposable {
   private timer: unknown;
   private timerAt: number | null = null;
+  /** After a failure, nothing is looked at before this (epoch ms). */
+  private backoffUntil = 0;
   private readonly inFlight = new Map<string, string>();
   /** Attempts under way (the test helper waits for them). */
   private readonly running = new Set<Promise<void>>();
@@ -82,12 +84,29 @@ export class AlertDispatcher implements Disposable {
 
   /** Looks at the outbox now: what was due while the monitor was down goes at once. */
   start(): void {
+    this.guard(() => this.store.failInterruptedTests());
     this.wake();
   }
 
   /** Something was written to the outbox: look again when it is due. */
   poke(): void {
-    this.scheduleNext();
+    this.guard(() => this.scheduleNext());
+  }
+
+  /**
+   * Runs `work`; a failure (the store's, say) is reported, and the dispatcher
+   * waits a while before it looks again, rather than spin on it.
+   */
+  private guard(work: () => void): boolean {
+    try {
+      work();
+      return true;
+    } catch (error) {
+      this.onError(error);
+      this.backoffUntil = this.options.clock.now() + STORE_RETRY_MS;
+      this.at(this.backoffUntil);
+      return false;
+    }
   }
 
   /** Resolves once no attempt is under way (tests). */
@@ -100,15 +119,23 @@ export class AlertDispatcher implements Disposable {
    * recorded like any delivery but never retried, and a success turns a
    * channel the receiver had turned off back on.
    */
-  async test(channel: SendableChannel, payload: (id: string, at: number) => AlertPayload): Promise<StoredDelivery> {
+  async test(channel: SendableChannel, payload: (id: string, at: number) => AlertPayload): Promise<StoredDelivery | undefined> {
     const now = this.options.clock.now();
     const id = newAlertId('dl');
     const body = payload(id, now);
-    // Leased like an attempt under way, so the loop leaves it alone.
-    this.store.insertDelivery({ id, channelId: channel.id, ruleId: null, summary: body.summary, payload: JSON.stringify(body), test: true, now, nextAttemptAt: now + this.lease() });
-    const result = await this.send(channel, this.store.delivery(id)!);
-    if (!this.disposed) this.record(this.store.delivery(id)!, channel, result);
-    return this.store.delivery(id)!;
+    // Never due for the loop (a test is sent once, here); one cut short by a stop is failed at the next start.
+    this.store.insertDelivery({ id, channelId: channel.id, ruleId: null, summary: body.summary, payload: JSON.stringify(body), test: true, now, nextAttemptAt: null });
+    this.inFlight.set(id, channel.id);
+    let result: SendResult;
+    try {
+      result = await this.send(channel, this.store.delivery(id)!);
+    } finally {
+      this.inFlight.delete(id);
+    }
+    const delivery = this.store.delivery(id);
+    // Gone when the channel was deleted meanwhile.
+    if (delivery && !this.disposed) this.record(delivery, channel, result);
+    return this.store.delivery(id);
   }
 
   dispose(): void {
@@ -125,18 +152,13 @@ export class AlertDispatcher implements Disposable {
     this.timer = undefined;
     this.timerAt = null;
     if (this.disposed) return;
-    let blocked = false;
-    try {
-      const now = this.options.clock.now();
-      this.remind(now);
-      this.closeWindows(now);
-      blocked = this.sendDue(now);
-    } catch (error) {
-      this.onError(error);
-      this.at(this.options.clock.now() + STORE_RETRY_MS);
-      return;
-    }
-    this.scheduleNext(blocked);
+    const now = this.options.clock.now();
+    if (now < this.backoffUntil) return this.at(this.backoffUntil);
+    // Each step on its own: one that fails (and waits) never keeps the others from going.
+    const ok = [this.guard(() => this.remind(now)), this.guard(() => this.closeWindows(now))];
+    let busy = false;
+    ok.push(this.guard(() => (busy = this.sendDue(now))));
+    if (ok.every(Boolean)) this.guard(() => this.scheduleNext(busy));
   }
 
   /** Sleeps until the next thing is due: a window to close, a reminder, a delivery (unless every due one waits for a free slot). */
@@ -151,7 +173,9 @@ export class AlertDispatcher implements Disposable {
     if (next !== null) this.at(next);
   }
 
-  private at(due: number): void {
+  private at(wanted: number): void {
+    if (this.disposed) return;
+    const due = Math.max(wanted, this.backoffUntil);
     if (this.timerAt !== null && this.timerAt <= due) return;
     if (this.timer !== undefined) this.options.timeouts.clearTimeout(this.timer);
     const delay = Math.min(MAX_SLEEP_MS, Math.max(0, due - this.options.clock.now()));
@@ -192,23 +216,29 @@ export class AlertDispatcher implements Disposable {
   /** Each rule whose window has closed: its changes become one delivery, and leave the outbox in the same transaction. */
   private closeWindows(now: number): void {
     for (const ruleId of this.store.dueRules(now)) {
-      this.store.transaction(() => {
-        const tally = this.store.ruleTally(ruleId);
-        if (tally.length === 0) return;
-        const last = Math.max(...tally.map((t) => t.last));
-        const rule = this.store.rule(ruleId);
-        const channel = rule && this.store.channel(rule.channelId);
-        if (channel?.enabled) {
-          const id = newAlertId('dl');
-          const { payload } = alertPayload(id, now, this.store.ruleChanges(ruleId, CHANGES_PER_KIND), tally);
-          if (this.store.pendingCount(channel.id) >= MAX_PENDING_PER_CHANNEL) {
-            this.store.dropOldestPending(channel.id, `Dropped: more than ${MAX_PENDING_PER_CHANNEL} deliveries were waiting for this channel`);
-          }
-          this.store.insertDelivery({ id, channelId: channel.id, ruleId, summary: payload.summary, payload: JSON.stringify(payload), test: false, now, nextAttemptAt: now });
-        }
-        this.store.deleteRuleChanges(ruleId, last);
-      });
+      // A rule that fails (its row unreadable, say) is reported and waited on; the others still close.
+      this.guard(() => this.closeWindow(ruleId, now));
     }
+  }
+
+  private closeWindow(ruleId: string, now: number): void {
+    this.store.transaction(() => {
+      const tally = this.store.ruleTally(ruleId);
+      if (tally.length === 0) return;
+      const last = Math.max(...tally.map((t) => t.last));
+      const rule = this.store.rule(ruleId);
+      const channel = rule && this.store.channel(rule.channelId);
+      if (channel?.enabled) {
+        const id = newAlertId('dl');
+        const { payload } = alertPayload(id, now, this.store.ruleChanges(ruleId, CHANGES_PER_KIND), tally);
+        if (this.store.pendingCount(channel.id) >= MAX_PENDING_PER_CHANNEL) {
+          this.store.dropOldestPending(channel.id, `Dropped: more than ${MAX_PENDING_PER_CHANNEL} deliveries were waiting for this channel`);
+          this.store.pruneFinished();
+        }
+        this.store.insertDelivery({ id, channelId: channel.id, ruleId, summary: payload.summary, payload: JSON.stringify(payload), test: false, now, nextAttemptAt: now });
+      }
+      this.store.deleteRuleChanges(ruleId, last);
+    });
   }
 
   /** Starts the due deliveries there are slots for; true when attempts are under way (what is still due waits for them). */
@@ -247,13 +277,11 @@ export class AlertDispatcher implements Disposable {
     this.store.lease(delivery.id, now + this.lease());
     this.inFlight.set(delivery.id, channel.id);
     const run = this.send(channel, delivery)
+      // A sender that throws (a bug) is a failed attempt like any other, never an unhandled rejection.
+      .catch((error: unknown): SendResult => ({ ok: false, error: `Could not send: ${(error as Error).message}` }))
       .then((result) => {
         if (this.disposed) return;
-        try {
-          this.record(delivery, channel, result);
-        } catch (error) {
-          this.onError(error);
-        }
+        this.guard(() => this.record(delivery, channel, result));
       })
       .finally(() => {
         this.inFlight.delete(delivery.id);
@@ -268,7 +296,8 @@ export class AlertDispatcher implements Disposable {
     this.at(this.options.clock.now());
   }
 
-  private send(channel: SendableChannel, delivery: StoredDelivery): Promise<SendResult> {
+  private async send(channel: SendableChannel, delivery: StoredDelivery): Promise<SendResult> {
+    if (delivery.payload === null) return { ok: false, error: 'Nothing to send: the delivery is finished' };
     if (channel.kind === 'command') return runCommand(channel.command!, delivery.payload, delivery.id, this.sendTimeoutMs);
     const payload = JSON.parse(delivery.payload) as AlertPayload;
     return sendHttp(channel.url!, requestFor(channel.kind, payload, channel.secret), this.options.clock.now(), this.sendTimeoutMs);
@@ -291,12 +320,15 @@ export class AlertDispatcher implements Disposable {
         this.store.recordAttempt(delivery.id, { state: 'failed', lastError: result.error, nextAttemptAt: null, sentAt: null });
         this.store.setEnabled(channel.id, false, `The receiver answered 410 Gone at ${toRfc3339(now)}: it wants no more messages`);
         this.store.failPending(channel.id, 'The channel was turned off: its receiver answered 410 Gone');
+        this.store.pruneFinished();
       });
       this.outbox.reload();
       return;
     }
     const failures = delivery.attempts + 1;
-    const next = now + (result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, MAX_RETRY_MS) : retryDelay(failures, this.random));
+    // A Retry-After longer than the backoff is honoured (up to an hour); a shorter one (0, a past date) never hurries it.
+    const backoff = retryDelay(failures, this.random);
+    const next = now + (result.retryAfterMs !== undefined ? Math.max(backoff, Math.min(result.retryAfterMs, MAX_RETRY_MS)) : backoff);
     if (delivery.test || next > delivery.createdAt + RETRY_FOR_MS) {
       const error = delivery.test ? result.error : `${result.error} (gave up after ${failures} attempts over 24 h)`;
       this.store.recordAttempt(delivery.id, { state: 'failed', lastError: error, nextAttemptAt: null, sentAt: null });

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { NAMED_AGENTS, type AlertChannelKind, type AlertTrigger } from '../../../shared/alerts';
 import type { AgentStatus } from '../../../shared/status';
+import { truncateText } from '../../../shared/safe-text';
 import { toRfc3339, type WireAgent } from '../../../shared/wire';
 import type { OutboxChange, OutboxTally } from './alert-store';
 
@@ -63,7 +64,8 @@ const agentsWord = (n: number) => `${n} ${n === 1 ? 'agent' : 'agents'}`;
  * agents named across the whole message, the first to change first.
  */
 export function summaryParts(changes: readonly OutboxChange[], tally: readonly OutboxTally[]): SummaryPart[] {
-  let budget = NAMED_AGENTS;
+  // An agent named in one part is named again in another without counting twice against the 20.
+  const named = new Set<string>();
   const parts: SummaryPart[] = [];
   for (const kind of KINDS) {
     const counted = tally.find((t) => t.trigger === kind.trigger && t.reminder === kind.reminder);
@@ -73,9 +75,11 @@ export function summaryParts(changes: readonly OutboxChange[], tally: readonly O
     for (const change of changes) {
       if (change.trigger !== kind.trigger || (change.cause === 'reminder') !== kind.reminder || seen.has(change.agentId)) continue;
       seen.add(change.agentId);
-      if (names.length < budget) names.push(displayName(change));
+      if (named.has(change.agentId) || named.size < NAMED_AGENTS) {
+        named.add(change.agentId);
+        names.push(displayName(change));
+      }
     }
-    budget -= names.length;
     const n = counted.agents;
     parts.push({ trigger: kind.trigger, reminder: kind.reminder, headline: `${agentsWord(n)} ${n === 1 ? kind.one : kind.many}`, names, more: n - names.length });
   }
@@ -146,6 +150,9 @@ const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, 
 /** Discord's message content is at most 2,000 characters. */
 const DISCORD_MAX = 2_000;
 
+/** Discord renders markdown and masked links in webhook content: an agent's name must show as written, never as a link. */
+const discordEscape = (text: string) => text.replace(/[\\*_~`|>[\]()#]/g, '\\$&');
+
 /** What ntfy should make of each kind: its priority and its tag (an emoji short code). */
 function ntfyLook(payload: AlertPayload): { priority: string; tags: string } {
   const triggers = new Set(payload.changes.map((c) => c.trigger));
@@ -184,7 +191,8 @@ export function requestFor(kind: Exclude<AlertChannelKind, 'command'>, payload: 
       headers['content-type'] = 'application/json';
       break;
     case 'discord': {
-      const content = payload.summary.length > DISCORD_MAX ? `${payload.summary.slice(0, DISCORD_MAX - 1)}…` : payload.summary;
+      const escaped = discordEscape(payload.summary);
+      const content = escaped.length > DISCORD_MAX ? `${truncateText(escaped, DISCORD_MAX - 1)}…` : escaped;
       // An agent's name must never ping @everyone.
       body = JSON.stringify({ content, username: 'Fleet Monitor', allowed_mentions: { parse: [] } });
       headers['content-type'] = 'application/json';

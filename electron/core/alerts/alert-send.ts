@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { toSafeText } from '../../../shared/safe-text';
 import type { OutgoingRequest } from './alert-message';
 
@@ -76,35 +76,68 @@ export async function sendHttp(url: string, request: OutgoingRequest, now: numbe
 export function runCommand(argv: readonly string[], stdin: string, deliveryId: string, timeoutMs = SEND_TIMEOUT_MS): Promise<SendResult> {
   return new Promise((resolve) => {
     const [program, ...args] = argv as [string, ...string[]];
+    let settled = false;
+    const settle = (result: SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // A program that left a child holding our pipes must not hold the attempt: let go of them.
+      child?.stdin?.destroy();
+      child?.stderr?.destroy();
+      resolve(result);
+    };
     let stderr = '';
-    let timedOut = false;
-    const child = spawn(program, args, {
-      shell: false,
-      stdio: ['pipe', 'ignore', 'pipe'],
-      env: { ...process.env, FLEET_DELIVERY_ID: deliveryId },
-      windowsHide: true,
-    });
+    let child: ChildProcess | undefined;
     const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
+      // Its own process group (POSIX): a shell's background children go with it.
+      killTree(child);
+      settle({ ok: false, error: `${program} still running after ${timeoutMs / 1000} s: killed` });
     }, timeoutMs);
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    try {
+      child = spawn(program, args, {
+        shell: false,
+        stdio: ['pipe', 'ignore', 'pipe'],
+        env: childEnv(deliveryId),
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Some refusals (ENOTDIR, ENAMETOOLONG, EINVAL on Windows) are thrown, not emitted.
+      settle({ ok: false, error: `Cannot run ${program}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      return;
+    }
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
       if (stderr.length < ERROR_TEXT * 4) stderr += chunk;
     });
+    child.stderr?.on('error', () => undefined);
     // A program that does not read its stdin must not fail the delivery by an EPIPE.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(stdin);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ ok: false, error: `Cannot run ${program}: ${error.code ?? error.message}` });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return resolve({ ok: false, error: `${program} still running after ${timeoutMs / 1000} s: killed` });
-      if (code === 0) return resolve({ ok: true });
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(stdin);
+    child.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: `Cannot run ${program}: ${error.code ?? error.message}` }));
+    // 'exit', not 'close': 'close' waits for every holder of the pipes, a background child included.
+    child.on('exit', (code, signal) => {
+      if (code === 0) return settle({ ok: true });
       const said = toSafeText(stderr.replace(/\s+/g, ' ').trim()).slice(0, ERROR_TEXT);
-      resolve({ ok: false, error: `${program} ${code === null ? `ended by ${signal}` : `exited with ${code}`}${said ? `: ${said}` : ''}` });
+      settle({ ok: false, error: `${program} ${code === null ? `ended by ${signal}` : `exited with ${code}`}${said ? `: ${said}` : ''}` });
     });
   });
+}
+
+/** The monitor's environment for the program, without its tokens (a notifier needs neither), and the delivery id. */
+function childEnv(deliveryId: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^FLEET_.*TOKEN$/.test(key)) env[key] = value;
+  env.FLEET_DELIVERY_ID = deliveryId;
+  return env;
+}
+
+function killTree(child: ChildProcess | undefined): void {
+  if (!child?.pid) return;
+  try {
+    if (process.platform === 'win32') child.kill('SIGKILL');
+    else process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }

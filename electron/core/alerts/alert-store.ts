@@ -40,9 +40,9 @@ export interface OutboxTally {
   readonly last: number;
 }
 
-/** A delivery with what it sends. */
+/** A delivery with what it sends (null once it is finished: only pending ones are sent). */
 export interface StoredDelivery extends AlertDelivery {
-  readonly payload: string;
+  readonly payload: string | null;
 }
 
 /** A channel with its secret, for sending (never for answering). */
@@ -80,7 +80,7 @@ interface DeliveryRow {
   attempts: number;
   last_error: string | null;
   summary: string;
-  payload: string;
+  payload: string | null;
   test: number;
   created_at: number;
   next_attempt_at: number | null;
@@ -185,6 +185,7 @@ export class AlertStore {
         'INSERT INTO alert_episodes (rule_id, agent_id, status, told_at) VALUES (?, ?, ?, ?) ON CONFLICT (rule_id, agent_id) DO UPDATE SET status = excluded.status, told_at = excluded.told_at',
       ),
       endEpisodes: db.prepare('DELETE FROM alert_episodes WHERE agent_id = ?'),
+      dropReminders: db.prepare(`DELETE FROM alert_changes WHERE agent_id = ? AND cause = 'reminder'`),
       episodesDue: db.prepare<[number, number], { rule_id: string; agent_id: string; status: AgentStatus }>(
         `SELECT e.rule_id, e.agent_id, e.status FROM alert_episodes e JOIN alert_rules r ON r.id = e.rule_id
          WHERE r.repeat_after_s IS NOT NULL AND e.told_at + r.repeat_after_s * 1000 <= ? LIMIT ?`,
@@ -202,18 +203,26 @@ export class AlertStore {
       deliveries: db.prepare<[number], DeliveryRow>('SELECT * FROM alert_deliveries ORDER BY seq DESC LIMIT ?'),
       // Channels already at their share of attempts are left out, so they never starve the others.
       dueDeliveries: db.prepare<[number, string, number], DeliveryRow>(
-        `SELECT * FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+        `SELECT * FROM alert_deliveries WHERE state = 'pending' AND test = 0 AND next_attempt_at <= ?
          AND channel_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at, seq LIMIT ?`,
       ),
-      nextDeliveryDue: db.prepare<[], { due: number | null }>(`SELECT min(next_attempt_at) AS due FROM alert_deliveries WHERE state = 'pending'`),
+      nextDeliveryDue: db.prepare<[], { due: number | null }>(`SELECT min(next_attempt_at) AS due FROM alert_deliveries WHERE state = 'pending' AND test = 0`),
+      // Only a pending delivery takes an outcome: one dropped or failed meanwhile stays so. A finished one lets its payload go.
       recordAttempt: db.prepare(
-        `UPDATE alert_deliveries SET state = @state, attempts = attempts + 1, last_error = @last_error, next_attempt_at = @next_attempt_at, sent_at = @sent_at WHERE id = @id`,
+        `UPDATE alert_deliveries SET state = @state, attempts = attempts + 1, last_error = @last_error, next_attempt_at = @next_attempt_at, sent_at = @sent_at,
+           payload = CASE WHEN @state = 'pending' THEN payload ELSE NULL END
+         WHERE id = @id AND state = 'pending'`,
       ),
+      failInterruptedTests: db.prepare(
+        `UPDATE alert_deliveries SET state = 'failed', last_error = 'Interrupted: the monitor stopped during the test', next_attempt_at = NULL, payload = NULL WHERE test = 1 AND state = 'pending'`,
+      ),
+      channelCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM alert_channels'),
+      ruleCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM alert_rules'),
       lease: db.prepare('UPDATE alert_deliveries SET next_attempt_at = ? WHERE id = ?'),
-      failPending: db.prepare(`UPDATE alert_deliveries SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE channel_id = ? AND state = 'pending'`),
+      failPending: db.prepare(`UPDATE alert_deliveries SET state = 'failed', last_error = ?, next_attempt_at = NULL, payload = NULL WHERE channel_id = ? AND state = 'pending'`),
       pendingCount: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM alert_deliveries INDEXED BY alert_deliveries_channel WHERE channel_id = ? AND state = 'pending'`),
       dropOldestPending: db.prepare(
-        `UPDATE alert_deliveries SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE seq = (
+        `UPDATE alert_deliveries SET state = 'failed', last_error = ?, next_attempt_at = NULL, payload = NULL WHERE seq = (
            SELECT seq FROM alert_deliveries WHERE channel_id = ? AND state = 'pending' ORDER BY seq LIMIT 1)`,
       ),
       pruneFinished: db.prepare(
@@ -317,9 +326,23 @@ export class AlertStore {
     this.s.upsertEpisode.run(ruleId, agentId, status, toldAt);
   }
 
-  /** The agent moved: whatever it was reminded of is over. */
+  /** The agent moved: whatever it was reminded of is over, and a reminder not yet sent is dropped. */
   endEpisodes(agentId: string): void {
     this.s.endEpisodes.run(agentId);
+    this.s.dropReminders.run(agentId);
+  }
+
+  /** Tests cut short by a stop are failed (a test is never retried). */
+  failInterruptedTests(): void {
+    this.s.failInterruptedTests.run();
+  }
+
+  channelCount(): number {
+    return this.s.channelCount.get()!.n;
+  }
+
+  ruleCount(): number {
+    return this.s.ruleCount.get()!.n;
   }
 
   episodesDue(now: number, limit: number): { ruleId: string; agentId: string; status: AgentStatus }[] {

@@ -19,6 +19,10 @@ export interface AlertsOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Bounds on what the operator sets up (each rule is checked at every status write). */
+export const MAX_CHANNELS = 100;
+export const MAX_RULES = 200;
+
 /** The deliveries list's default length. */
 export const DEFAULT_DELIVERY_PAGE = 100;
 
@@ -71,6 +75,7 @@ export class Alerts implements Disposable {
   }
 
   createChannel(channel: NewAlertChannel): AlertChannel {
+    if (this.store.channelCount() >= MAX_CHANNELS) throw new FleetError('bad_request', `At most ${MAX_CHANNELS} alert channels; delete one first`);
     return publicChannel(this.store.insertChannel(channel, this.options.clock.now()));
   }
 
@@ -89,6 +94,8 @@ export class Alerts implements Disposable {
     if (!channel) throw channelNotFound(id);
     if (!this.dispatcher) throw new FleetError('internal', 'Alerts are not started');
     const delivery = await this.dispatcher.test(channel, (deliveryId, at) => testPayload(deliveryId, at, channel.name));
+    // Deleted while its test was under way.
+    if (!delivery) throw channelNotFound(id);
     return publicDelivery(delivery);
   }
 
@@ -98,6 +105,7 @@ export class Alerts implements Disposable {
 
   createRule(rule: NewAlertRule): AlertRule {
     if (!this.store.channel(rule.channelId)) throw new FleetError('bad_request', `channel_id: no alert channel '${rule.channelId}'`);
+    if (this.store.ruleCount() >= MAX_RULES) throw new FleetError('bad_request', `At most ${MAX_RULES} alert rules; delete one first`);
     const created = this.store.insertRule(rule, this.options.clock.now());
     this.outbox.reload();
     return created;

@@ -6,7 +6,7 @@ import type { Migration } from './migration';
  * rule matches is written there in the same transaction as the change itself,
  * so no alert is lost between the commit and its sending; the dispatcher turns
  * a rule's changes of one coalescing window into one `alert_deliveries` row
- * (whose id every attempt sends) and deletes them. `alert_episodes` remembers,
+ * (whose id every attempt sends) and deletes them; a finished delivery keeps its summary, not its payload. `alert_episodes` remembers,
  * for rules that repeat, the agents still offline or exhausted and when they
  * were last told of; a status move of the agent ends its episodes.
  */
@@ -51,6 +51,8 @@ export const migration005Alerts: Migration = {
     ) STRICT;
     CREATE INDEX alert_changes_rule ON alert_changes (rule_id, id);
     CREATE INDEX alert_changes_due ON alert_changes (due_at);
+    -- A status move drops the agent's reminders not yet sent (it is no longer "still" so).
+    CREATE INDEX alert_changes_reminders ON alert_changes (agent_id) WHERE cause = 'reminder';
 
     CREATE TABLE alert_deliveries (
       seq              INTEGER PRIMARY KEY,
@@ -61,7 +63,7 @@ export const migration005Alerts: Migration = {
       attempts         INTEGER NOT NULL DEFAULT 0,
       last_error       TEXT,
       summary          TEXT NOT NULL,
-      payload          TEXT NOT NULL,
+      payload          TEXT,
       test             INTEGER NOT NULL DEFAULT 0,
       created_at       INTEGER NOT NULL,
       next_attempt_at  INTEGER,

@@ -87,7 +87,8 @@ describe('channels', () => {
   it.each([
     [{ name: 'x', kind: 'email', url: 'http://127.0.0.1/' }, /^kind: kind must be one of webhook, slack, discord, ntfy, command$/],
     [{ name: 'x', kind: 'webhook' }, /^url: a webhook channel needs url$/],
-    [{ name: 'x', kind: 'slack', url: 'ftp://example.com/' }, /^url: url must be an http:\/\/ or https:\/\/ URL$/],
+    [{ name: 'x', kind: 'slack', url: 'ftp://example.com/' }, /^url: url must be an http:\/\/ or https:\/\/ URL/],
+    [{ name: 'x', kind: 'ntfy', url: 'https://me:pw@ntfy.example.com/t' }, /^url: .*without user:password@/],
     [{ name: 'x', kind: 'ntfy', url: 'not a url' }, /^url: /],
     [{ name: 'x', kind: 'command' }, /^command: a command channel needs command/],
     [{ name: 'x', kind: 'command', command: [] }, /^command: command must name a program$/],
