@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ForceExhaustRequest } from '../../../shared/fleet-api';
 import { summarizeBulk } from '../lib/bulk-summary';
 import { clearChecked, setCheckedMany, useFleetStore } from '../store/fleet-store';
@@ -13,11 +13,9 @@ import { useActionsDisabled } from './use-actions-disabled';
  */
 export function SelectAllCheckbox() {
   const visible = useFleetStore((s) => s.visibleIds);
-  const shownChecked = useFleetStore((s) => {
-    let n = 0;
-    for (const id of s.visibleIds) if (s.checkedIds.has(id)) n++;
-    return n;
-  });
+  const checked = useFleetStore((s) => s.checkedIds);
+  // Counted again only when the order or the ticks change, not on every heartbeat.
+  const shownChecked = useMemo(() => (checked.size === 0 ? 0 : visible.reduce((n, id) => n + Number(checked.has(id)), 0)), [visible, checked]);
   const box = useRef<HTMLInputElement>(null);
   const all = visible.length > 0 && shownChecked === visible.length;
   const some = shownChecked > 0 && !all;
@@ -49,12 +47,14 @@ export function SelectAllCheckbox() {
 export function SelectionBar() {
   const api = useTransport();
   const checked = useFleetStore((s) => s.checkedIds);
-  const hidden = useFleetStore((s) => {
-    const shown = new Set(s.visibleIds);
+  const visible = useFleetStore((s) => s.visibleIds);
+  const hidden = useMemo(() => {
+    if (checked.size === 0) return 0;
+    const shown = new Set(visible);
     let n = 0;
-    for (const id of s.checkedIds) if (!shown.has(id)) n++;
+    for (const id of checked) if (!shown.has(id)) n++;
     return n;
-  });
+  }, [visible, checked]);
   const disconnected = useActionsDisabled();
   const [busy, setBusy] = useState(false);
   const [exhausting, setExhausting] = useState(false);
