@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AgentStatus } from '../../../shared/status';
 import { countStatusChanges, describeStatusChanges } from '../lib/status-announcement';
 import { readClock } from '../store/clock-store';
-import { useFleetStore } from '../store/fleet-store';
+import { onDelta } from '../store/fleet-store';
 
 /** At most one announcement this often: a screen reader reading every change of a busy fleet says nothing useful. */
 export const ANNOUNCE_INTERVAL_MS = 2_000;
@@ -12,8 +12,8 @@ export const ANNOUNCE_GATHER_MS = 500;
 /**
  * Tells screen readers of status changes, coalesced: "3 agents went
  * offline", in a polite live region, no more than once per
- * {@link ANNOUNCE_INTERVAL_MS}. It watches the store outside React, so the
- * grid renders no more for it.
+ * {@link ANNOUNCE_INTERVAL_MS}. It reads the deltas as they come, outside
+ * React, so the grid renders no more for it and a delta costs its own size.
  */
 export function StatusAnnouncer() {
   const [said, setSaid] = useState({ text: '', n: 0 });
@@ -28,9 +28,8 @@ export function StatusAnnouncer() {
       last = readClock();
       if (text) setSaid((s) => ({ text, n: s.n + 1 }));
     };
-    const stop = useFleetStore.subscribe((state, previous) => {
-      if (state.agents === previous.agents) return;
-      countStatusChanges(previous.agents, state.agents, pending);
+    const stop = onDelta((before, delta) => {
+      countStatusChanges(before, delta.upserts, pending);
       if (pending.size === 0 || timer !== undefined) return;
       timer = setTimeout(flush, Math.max(ANNOUNCE_GATHER_MS, last + ANNOUNCE_INTERVAL_MS - readClock()));
     });

@@ -20,14 +20,14 @@ function verb(status: AgentStatus): string {
 }
 
 /**
- * Counts, by new status, the agents of `before` whose status differs in
- * `after` into `into`. Agents that arrived or left are not status changes.
- * Only replaced objects are compared: a delta replaces just what it changed.
+ * Counts, by new status, the agents of `upserts` (a delta's) whose status
+ * differs from theirs in `before`, into `into`: the work of one delta is its
+ * size, not the fleet's. Agents that arrived are not status changes.
  */
-export function countStatusChanges(before: ReadonlyMap<string, Agent>, after: ReadonlyMap<string, Agent>, into: Map<AgentStatus, number>): void {
-  for (const [id, agent] of after) {
-    const was = before.get(id);
-    if (was && was !== agent && was.status !== agent.status) into.set(agent.status, (into.get(agent.status) ?? 0) + 1);
+export function countStatusChanges(before: ReadonlyMap<string, Agent>, upserts: Iterable<Agent>, into: Map<AgentStatus, number>): void {
+  for (const agent of upserts) {
+    const was = before.get(agent.id);
+    if (was && was.status !== agent.status) into.set(agent.status, (into.get(agent.status) ?? 0) + 1);
   }
 }
 

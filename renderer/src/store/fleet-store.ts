@@ -113,6 +113,7 @@ function scheduleViewRefresh(): void {
  */
 export function applyDelta(delta: AgentDelta): void {
   const state = useFleetStore.getState();
+  for (const listener of deltaListeners) listener(state.agents, delta);
   const agents = new Map(delta.reset ? [] : state.agents);
   for (const agent of delta.upserts) agents.set(agent.id, agent);
   for (const id of delta.removed) agents.delete(id);
@@ -133,6 +134,19 @@ export function applyDelta(delta: AgentDelta): void {
   });
   if (delta.reset || state.agents.size === 0) refreshView();
   else scheduleViewRefresh();
+}
+
+type DeltaListener = (before: ReadonlyMap<string, Agent>, delta: AgentDelta) => void;
+const deltaListeners = new Set<DeltaListener>();
+
+/**
+ * Calls `listener` with each delta before it is applied, and the agents as
+ * they were: what changed costs the delta's size to find, not the fleet's
+ * (the status announcer). Returns how to stop.
+ */
+export function onDelta(listener: DeltaListener): () => void {
+  deltaListeners.add(listener);
+  return () => deltaListeners.delete(listener);
 }
 
 /** The checked ids still in the fleet; the same set when none left it (nothing re-renders). */
