@@ -220,7 +220,10 @@ describe('when the connection drops', () => {
   });
 
   it('the error banner of the drop does not survive the reconnect', () => {
-    renderApp();
+    const report = renderApp();
+    // Before the first snapshot nothing is shown, so nothing is stale: no banner, the clock runs.
+    report({ kind: 'unreachable' });
+    expect(useFleetStore.getState().disconnectedAt).toBeNull();
     load(makeAgent('a1'));
     // The desktop bridge reports a failed load this way.
     act(() => useFleetStore.setState({ notice: 'The monitor did not answer', connection: 'unreachable' }));

@@ -187,9 +187,12 @@ export function clearChecked(): void {
  * However the stream is lost (the HTTP transport's trouble, the desktop
  * bridge's failed page), the moment it is lost is kept and the clock stops
  * there: until the next reset, the page shows the fleet as of that moment.
+ * That moment, not the last delta's: a quiet fleet sends no deltas, yet what
+ * the page showed was true until the stream dropped.
  */
 useFleetStore.subscribe((state, previous) => {
-  if (state.connection !== 'unreachable' || previous.connection === 'unreachable' || state.disconnectedAt !== null) return;
+  // Only a live stream can drop: before the first snapshot there is no fleet to be stale (the header says "Reconnecting…").
+  if (state.connection !== 'unreachable' || previous.connection !== 'live' || state.disconnectedAt !== null) return;
   const at = readClock();
   freezeClock(at);
   useFleetStore.setState({ disconnectedAt: at });
