@@ -689,7 +689,11 @@ export class FleetService implements Disposable {
   ): AgentChange & { type: 'upsert' } {
     const { exhaustion } = facts;
     const bounded = op.kind === 'exhausted' ? this.withinHorizon(op, exhaustion, now) : op;
-    const { agent: moved, statusChanged, recorded } = applyOperation(agent, bounded, now, this.options);
+    const { agent: ruled, statusChanged, recorded } = applyOperation(agent, bounded, now, this.options);
+    // The reference's "to idle" writes last_heartbeat = now: right for an agent reporting itself idle,
+    // wrong for the operator's Recover, which is no sign of life — an offline agent would show a
+    // heartbeat it never sent and stay idle for a whole timeout. The agent's own last heartbeat stands.
+    const moved = cause === 'operator' && op.kind === 'idle' ? { ...ruled, lastHeartbeat: agent.lastHeartbeat } : ruled;
     const provenance: Partial<Pick<Agent, 'recoverySource' | 'exhaustExcerpt'>> =
       op.kind === 'exhausted'
         ? { recoverySource: op.recoveryAt == null ? 'default' : (exhaustion?.source ?? 'given'), exhaustExcerpt: exhaustion?.excerpt ?? null }

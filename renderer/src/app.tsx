@@ -2,12 +2,16 @@ import { useEffect } from 'react';
 import type { FleetApi } from '../../shared/fleet-api';
 import { AgentGrid } from './components/agent-grid';
 import { DetailsPanel } from './components/details-panel';
+import { DisconnectedBanner } from './components/disconnected-banner';
 import { EmptyState } from './components/empty-state';
 import { ExhaustDialog } from './components/exhaust-dialog';
 import { FleetHeader } from './components/fleet-header';
+import { SelectionBar } from './components/selection-bar';
 import { SettingsView } from './components/settings-view';
 import { SignIn, type SignInProps } from './components/sign-in';
+import { StatusAnnouncer } from './components/status-announcer';
 import { TransportContext } from './components/transport-context';
+import { useTabTitle } from './components/use-tab-title';
 import { startClock } from './store/clock-store';
 import { useFleetStore, type Connection } from './store/fleet-store';
 import type { StreamTrouble } from './transport/http-transport';
@@ -34,6 +38,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
   const empty = useFleetStore((s) => s.agents.size === 0);
   const notice = useFleetStore((s) => s.notice);
 
+  useTabTitle();
   useEffect(() => startClock(), []);
   useEffect(() => subscribe(onTrouble), [subscribe]);
 
@@ -55,6 +60,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
             </button>
           </nav>
         </header>
+        <DisconnectedBanner />
         {notice && (
           <div className="notice" role="alert">
             {notice}
@@ -68,6 +74,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
         ) : (
           <main className="main">
             <FleetHeader />
+            <SelectionBar />
             <div className="workspace">
               {connection === 'live' && empty ? <EmptyState /> : <AgentGrid />}
               <DetailsPanel />
@@ -75,6 +82,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
           </main>
         )}
         <ExhaustDialog />
+        <StatusAnnouncer />
       </div>
     </TransportContext.Provider>
   );

@@ -1,6 +1,6 @@
 import type { Agent } from '../../../shared/agent';
-import type { FleetApi, Result } from '../../../shared/fleet-api';
-import { applyDelta, useFleetStore } from '../store/fleet-store';
+import type { BulkResult, FleetApi, Result } from '../../../shared/fleet-api';
+import { applyDelta, flushViewRefresh, useFleetStore } from '../store/fleet-store';
 
 /**
  * Runs an operator action. Nothing changes optimistically: the grid moves only
@@ -11,10 +11,28 @@ export async function runAction(action: () => Promise<Result<Agent>>): Promise<b
   const result = await action();
   if (result.ok) {
     applyDelta({ upserts: [result.value], removed: [] });
+    // Re-sort now, in the same render that closes the dialog, so its focus return finds the moved tile.
+    flushViewRefresh();
     return true;
   }
   useFleetStore.setState({ notice: result.error.message });
   return false;
+}
+
+/**
+ * Runs a bulk action: the agents the server moved are applied at once (one
+ * delta, one re-sort), and the results returned for the summary; a failure of
+ * the whole request is returned as its message.
+ */
+export async function runBulk(action: () => Promise<Result<readonly BulkResult[]>>): Promise<{ ok: true; results: readonly BulkResult[] } | { ok: false; message: string }> {
+  const result = await action();
+  if (!result.ok) return { ok: false, message: result.error.message };
+  const moved = result.value.flatMap((r) => (r.ok ? [r.agent] : []));
+  if (moved.length > 0) {
+    applyDelta({ upserts: moved, removed: [] });
+    flushViewRefresh();
+  }
+  return { ok: true, results: result.value };
 }
 
 /** Forgets an agent; on success it leaves the grid at once. */

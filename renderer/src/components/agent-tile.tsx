@@ -5,6 +5,8 @@ import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { AgentActions } from './agent-actions';
+import { LabelList } from './label-list';
+import { SelectCheckbox } from './select-checkbox';
 import { StatusBadge } from './status-badge';
 import { UsageBars } from './usage-bars';
 import { WaitingChip } from './waiting-chip';
@@ -17,6 +19,8 @@ const CONTROLS = 'button, a[href], input, select, textarea, label, [role="button
  * agent re-renders one tile. A click anywhere on it opens the agent's history,
  * except on its own controls (Force exhaust, Recover), which do only their own
  * thing; the name button is the same way in for the keyboard (tab order).
+ * Its box ticks it for a bulk action. A long name, id or many labels are cut
+ * with an ellipsis (the whole in the tooltip), never pushing the buttons out.
  */
 export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
   const agent = useFleetStore((s) => s.agents.get(id));
@@ -40,10 +44,19 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
       data-status={agent.status}
       aria-label={`${displayName(agent)}, ${humanize(agent.status)}${agent.waiting ? `, needs you: ${agent.waiting.kind}` : ''}`}
     >
-      <button type="button" className="tile-open" onClick={open} title={`Open the history of ${agent.id}`}>
-        <span className="tile-name">{displayName(agent)}</span>
-        {agent.name && <span className="tile-id">{agent.id}</span>}
-      </button>
+      <div className="tile-head">
+        <SelectCheckbox id={agent.id} />
+        <button type="button" className="tile-open" data-action="open-details" onClick={open} title={`Open the history of ${agent.id}`}>
+          <bdi className="tile-name" title={displayName(agent)}>
+            {displayName(agent)}
+          </bdi>
+          {agent.name && (
+            <bdi className="tile-id" title={agent.id}>
+              {agent.id}
+            </bdi>
+          )}
+        </button>
+      </div>
       <div className="tile-status">
         <StatusBadge status={agent.status} />
         {exhausted && <span className="tile-reason">{describeReason(agent)}</span>}
@@ -71,6 +84,7 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
           {agent.exhaustExcerpt}
         </q>
       )}
+      <LabelList labels={agent.labels} compact />
       <UsageBars usage={agent.usage} now={now} compact />
       <AgentActions agent={agent} />
     </article>

@@ -1,17 +1,22 @@
-import { useEffect, useState } from 'react';
-import type { StatusEvent } from '../../../shared/agent';
-import { formatAgo, formatCountdown, formatTime, humanize } from '../lib/format';
+import { useEffect, useRef, useState } from 'react';
+import type { Agent, StatusEvent } from '../../../shared/agent';
+import type { RecoverySource } from '../../../shared/status';
+import { formatAgo, formatCountdown, formatDuration, formatTime, humanize } from '../lib/format';
 import { describeReason, describeRecovery, describeSource } from '../lib/recovery';
 import { useNow } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { AgentActions } from './agent-actions';
+import { findAgentControl } from './find-control';
 import { ForgetDialog } from './forget-dialog';
+import { LabelList } from './label-list';
 import { StatusBadge } from './status-badge';
 import { TimelineBar } from './timeline-bar';
 import { UsageBars } from './usage-bars';
 import { WaitingChip } from './waiting-chip';
 import { useTransport } from './transport-context';
+import { useActionsDisabled } from './use-actions-disabled';
+import { useSettings } from './use-settings';
 
 const HISTORY_LIMIT = 200;
 
@@ -27,7 +32,32 @@ function describeDetail(event: StatusEvent): string {
   return parts.join(', ');
 }
 
-/** The selected agent: its facts, actions, 24-hour timeline and history, newest first. */
+const SOURCES: readonly RecoverySource[] = ['given', 'headers', 'message', 'default'];
+
+/**
+ * The exhaustion an agent still carries: its own facts while exhausted; once
+ * it went offline from there, the store keeps the reason and the recovery
+ * time but not the source or the words (null whenever not exhausted), so
+ * those come from the history's last exhaustion, when it is loaded.
+ */
+function exhaustionFacts(agent: Agent, events: readonly StatusEvent[]): { source: RecoverySource | null; excerpt: string | null } | null {
+  if (agent.status === 'exhausted') return { source: agent.recoverySource, excerpt: agent.exhaustExcerpt };
+  if (agent.exhaustedAt === null) return null;
+  const last = events.find((e) => e.to === 'exhausted');
+  const source = last?.detail?.recovery_source;
+  const excerpt = last?.detail?.excerpt;
+  return {
+    source: SOURCES.includes(source as RecoverySource) ? (source as RecoverySource) : null,
+    excerpt: typeof excerpt === 'string' ? excerpt : null,
+  };
+}
+
+/**
+ * The selected agent: its facts, actions, timeline and history, newest
+ * first. Opening it moves focus to its heading; Escape or × closes it and
+ * sends focus back where it was opened from (found again by agent id if that
+ * tile was re-mounted).
+ */
 export function DetailsPanel() {
   const id = useFleetStore((s) => s.selectedId);
   const agent = useFleetStore((s) => (s.selectedId ? s.agents.get(s.selectedId) : undefined));
@@ -35,6 +65,18 @@ export function DetailsPanel() {
   const now = useNow();
   const [events, setEvents] = useState<readonly StatusEvent[]>([]);
   const [confirmForget, setConfirmForget] = useState(false);
+  const disconnected = useActionsDisabled();
+  const [settings] = useSettings();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Where focus was when the panel opened (or moved to another agent), to give it back on closing.
+  const opener = useRef<{ element: Element | null; id: string } | null>(null);
+
+  useEffect(() => {
+    if (!id) return;
+    const active = document.activeElement;
+    if (!(active instanceof Node && heading.current?.closest('aside')?.contains(active))) opener.current = { element: active, id };
+    heading.current?.focus();
+  }, [id]);
 
   // Reload history whenever the agent changes status (a new event was written).
   const statusKey = agent ? `${agent.status}:${agent.statusSince}:${agent.exhaustedAt}` : '';
@@ -51,13 +93,25 @@ export function DetailsPanel() {
   useEffect(() => setConfirmForget(false), [id]);
 
   if (!id || !agent) return null;
-  const close = () => useFleetStore.setState({ selectedId: null });
-  const recovery = describeRecovery(agent, now);
+  const close = () => {
+    const from = opener.current;
+    opener.current = null;
+    useFleetStore.setState({ selectedId: null });
+    // After the panel is gone: the opener, else the agent's open button as it is in the grid now.
+    queueMicrotask(() => {
+      if (from?.element instanceof HTMLElement && from.element.isConnected && from.element !== document.body) from.element.focus();
+      else findAgentControl(from?.id ?? id, 'open-details')?.focus();
+    });
+  };
+  const exhaustion = exhaustionFacts(agent, events);
+  const recovery = exhaustion ? describeRecovery({ recoveryAt: agent.recoveryAt, recoverySource: exhaustion.source }, now) : null;
 
   return (
     <aside className="details" aria-label={`Details of ${displayName(agent)}`} onKeyDown={(e) => e.key === 'Escape' && close()}>
       <header>
-        <h2>{displayName(agent)}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          <bdi>{displayName(agent)}</bdi>
+        </h2>
         <button type="button" className="close" onClick={close} aria-label="Close details">
           ×
         </button>
@@ -71,16 +125,39 @@ export function DetailsPanel() {
       )}
       <dl className="facts">
         <dt>Id</dt>
-        <dd>{agent.id}</dd>
+        <dd>
+          <bdi>{agent.id}</bdi>
+        </dd>
+        {agent.name && (
+          <>
+            <dt>Name</dt>
+            <dd>
+              <bdi>{agent.name}</bdi>
+            </dd>
+          </>
+        )}
+        <dt>Status since</dt>
+        <dd>
+          {formatTime(agent.statusSince)} ({formatDuration(now - agent.statusSince)})
+        </dd>
         <dt>Last heartbeat</dt>
         <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>
         <dt>Registered</dt>
         <dd>{formatTime(agent.createdAt)}</dd>
-        {agent.status === 'exhausted' && (
+        {exhaustion && (
           <>
             <dt>Reason</dt>
-            <dd>{describeReason(agent)}</dd>
-            <dt>Recovers</dt>
+            <dd>
+              {describeReason(agent)}
+              {agent.status !== 'exhausted' && <span className="muted"> (exhausted before it went {humanize(agent.status)})</span>}
+            </dd>
+            {agent.exhaustedAt !== null && (
+              <>
+                <dt>Exhausted at</dt>
+                <dd>{formatTime(agent.exhaustedAt)}</dd>
+              </>
+            )}
+            <dt>{agent.status === 'exhausted' ? 'Recovers' : 'Was to recover'}</dt>
             <dd>
               {agent.recoveryAt === null ? 'by hand' : `${formatCountdown(agent.recoveryAt, now)} (${formatTime(agent.recoveryAt)})`}
               {recovery && <div className="muted">{recovery}</div>}
@@ -91,19 +168,15 @@ export function DetailsPanel() {
           <>
             <dt>Labels</dt>
             <dd>
-              {Object.entries(agent.labels).map(([k, v]) => (
-                <code key={k} className="label">
-                  {k}={v}
-                </code>
-              ))}
+              <LabelList labels={agent.labels} />
             </dd>
           </>
         )}
       </dl>
-      {agent.status === 'exhausted' && agent.exhaustExcerpt && (
+      {exhaustion?.excerpt && (
         <figure className="excerpt-figure">
           <figcaption className="muted">The agent said</figcaption>
-          <q className="excerpt">{agent.exhaustExcerpt}</q>
+          <q className="excerpt">{exhaustion.excerpt}</q>
         </figure>
       )}
       {Object.keys(agent.usage).length > 0 && (
@@ -135,10 +208,10 @@ export function DetailsPanel() {
         </ol>
       )}
       <div className="danger">
-        <button type="button" onClick={() => setConfirmForget(true)}>
+        <button type="button" className="danger-button" disabled={disconnected} onClick={() => setConfirmForget(true)}>
           Forget agent
         </button>
-        {confirmForget && <ForgetDialog agent={agent} onKeep={() => setConfirmForget(false)} />}
+        {confirmForget && <ForgetDialog agent={agent} now={now} timeoutS={settings?.heartbeatTimeoutS} onKeep={() => setConfirmForget(false)} />}
       </div>
     </aside>
   );

@@ -1,14 +1,16 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
-import type { Agent } from '../../../shared/agent';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { ForceExhaustRequest } from '../../../shared/fleet-api';
 import { MAX_MESSAGE_BYTES, parseLimit, utf8Length, type LimitReading } from '../../../shared/limit-text';
 import { describeSeconds, isBeyondHorizon } from '../../../shared/recovery-horizon';
 import type { ExhaustReason } from '../../../shared/status';
 import { localZone } from '../../../shared/zoned-time';
 import { humanize } from '../lib/format';
 import { formatResetClock } from '../lib/recovery';
+import { readClock } from '../store/clock-store';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { runAction } from './actions';
+import { findAgentControl } from './find-control';
 import { useTransport } from './transport-context';
 import { useModal } from './use-modal';
 import { useSettings } from './use-settings';
@@ -28,6 +30,20 @@ function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * "Recovers at 14:05 (Europe/Berlin)", with the day when it is not today:
+ * the moment the choice comes to, as a clock reads it, and in which zone.
+ */
+export function describeRecoversAt(at: number, now: number, zone: string): string {
+  const d = new Date(at);
+  const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const sameDay = d.toDateString() === new Date(now).toDateString();
+  const day = sameDay ? '' : `${d.toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })} `;
+  return `Recovers at ${day}${clock} (${zone})`;
+}
+
 /** What the dialog says it read from a pasted message. */
 function describeReading(reading: LimitReading, now: number): string {
   if (!reading.limit) return 'Not a limit message: choose the reason and time yourself.';
@@ -36,31 +52,64 @@ function describeReading(reading: LimitReading, now: number): string {
 }
 
 /**
- * "Force exhaust": choose the reason (rate limit by default) and when the agent
- * comes back (in 5 hours by default; presets or a custom time), confirmed with
- * "Exhaust agent"; or paste the agent's limit message, which fills both (read
- * by the same parser the port uses) and is recorded with the exhaustion.
- * Escape or Cancel closes; Enter confirms. Modal for the keyboard too: Tab
- * stays inside until it closes (useModal). A time further ahead than the
- * fleet's recovery horizon (`FLEET_MAX_RECOVERY_S`, from the settings) is
- * said to be so at once, and cannot be sent: the port would refuse it.
+ * "Force exhaust" for one agent: the form below, sent as that agent's
+ * exhaustion. When it closes, focus goes back to the button that opened it,
+ * found again by agent id if the tile was re-mounted meanwhile (it re-sorted).
  */
 export function ExhaustDialog() {
   const id = useFleetStore((s) => s.exhaustId);
   const agent = useFleetStore((s) => (s.exhaustId ? s.agents.get(s.exhaustId) : undefined));
+  const api = useTransport();
   if (!id || !agent) return null;
+  const close = () => useFleetStore.setState({ exhaustId: null });
+  const submit = async (request: Omit<ForceExhaustRequest, 'id'>) =>
+    (await runAction(() => api.forceExhaust({ id, ...request }))) ? null : useFleetStore.getState().notice;
   // Mounted only while open, and keyed by agent: every opening starts from the defaults.
-  return <ExhaustForm key={id} agent={agent} />;
+  return (
+    <ExhaustForm
+      key={id}
+      title={
+        <>
+          Force exhaust <bdi>{displayName(agent)}</bdi>
+        </>
+      }
+      confirm="Exhaust agent"
+      onClose={close}
+      onSubmit={submit}
+      returnFocus={() => findAgentControl(id, 'force-exhaust')}
+    />
+  );
 }
 
-function ExhaustForm({ agent }: { agent: Agent }) {
-  const { id } = agent;
-  const api = useTransport();
+/** What {@link ExhaustForm} is for: its title, its confirm button, and what sending does. */
+export interface ExhaustFormProps {
+  readonly title: ReactNode;
+  readonly confirm: string;
+  readonly onClose: () => void;
+  /** Sends the exhaustion; resolves with the message to show when refused, null when done (the form closes). */
+  readonly onSubmit: (request: Omit<ForceExhaustRequest, 'id'>) => Promise<string | null>;
+  /** Where focus goes on closing when the control that opened the form is gone. */
+  readonly returnFocus?: () => HTMLElement | null;
+}
+
+/**
+ * The exhaustion form, for one agent or a selection: choose the reason (rate
+ * limit by default) and when the agent comes back (in 5 hours by default;
+ * presets or a custom time, its clock time and zone said below), confirmed
+ * with the confirm button; or paste the agent's limit message, which fills
+ * both (read by the same parser the port uses) and is recorded with the
+ * exhaustion. Escape or Cancel closes; Enter confirms. Modal for the keyboard
+ * too: Tab stays inside until it closes (useModal). A time further ahead
+ * than the fleet's recovery horizon (`FLEET_MAX_RECOVERY_S`, from the
+ * settings) is said to be so at once, and cannot be sent: the port would
+ * refuse it.
+ */
+export function ExhaustForm({ title, confirm, onClose, onSubmit, returnFocus }: ExhaustFormProps) {
   const titleId = useId();
   const [reason, setReason] = useState<ExhaustReason>('rate_limit');
   const [preset, setPreset] = useState<number | 'custom'>(DEFAULT_PRESET);
   // The app may have been open for hours: the custom time starts from now each time.
-  const [custom, setCustom] = useState(() => toLocalInput(Date.now() + RECOVERY_PRESETS[DEFAULT_PRESET].ms));
+  const [custom, setCustom] = useState(() => toLocalInput(readClock() + RECOVERY_PRESETS[DEFAULT_PRESET].ms));
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState('');
   const [reading, setReading] = useState<LimitReading | null>(null);
@@ -71,8 +120,8 @@ function ExhaustForm({ agent }: { agent: Agent }) {
   const dialog = useRef<HTMLDivElement>(null);
   // Focus starts in the paste box: pasting the agent's message is the quickest way through.
   const first = useRef<HTMLTextAreaElement>(null);
-  const close = () => useFleetStore.setState({ exhaustId: null });
-  useModal(dialog, close, first);
+  const close = onClose;
+  useModal(dialog, close, first, returnFocus);
 
   const paste = (text: string) => {
     setMessage(text);
@@ -81,7 +130,7 @@ function ExhaustForm({ agent }: { agent: Agent }) {
       setFilled(null);
       return;
     }
-    const now = Date.now();
+    const now = readClock();
     const read = parseLimit(text, { now, tz: localZone() });
     setReading(read);
     // A time filled from an earlier paste no longer stands for this text.
@@ -99,15 +148,17 @@ function ExhaustForm({ agent }: { agent: Agent }) {
   const pasted = message.trim() === '' ? undefined : message;
   // A time the message gave is read by the port from the message itself (and kept within the horizon there).
   const fromMessage = pasted !== undefined && preset === 'custom' && filled === custom;
-  const chosenAt = () => (preset === 'custom' ? new Date(custom).getTime() : Date.now() + RECOVERY_PRESETS[preset]!.ms);
+  const chosenAt = () => (preset === 'custom' ? new Date(custom).getTime() : readClock() + RECOVERY_PRESETS[preset]!.ms);
   const maxRecoveryS = settings?.limits.maxRecoveryS;
-  const tooFar = !fromMessage && maxRecoveryS !== undefined && isBeyondHorizon(chosenAt(), Date.now(), maxRecoveryS);
+  const now = readClock();
+  const tooFar = !fromMessage && maxRecoveryS !== undefined && isBeyondHorizon(chosenAt(), now, maxRecoveryS);
+  const resultAt = fromMessage && reading?.limit && reading.recoveryAt !== null ? reading.recoveryAt : chosenAt();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (tooFar) return;
+    if (tooFar || busy) return;
     const recoveryAt = chosenAt();
-    if (!fromMessage && (!Number.isFinite(recoveryAt) || recoveryAt <= Date.now())) {
+    if (!fromMessage && (!Number.isFinite(recoveryAt) || recoveryAt <= readClock())) {
       setError('Choose a recovery time in the future.');
       return;
     }
@@ -116,23 +167,20 @@ function ExhaustForm({ agent }: { agent: Agent }) {
       return;
     }
     setBusy(true);
-    const ok = await runAction(() =>
-      api.forceExhaust({
-        id,
-        reason,
-        ...(fromMessage ? {} : { recoveryAt }),
-        ...(pasted !== undefined ? { message: pasted, tz: localZone() } : {}),
-      }),
-    );
+    const refused = await onSubmit({
+      reason,
+      ...(fromMessage ? {} : { recoveryAt }),
+      ...(pasted !== undefined ? { message: pasted, tz: localZone() } : {}),
+    });
     setBusy(false);
-    if (ok) close();
-    else setError(useFleetStore.getState().notice);
+    if (refused === null) close();
+    else setError(refused);
   };
 
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div ref={dialog} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog">
-        <h2 id={titleId}>Force exhaust {displayName(agent)}</h2>
+        <h2 id={titleId}>{title}</h2>
         <form onSubmit={(e) => void submit(e)}>
           <div className="paste">
             <label htmlFor={`${titleId}-message`}>Paste the agent's message</label>
@@ -145,7 +193,7 @@ function ExhaustForm({ agent }: { agent: Agent }) {
             />
             {reading && (
               <p className="paste-reading muted" role="status">
-                {describeReading(reading, Date.now())}
+                {describeReading(reading, now)}
               </p>
             )}
           </div>
@@ -182,6 +230,11 @@ function ExhaustForm({ agent }: { agent: Agent }) {
               />
             </label>
           </fieldset>
+          {Number.isFinite(resultAt) && resultAt > now && (
+            <p className="recovers-at muted" aria-live="polite">
+              {describeRecoversAt(resultAt, now, localZone())}
+            </p>
+          )}
           {tooFar && (
             <p role="alert" className="error" id={`${titleId}-horizon`}>
               The recovery time must be at most {describeSeconds(maxRecoveryS)} ahead (FLEET_MAX_RECOVERY_S).
@@ -197,7 +250,7 @@ function ExhaustForm({ agent }: { agent: Agent }) {
               Cancel
             </button>
             <button type="submit" className="primary" disabled={busy || tooFar} aria-describedby={tooFar ? `${titleId}-horizon` : undefined}>
-              Exhaust agent
+              {confirm}
             </button>
           </div>
         </form>

@@ -1,5 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { Agent } from '../../../shared/agent';
+import { DEFAULT_HEARTBEAT_TIMEOUT_S } from '../../../shared/status';
+import { formatAgo } from '../lib/format';
 import { useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
 import { forgetAgent } from './actions';
@@ -10,14 +12,17 @@ import { useModal } from './use-modal';
  * "Forget agent" asks first. Forgetting cannot be undone, so "Keep" has the
  * focus when it opens, and Escape, Keep or a click outside backs out; Tab stays
  * inside until it closes (useModal). A refusal shows the server's message here.
+ * An agent still beating (a heartbeat within the timeout, `timeoutS`, 2 min
+ * by default) is said to come back: its next heartbeat registers it again.
  */
-export function ForgetDialog({ agent, onKeep }: { agent: Agent; onKeep: () => void }) {
+export function ForgetDialog({ agent, now, timeoutS = DEFAULT_HEARTBEAT_TIMEOUT_S, onKeep }: { agent: Agent; now: number; timeoutS?: number | undefined; onKeep: () => void }) {
   const api = useTransport();
   const titleId = useId();
   const dialog = useRef<HTMLDivElement>(null);
   const keep = useRef<HTMLButtonElement>(null);
   const [error, setError] = useState<string | null>(null);
   useModal(dialog, onKeep, keep);
+  const beating = agent.status !== 'offline' && agent.lastHeartbeat !== null && now - agent.lastHeartbeat <= timeoutS * 1000;
 
   // On success the agent leaves the store, and the panel with this dialog goes with it.
   const forget = async () => {
@@ -26,8 +31,16 @@ export function ForgetDialog({ agent, onKeep }: { agent: Agent; onKeep: () => vo
 
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onKeep()}>
-      <div ref={dialog} role="alertdialog" aria-modal="true" aria-labelledby={titleId} className="dialog">
-        <h2 id={titleId}>Forget {displayName(agent)} and its history?</h2>
+      <div ref={dialog} role="alertdialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={beating ? `${titleId}-beating` : undefined} className="dialog">
+        <h2 id={titleId}>
+          Forget <bdi>{displayName(agent)}</bdi> and its history?
+        </h2>
+        {beating && (
+          <p className="warning" id={`${titleId}-beating`}>
+            It is still sending heartbeats (the last {formatAgo(agent.lastHeartbeat, now)}): it will come back at its next one, as a new agent
+            without this history. Stop the agent first to keep it forgotten.
+          </p>
+        )}
         {error && (
           <p role="alert" className="error">
             {error}

@@ -22,13 +22,20 @@ const openModals: object[] = [];
  * Makes the mounted `dialog` modal for the keyboard: focus moves in (to
  * `initialFocus`, else the first tab stop), Tab and Shift+Tab cycle inside it,
  * Escape calls `onClose` wherever focus is, and on unmount focus goes back to
- * what had it before. The listener sits on the document in the capture phase,
+ * what had it before — or, when that is gone (its tile re-mounted),
+ * to what `returnFocus` finds. The listener sits on the document in the capture phase,
  * so a focus that has escaped to the page (a click on the backdrop, a blur)
  * still reaches it, and handlers behind the dialog (the details panel closes
  * on Escape) never see its keys.
  */
-export function useModal(dialog: RefObject<HTMLElement | null>, onClose: () => void, initialFocus?: RefObject<HTMLElement | null>): void {
+export function useModal(
+  dialog: RefObject<HTMLElement | null>,
+  onClose: () => void,
+  initialFocus?: RefObject<HTMLElement | null>,
+  returnFocus?: () => HTMLElement | null,
+): void {
   const close = useEffectEvent(onClose);
+  const fallback = useEffectEvent(() => returnFocus?.() ?? null);
 
   useEffect(() => {
     const container = dialog.current;
@@ -60,8 +67,9 @@ export function useModal(dialog: RefObject<HTMLElement | null>, onClose: () => v
     return () => {
       document.removeEventListener('keydown', onKeyDown, true);
       openModals.splice(openModals.indexOf(self), 1);
-      // The opener may be gone (a tile scrolled out, a forgotten agent).
+      // The opener may be gone: re-mounted (found again), scrolled out or forgotten (nowhere to go).
       if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      else fallback()?.focus();
     };
   }, [dialog, initialFocus]);
 }

@@ -33,3 +33,19 @@ export function timelineSegments(
   if (end > cursor) segments.push({ status, from: cursor, to: end });
   return segments;
 }
+
+const DAY = 24 * 3_600_000;
+/** The shortest window drawn: a minute-old agent's bar still has room for its parts. */
+export const MIN_TIMELINE_SPAN = 60_000;
+
+/**
+ * The window the timeline draws, ending `now`: the last 24 hours, or, for an
+ * agent younger than that, its life since `createdAt` (at least
+ * {@link MIN_TIMELINE_SPAN}), `young` then.
+ */
+export function timelineWindow(createdAt: number, now: number): { start: number; span: number; young: boolean } {
+  const life = now - createdAt;
+  if (life >= DAY) return { start: now - DAY, span: DAY, young: false };
+  const span = Math.max(life, MIN_TIMELINE_SPAN);
+  return { start: now - span, span, young: true };
+}

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { Agent } from '../../../shared/agent';
 import type { AgentDelta } from '../../../shared/fleet-api';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { freezeClock, readClock, thawClock } from './clock-store';
 import { sameRows, type ViewRow } from './groups';
 import { computeView, type SortKey, type StatusFilter, type ViewQuery } from './view';
 
@@ -43,8 +44,12 @@ interface UiSlice extends ViewQuery {
   selectedId: string | null;
   /** The agent whose "Force exhaust" dialog is open. */
   exhaustId: string | null;
-  /** The last refused action's message, shown until dismissed. */
+  /** The last refused action's message, shown until dismissed (or the stream comes back after a drop). */
   notice: string | null;
+  /** The agents ticked for a bulk action (distinct from `selectedId`, whose details are open). */
+  checkedIds: ReadonlySet<string>;
+  /** When the stream dropped (epoch ms): the fleet shown is as of then. Null while live. */
+  disconnectedAt: number | null;
 }
 
 export type FleetState = AgentsSlice & ViewSlice & UiSlice;
@@ -74,6 +79,8 @@ export const initialState: FleetState = {
   selectedId: null,
   exhaustId: null,
   notice: null,
+  checkedIds: new Set(),
+  disconnectedAt: null,
 };
 
 export const useFleetStore = create<FleetState>()(() => initialState);
@@ -127,21 +134,90 @@ function scheduleViewRefresh(): void {
  */
 export function applyDelta(delta: AgentDelta): void {
   const state = useFleetStore.getState();
+  for (const listener of deltaListeners) listener(state.agents, delta);
   const agents = new Map(delta.reset ? [] : state.agents);
   for (const agent of delta.upserts) agents.set(agent.id, agent);
   for (const id of delta.removed) agents.delete(id);
   const selectedId = state.selectedId && agents.has(state.selectedId) ? state.selectedId : null;
   const exhaustId = state.exhaustId && agents.has(state.exhaustId) ? state.exhaustId : null;
+  const checkedIds = keepKnown(state.checkedIds, agents);
+  // Back after a drop: the fleet is live again, and what went wrong while it was down no longer stands.
+  const reconnected = delta.reset && state.connection === 'unreachable';
+  if (delta.reset) thawClock();
   useFleetStore.setState({
     agents,
     selectedId,
     exhaustId,
-    ...(delta.reset ? { connection: 'live' as const, connectionReason: null } : {}),
+    ...(checkedIds === state.checkedIds ? {} : { checkedIds }),
+    ...(delta.reset ? { connection: 'live' as const, connectionReason: null, disconnectedAt: null } : {}),
+    ...(reconnected ? { notice: null } : {}),
     ...(delta.loading === undefined ? {} : { fleetLoading: delta.loading }),
   });
   if (delta.reset || state.agents.size === 0) refreshView();
   else scheduleViewRefresh();
 }
+
+type DeltaListener = (before: ReadonlyMap<string, Agent>, delta: AgentDelta) => void;
+const deltaListeners = new Set<DeltaListener>();
+
+/**
+ * Calls `listener` with each delta before it is applied, and the agents as
+ * they were: what changed costs the delta's size to find, not the fleet's
+ * (the status announcer). Returns how to stop.
+ */
+export function onDelta(listener: DeltaListener): () => void {
+  deltaListeners.add(listener);
+  return () => deltaListeners.delete(listener);
+}
+
+/** The checked ids still in the fleet; the same set when none left it (nothing re-renders). */
+function keepKnown(checked: ReadonlySet<string>, agents: ReadonlyMap<string, Agent>): ReadonlySet<string> {
+  if (checked.size === 0) return checked;
+  let gone = false;
+  for (const id of checked) if (!agents.has(id)) gone = true;
+  return gone ? new Set([...checked].filter((id) => agents.has(id))) : checked;
+}
+
+/** Ticks or unticks one agent for a bulk action. */
+export function toggleChecked(id: string, checked?: boolean): void {
+  const current = useFleetStore.getState().checkedIds;
+  const on = checked ?? !current.has(id);
+  if (on === current.has(id)) return;
+  const next = new Set(current);
+  if (on) next.add(id);
+  else next.delete(id);
+  useFleetStore.setState({ checkedIds: next });
+}
+
+/** Ticks (or unticks) every id given, leaving the others as they are. */
+export function setCheckedMany(ids: readonly string[], checked: boolean): void {
+  const next = new Set(useFleetStore.getState().checkedIds);
+  for (const id of ids) {
+    if (checked) next.add(id);
+    else next.delete(id);
+  }
+  useFleetStore.setState({ checkedIds: next });
+}
+
+/** Unticks every agent. */
+export function clearChecked(): void {
+  if (useFleetStore.getState().checkedIds.size > 0) useFleetStore.setState({ checkedIds: new Set() });
+}
+
+/*
+ * However the stream is lost (the HTTP transport's trouble, the desktop
+ * bridge's failed page), the moment it is lost is kept and the clock stops
+ * there: until the next reset, the page shows the fleet as of that moment.
+ * That moment, not the last delta's: a quiet fleet sends no deltas, yet what
+ * the page showed was true until the stream dropped.
+ */
+useFleetStore.subscribe((state, previous) => {
+  // Only a live stream can drop: before the first snapshot there is no fleet to be stale (the header says "Reconnecting…").
+  if (state.connection !== 'unreachable' || previous.connection !== 'live' || state.disconnectedAt !== null) return;
+  const at = readClock();
+  freezeClock(at);
+  useFleetStore.setState({ disconnectedAt: at });
+});
 
 /** Changes the filter, search, sort or grouping; the view follows at once. A new grouping starts with every group open. */
 export function setQuery(query: Partial<ViewQuery>): void {
@@ -173,6 +249,7 @@ export function setSort(sort: SortKey): void {
 export function resetFleetStore(): void {
   if (viewTimer !== undefined) clearTimeout(viewTimer);
   viewTimer = undefined;
+  thawClock();
   useFleetStore.setState(initialState, true);
 }
 

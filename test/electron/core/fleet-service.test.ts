@@ -105,6 +105,30 @@ describe('FleetService', () => {
       expect(fleet.service.history('a1')[0]).toMatchObject({ from: 'exhausted', to: 'idle', cause: 'operator' });
     });
 
+    it("operator recover of an offline agent keeps its last heartbeat: the operator's click is not a heartbeat, and the sweep finds it silent", () => {
+      fleet.service.recordHeartbeat('a1');
+      const beat = fleet.clock.now();
+      fleet.clock.advance(TIMEOUT_MS + 1000);
+      fleet.service.sweep(fleet.clock.now() - TIMEOUT_MS);
+      expect(fleet.service.get('a1').status).toBe('offline');
+      fleet.clock.advance(60_000);
+      const agent = fleet.service.recover('a1');
+      expect(agent).toMatchObject({ status: 'idle', lastHeartbeat: beat });
+      expect(fleet.service.get('a1').lastHeartbeat).toBe(beat);
+      expect(fleet.batches.at(-1)).toEqual([expect.objectContaining({ type: 'upsert', agent: expect.objectContaining({ lastHeartbeat: beat }) })]);
+      // Still silent: the next sweep says so again instead of trusting a heartbeat that never came.
+      expect(fleet.service.sweep(fleet.clock.now() - TIMEOUT_MS)).toEqual({ wentOffline: 1, recovered: 0 });
+    });
+
+    it('an agent that beats keeps beating through an operator recover: its own heartbeats stand', () => {
+      fleet.service.reportExhausted('a1', { reason: 'rate_limit' });
+      fleet.clock.advance(5_000);
+      fleet.service.recordHeartbeat('a1');
+      const beat = fleet.clock.now();
+      fleet.clock.advance(5_000);
+      expect(fleet.service.recover('a1')).toMatchObject({ status: 'idle', lastHeartbeat: beat });
+    });
+
     it('forget deletes the agent and its history and announces the removal', () => {
       fleet.service.reportBusy('a1', 'work');
       fleet.service.forget('a1');

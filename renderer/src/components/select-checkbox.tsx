@@ -1,0 +1,19 @@
+import { toggleChecked, useFleetStore } from '../store/fleet-store';
+
+/**
+ * The box that ticks one agent for a bulk action, named `Select <id>` (the
+ * id, unique where a name may not be). It reads only its own membership, so
+ * ticking one agent re-renders one box. For tiles, table rows and map cells.
+ */
+export function SelectCheckbox({ id, className }: { id: string; className?: string }) {
+  const checked = useFleetStore((s) => s.checkedIds.has(id));
+  return (
+    <input
+      type="checkbox"
+      className={className ?? 'select-checkbox'}
+      aria-label={`Select ${id}`}
+      checked={checked}
+      onChange={(e) => toggleChecked(id, e.target.checked)}
+    />
+  );
+}
