@@ -54,7 +54,7 @@ const commandSchema = z
   .array(argSchema, { error: 'command must be an array of strings: the program, then its arguments' })
   .min(1, { error: 'command must name a program' })
   .max(MAX_COMMAND_ARGS, { error: `command has at most ${MAX_COMMAND_ARGS} parts` })
-  .refine((argv) => argv[0]!.trim() !== '', { error: 'command must name a program' });
+  .refine((argv) => (argv[0]?.trim() ?? '') !== '', { error: 'command must name a program' });
 
 /** `{"name", "kind", "url"?, "command"?: [argv…], "secret"?}`: a URL for every kind but `command`, which takes argv instead. */
 export const newChannelBodySchema = z

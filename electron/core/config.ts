@@ -18,6 +18,8 @@ export interface FleetConfig extends FleetLimits {
   readonly agentToken: string | undefined;
   readonly operatorToken: string | undefined;
   readonly allowedHosts: readonly string[];
+  /** Command alert channels over HTTP: 'auto' allows them while the port listens on loopback only. */
+  readonly alertCommands: 'auto' | 'on' | 'off';
 }
 
 interface Setting {
@@ -172,6 +174,16 @@ export const SETTINGS: readonly Setting[] = [
     fallback: () => DEFAULT_LIMITS.maxRecoveryS,
     help: 'furthest ahead a given recovery time may be, in seconds',
   },
+  {
+    key: 'alertCommands',
+    env: 'FLEET_ALERT_COMMANDS',
+    flag: null,
+    schema: z
+      .enum(['auto', 'on', 'off', '1', '0'], { error: 'must be auto, on (1) or off (0)' })
+      .transform((v) => (v === '1' ? 'on' : v === '0' ? 'off' : v)),
+    fallback: () => 'auto',
+    help: 'whether command alert channels (a program run by the monitor) may be made over HTTP: auto = only while the port listens on loopback',
+  },
 ];
 
 /**
@@ -196,6 +208,17 @@ export function pickConfigArgs(argv: readonly string[]): string[] {
 export function fleetLimits(config: FleetLimits): FleetLimits {
   const { maxAgents, maxStreams, historyPerAgent, historyDays, forgetOfflineDays, maxRecoveryS } = config;
   return { maxAgents, maxStreams, historyPerAgent, historyDays, forgetOfflineDays, maxRecoveryS };
+}
+
+/**
+ * Whether `command` alert channels may be made over HTTP: a program the
+ * monitor runs, so by default only while the port is reachable from this
+ * machine alone (`FLEET_ALERT_COMMANDS=auto`), always with `on`, never with `off`.
+ */
+export function alertCommandsOverHttp(config: Pick<FleetConfig, 'alertCommands' | 'host'>): boolean {
+  if (config.alertCommands !== 'auto') return config.alertCommands === 'on';
+  const host = config.host.toLowerCase();
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** A configuration value that cannot be used; the message names the variable or flag. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import { DisposableStore, type Disposable } from '../../shared/disposable';
-import { fleetLimits, type FleetConfig } from './config';
+import { Alerts } from './alerts/alerts';
+import { alertCommandsOverHttp, fleetLimits, type FleetConfig } from './config';
 import { FleetService } from './fleet-service';
 import { startAgentPort, type AgentPort } from './http/agent-port';
 import { loadOrCreateTokens, type PortTokens } from './http/tokens';
@@ -25,6 +26,8 @@ export interface FleetCoreDeps {
   readonly log?: (line: string) => void;
   /** The built UI to serve at `/` (headless mode). */
   readonly uiDir?: string;
+  /** Alert sending's jitter and per-attempt bound (tests fix them). */
+  readonly alerts?: { readonly random?: () => number; readonly sendTimeoutMs?: number };
 }
 
 /** The running core: store, service, sweeper and agent port, owned together. */
@@ -34,6 +37,8 @@ export interface FleetCore extends Disposable {
   readonly clock: Clock;
   readonly db: SqliteDatabase;
   readonly service: FleetService;
+  /** Alert channels, rules and their deliveries (issue 15). */
+  readonly alerts: Alerts;
   readonly sweeper: Sweeper;
   /** Prunes history and forgets long-offline agents, at start and every minute. */
   readonly retention: Retention;
@@ -56,8 +61,18 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
   try {
     const store = owned.add(openFleetStore(config.dbPath, deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}));
     const { db } = store;
+    // Before the service, which writes to its outbox in each status transaction; it stops after it.
+    const alerts = owned.add(
+      new Alerts(db, {
+        clock,
+        timeouts: deps.timeouts ?? systemTimeouts,
+        ...deps.alerts,
+        ...(deps.onError ? { onError: deps.onError } : {}),
+      }),
+    );
     const service = owned.add(
       new FleetService(db, clock, {
+        outbox: alerts.outbox,
         heartbeatTimeoutMs: config.heartbeatTimeoutS * 1000,
         defaultRecoveryMs: config.defaultRecoveryS * 1000,
         maxAgents: config.maxAgents,
@@ -74,6 +89,8 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       }),
     );
     sweeper.start();
+    // What a crash left between a commit and its send goes now.
+    alerts.start((id) => service.find(id), service.onDidChange);
     // Started before the port opens: a small database is pruned before anyone reads it, a big one batch by batch from here.
     const retention = owned.add(
       new Retention(service, clock, deps.timers ?? systemTimers, deps.timeouts ?? systemTimeouts, {
@@ -95,6 +112,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
         allowedHosts: config.allowedHosts,
         timings: config,
         limits: fleetLimits(config),
+        alerts: { alerts, allowCommands: alertCommandsOverHttp(config) },
         ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
         ...(deps.onError ? { onError: deps.onError } : {}),
       }),
@@ -103,7 +121,7 @@ export async function startFleetCore(config: FleetConfig, deps: FleetCoreDeps = 
       await port.close();
       owned.dispose();
     };
-    return { config, clock, db, service, sweeper, retention, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
+    return { config, clock, db, service, alerts, sweeper, retention, port, tokens, movedAside: store.movedAside, close, dispose: () => owned.dispose() };
   } catch (error) {
     owned.dispose();
     throw error;

@@ -56,6 +56,17 @@ export interface FleetServiceOptions {
   readonly maxAgents?: number | undefined;
   /** How far ahead a recovery time may lie, in seconds (`FLEET_MAX_RECOVERY_S`); default {@link DEFAULT_LIMITS}. */
   readonly maxRecoveryS?: number | undefined;
+  /** Told of every status write inside its transaction (the alerts' outbox). */
+  readonly outbox?: ChangeOutbox | undefined;
+}
+
+/**
+ * Told of each status write inside the transaction that writes it, so that
+ * what it writes commits or rolls back with the change (the alerts' outbox,
+ * issue 15). It must not throw but for a storage failure, which fails the write.
+ */
+export interface ChangeOutbox {
+  record(before: Agent, after: Agent, cause: EventCause, now: number): void;
 }
 
 /**
@@ -693,6 +704,7 @@ export class FleetService implements Disposable {
     };
     this.beatCache.delete(next.id);
     this.agents.update(next);
+    this.options.outbox?.record(agent, next, cause, now);
     const event = recorded
       ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: withFacts(detailOf(op, next), facts.detail) })
       : null;

@@ -9,6 +9,8 @@ import { DEFAULT_LIMITS, type FleetLimits } from '../../../shared/fleet-api';
 import type { FleetService } from '../fleet-service';
 import { EventStreamHub, type EventStreamOptions, type SnapshotMode } from './event-stream';
 import { answerClientError } from './client-error';
+import { ALERTS_PREFIX, createAlertRoutes } from './alert-routes';
+import type { Alerts } from '../alerts/alerts';
 import { HttpError, toHttpError } from './http-error';
 import { ChunkedJson, readJsonText, sendError, sendJson, sendJsonChunks, sendNoContent } from './http-io';
 import { JsonBodyParser } from './json-body';
@@ -39,6 +41,8 @@ export interface AgentPortOptions {
   readonly limits?: FleetLimits;
   /** The event streams' buffer bound (tests lower it). */
   readonly stream?: EventStreamOptions;
+  /** The alert API under `/v1/alerts/` (operator token); absent, those paths are 404. */
+  readonly alerts?: { readonly alerts: Alerts; readonly allowCommands: boolean };
 }
 
 /** The running port. */
@@ -85,6 +89,7 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   const writes = new WriteBatch((tasks) => service.runGrouped(tasks));
   const ui = options.uiDir ? new StaticFiles(options.uiDir) : undefined;
   const signInCodes = new SignInCodes(clock);
+  const answerAlerts = options.alerts && createAlertRoutes(options.alerts.alerts, { allowCommands: options.alerts.allowCommands });
   // Known once listening (the port may be 0 until then); requests only arrive after.
   const listening: { hosts: ReadonlySet<string>; settings?: WireSettings } = { hosts: new Set() };
 
@@ -155,6 +160,11 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
         });
       }
       return hub.attach(res, mode);
+    }
+
+    if (answerAlerts && url.pathname.startsWith(ALERTS_PREFIX)) {
+      requireAccess(role, 'operator');
+      return answerAlerts(req, res, url);
     }
 
     const { route, match } = matchRoute(routes, req.method, url.pathname);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultDataDir, loadConfig, pickConfigArgs } from '../../../electron/core/config';
+import { alertCommandsOverHttp, ConfigError, defaultDataDir, loadConfig, pickConfigArgs } from '../../../electron/core/config';
 
 describe('loadConfig', () => {
   it('defaults: 120 s timeout, 1 s sweep, 5 h recovery, fleet.db in the per-user data folder', () => {
@@ -20,7 +20,36 @@ describe('loadConfig', () => {
       historyDays: 90,
       forgetOfflineDays: 30,
       maxRecoveryS: 604_800,
+      alertCommands: 'auto',
     });
+  });
+
+  it.each([
+    ['on', 'on'],
+    ['1', 'on'],
+    ['off', 'off'],
+    ['0', 'off'],
+    ['auto', 'auto'],
+  ])('FLEET_ALERT_COMMANDS=%s is %s', (value, expected) => {
+    expect(loadConfig([], { FLEET_ALERT_COMMANDS: value }).alertCommands).toBe(expected);
+  });
+
+  it.each([
+    ['127.0.0.1', 'auto', true],
+    ['127.1.2.3', 'auto', true],
+    ['localhost', 'auto', true],
+    ['::1', 'auto', true],
+    ['0.0.0.0', 'auto', false],
+    ['192.168.1.5', 'auto', false],
+    ['::', 'auto', false],
+    ['0.0.0.0', 'on', true],
+    ['127.0.0.1', 'off', false],
+  ] as const)('command alert channels over HTTP on host %s with %s: %s', (host, alertCommands, allowed) => {
+    expect(alertCommandsOverHttp({ host, alertCommands })).toBe(allowed);
+  });
+
+  it('refuses another FLEET_ALERT_COMMANDS, naming it', () => {
+    expect(() => loadConfig([], { FLEET_ALERT_COMMANDS: 'yes' })).toThrow('FLEET_ALERT_COMMANDS="yes": must be auto, on (1) or off (0)');
   });
 
   it('reads the bounds (issue 13): agents, streams, history, forgetting (0 = never), recovery horizon', () => {

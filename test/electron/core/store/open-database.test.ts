@@ -23,7 +23,7 @@ describe('openDatabase', () => {
     const db = openDatabase(':memory:');
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agents', 'status_events']);
+    expect(tables).toEqual(['agents', 'alert_changes', 'alert_channels', 'alert_deliveries', 'alert_episodes', 'alert_rules', 'status_events']);
     const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     expect(columns.all('agents')).toEqual([
       'id', 'name', 'labels', 'status', 'status_since', 'last_heartbeat',
