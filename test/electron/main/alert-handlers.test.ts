@@ -4,6 +4,7 @@
  * bodies reach the core parsed into domain objects, bad ones never reach it,
  * and the core's FleetErrors come back as error results with their codes.
  */
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Disposable } from '../../../shared/disposable';
 import { FleetError } from '../../../shared/errors';
@@ -12,11 +13,15 @@ import type { Result } from '../../../shared/fleet-api';
 import { INVOKE_CHANNELS } from '../../../shared/ipc-contract';
 import type { AlertsFacade } from '../../../electron/main/alert-handlers';
 import type { InvokeHandlers } from '../../../electron/main/ipc-main';
+import { AlertReceiver } from '../../support/alert-receiver';
+import { FakeTimeouts } from '../../support/fake-timeouts';
+import { useTempDir } from '../../support/temp-dir';
 
 vi.mock('electron', () => import('../../support/electron-mock'));
 const electron = await import('../../support/electron-mock');
 const { alertHandlers } = await import('../../../electron/main/alert-handlers');
 const { registerInvokeHandlers } = await import('../../../electron/main/ipc-main');
+const { startDesktopApp } = await import('../../../electron/main/desktop-app');
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const channel: AlertChannel = { id: 'ch_1', name: 'pager', kind: 'command', url: null, command: ['/usr/bin/page'], hasSecret: false, enabled: true, disabledReason: null, createdAt: T0 };
@@ -121,5 +126,57 @@ describe('alerts:* IPC handlers', () => {
     const result = (await electron.ipcMain.handlers.get('alerts:channels')!({ sender: stranger, senderFrame: stranger.mainFrame })) as Result<unknown>;
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(alerts.calls).toEqual([]);
+  });
+});
+
+describe('alerts:* in the desktop app, over the real core', () => {
+  const tempDir = useTempDir('fleet-desktop-alerts-');
+  let app: Awaited<ReturnType<typeof startDesktopApp>> | undefined;
+  let receiver: AlertReceiver | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await receiver?.close();
+    app = receiver = undefined;
+  });
+
+  it('creates a channel and a rule, sends a test to a real receiver, lists the delivery, and deletes', async () => {
+    electron.resetElectronMock();
+    receiver = await AlertReceiver.start();
+    const userData = tempDir();
+    app = await startDesktopApp({
+      userData,
+      argv: ['--port', '0'],
+      env: {},
+      outDir: path.join(userData, 'out'),
+      icon: path.join(userData, 'icon.png'),
+      quit: () => {},
+      timers: new FakeTimeouts(),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const wc = electron.BrowserWindow.instances[0]!.webContents;
+    const invoke = async (channel: string, ...args: unknown[]) => {
+      const result = (await electron.ipcMain.handlers.get(channel)!({ sender: wc, senderFrame: wc.mainFrame }, ...args)) as Result<unknown>;
+      if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+      return result.value;
+    };
+
+    const created = (await invoke('alerts:create-channel', { name: 'ops hook', kind: 'webhook', url: `${receiver.url}/hook`, secret: 's3cret' })) as AlertChannel;
+    expect(created).toMatchObject({ name: 'ops hook', kind: 'webhook', hasSecret: true, enabled: true });
+    expect(JSON.stringify(created)).not.toContain('s3cret');
+    const made = (await invoke('alerts:create-rule', { channel_id: created.id, on: ['offline'], selector: { team: 'infra' } })) as AlertRule;
+    expect(made).toMatchObject({ channelId: created.id, on: ['offline'], selector: { team: 'infra' }, coalesceS: 10, repeatAfterS: null });
+    expect(await invoke('alerts:rules')).toEqual([made]);
+
+    const tested = (await invoke('alerts:test-channel', created.id)) as AlertDelivery;
+    expect(tested).toMatchObject({ channelId: created.id, state: 'sent', test: true });
+    const [request] = await receiver.waitFor(1);
+    expect(request!.headers['x-fleet-delivery']).toBe(tested.id);
+    expect((await invoke('alerts:deliveries', 20)) as AlertDelivery[]).toEqual([expect.objectContaining({ id: tested.id, state: 'sent' })]);
+
+    expect(await invoke('alerts:delete-channel', created.id)).toMatchObject({ id: created.id });
+    expect(await invoke('alerts:channels')).toEqual([]);
+    expect(await invoke('alerts:rules')).toEqual([]);
   });
 });
