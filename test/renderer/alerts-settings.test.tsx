@@ -194,6 +194,8 @@ describe('Settings → Alerts: channels', () => {
     fireEvent.click(within(row).getByRole('button', { name: 'Yes, delete' }));
     await waitFor(() => expect(screen.queryByRole('listitem', { name: 'ops hook' })).toBeNull());
     expect(api.calls.deleteAlertChannel).toEqual([['ch_1']]);
+    // The keyboard is not dropped with the row.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Channels' })));
     expect(channelRow('spare')).toBeTruthy();
     expect(await screen.findByText(/No rules yet/)).toBeTruthy();
   });
@@ -284,6 +286,7 @@ describe('Settings → Alerts: rules', () => {
     fireEvent.click(within(row).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByText(/No rules yet/)).toBeTruthy();
     expect(api.calls.deleteAlertRule).toEqual([['rl_1']]);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Rules' })));
   });
 });
 

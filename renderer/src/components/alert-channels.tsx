@@ -17,18 +17,29 @@ export function describeTest(result: Result<AlertDelivery>): string {
 }
 
 /** The channels, each with its target, "signed", its disabled reason, "Send test" and Delete. */
-export function AlertChannelList({ channels, ruleCounts, refresh }: { channels: readonly AlertChannel[]; ruleCounts: ReadonlyMap<string, number>; refresh: () => Promise<void> }) {
+export function AlertChannelList({
+  channels,
+  ruleCounts,
+  refresh,
+  onDeleted,
+}: {
+  channels: readonly AlertChannel[];
+  ruleCounts: ReadonlyMap<string, number>;
+  refresh: () => Promise<void>;
+  /** Called once a deleted channel's row is gone. */
+  onDeleted: () => void;
+}) {
   if (channels.length === 0) return <p className="muted">No channels yet: add one below.</p>;
   return (
     <ul className="alert-list">
       {channels.map((channel) => (
-        <AlertChannelRow key={channel.id} channel={channel} rules={ruleCounts.get(channel.id) ?? 0} refresh={refresh} />
+        <AlertChannelRow key={channel.id} channel={channel} rules={ruleCounts.get(channel.id) ?? 0} refresh={refresh} onDeleted={onDeleted} />
       ))}
     </ul>
   );
 }
 
-function AlertChannelRow({ channel, rules, refresh }: { channel: AlertChannel; rules: number; refresh: () => Promise<void> }) {
+function AlertChannelRow({ channel, rules, refresh, onDeleted }: { channel: AlertChannel; rules: number; refresh: () => Promise<void>; onDeleted: () => void }) {
   const api = useTransport();
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -59,6 +70,7 @@ function AlertChannelRow({ channel, rules, refresh }: { channel: AlertChannel; r
     setConfirming(false);
     if (!result.ok) setStatus(`Not deleted: ${result.error.message}`);
     await refresh();
+    if (result.ok) onDeleted();
   };
 
   return (

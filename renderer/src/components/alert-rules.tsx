@@ -5,7 +5,20 @@ import { formatDuration } from '../lib/format';
 import { useTransport } from './transport-context';
 
 /** The rules: channel, changes, selector, coalescing window, repeat; each with Delete. */
-export function AlertRuleList({ labelledBy, rules, channels, refresh }: { labelledBy: string; rules: readonly AlertRule[]; channels: readonly AlertChannel[]; refresh: () => Promise<void> }) {
+export function AlertRuleList({
+  labelledBy,
+  rules,
+  channels,
+  refresh,
+  onDeleted,
+}: {
+  labelledBy: string;
+  rules: readonly AlertRule[];
+  channels: readonly AlertChannel[];
+  refresh: () => Promise<void>;
+  /** Called once a deleted rule's row is gone. */
+  onDeleted: () => void;
+}) {
   const api = useTransport();
   const [error, setError] = useState('');
   if (rules.length === 0) return <p className="muted">No rules yet: nothing is sent until a rule sends it.</p>;
@@ -15,6 +28,7 @@ export function AlertRuleList({ labelledBy, rules, channels, refresh }: { labell
     const result = await api.deleteAlertRule(id);
     setError(result.ok ? '' : `Not deleted: ${result.error.message}`);
     await refresh();
+    if (result.ok) onDeleted();
   };
 
   return (
