@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { takeLinkSecret } from './lib/session-token';
+import { startUrlSync } from './lib/url-sync';
 import { applyDelta, useFleetStore } from './store/fleet-store';
 import { followBridge } from './transport/follow-bridge';
 import { WebSession } from './transport/web-session';
@@ -28,4 +29,7 @@ function boot() {
   return <WebApp session={session} signingIn={link?.kind === 'code' ? session.redeem(link.code) : null} />;
 }
 
-createRoot(root).render(<StrictMode>{boot()}</StrictMode>);
+const app = boot();
+// After the link's secret has left the address bar: the query (view, filters, open agent…) is the page's state.
+startUrlSync(window);
+createRoot(root).render(<StrictMode>{app}</StrictMode>);

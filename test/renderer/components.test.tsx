@@ -585,7 +585,7 @@ describe('FleetHeader filters', () => {
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: 'infra' } });
     expect(useFleetStore.getState().visibleIds).toEqual(['c']);
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search agents' }), { target: { value: '' } });
-    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'name' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Sort by' }), { target: { value: 'name' } });
     expect(useFleetStore.getState().visibleIds).toEqual(['a', 'b', 'c']);
   });
 });

@@ -74,10 +74,10 @@ describe('fleet store: filters, search and sort', () => {
   });
 
   it('a status filter narrows the grid, not the counts; the counts follow the search', () => {
-    setQuery({ statusFilter: 'offline' });
+    setQuery({ statusFilters: new Set(['offline']) });
     expect(useFleetStore.getState().visibleIds).toEqual(['beta']);
     expect(useFleetStore.getState().counts).toMatchObject({ idle: 1, offline: 1, exhausted: 1 });
-    setQuery({ statusFilter: 'all', search: 'team=' });
+    setQuery({ statusFilters: new Set(), search: 'team=' });
     expect(useFleetStore.getState().counts).toMatchObject({ idle: 1, offline: 0, exhausted: 1 });
     expect(useFleetStore.getState().attentionCount).toBe(1);
   });
@@ -85,7 +85,7 @@ describe('fleet store: filters, search and sort', () => {
   it('"Needs attention" is the offline, the exhausted and the waiting, counted among what the search finds', () => {
     applyDelta({ upserts: [makeAgent('delta', { status: 'busy', waiting: { kind: 'permission', message: 'may I?', since: 1 } })], removed: [] });
     flushViewRefresh();
-    setQuery({ statusFilter: 'attention', sort: 'name' });
+    setQuery({ statusFilters: new Set(['attention']), sort: 'name' });
     expect(useFleetStore.getState().visibleIds).toEqual(['beta', 'delta', 'gamma']);
     expect(useFleetStore.getState().attentionCount).toBe(3);
     setQuery({ search: '-team=web' });

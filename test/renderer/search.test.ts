@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesSearch, parseSearch } from '../../renderer/src/lib/search';
-import { computeView } from '../../renderer/src/store/view';
+import { computeView, DEFAULT_VIEW_QUERY } from '../../renderer/src/store/view';
 import { makeAgent } from './fixtures';
 
 const fleet = [
@@ -47,7 +47,7 @@ describe('natural sort', () => {
   it('orders by name as people count: "agent 9" before "agent 10", case aside; ties by id the same way', () => {
     const agents = ['agent 10', 'Agent 9', 'agent 1', 'agent 100', 'agent 2'].map((name, i) => makeAgent(`id-${i}`, { name }));
     const twins = [makeAgent('x-10', { name: 'twin' }), makeAgent('x-9', { name: 'twin' })];
-    const view = computeView(new Map([...agents, ...twins].map((a) => [a.id, a])), { statusFilter: 'all', search: '', sort: 'name' });
+    const view = computeView(new Map([...agents, ...twins].map((a) => [a.id, a])), { ...DEFAULT_VIEW_QUERY, sort: 'name' });
     const names = view.visibleIds.map((id) => [...agents, ...twins].find((a) => a.id === id)!);
     expect(names.map((a) => a.name)).toEqual(['agent 1', 'agent 2', 'Agent 9', 'agent 10', 'agent 100', 'twin', 'twin']);
     expect(names.slice(-2).map((a) => a.id)).toEqual(['x-9', 'x-10']);

@@ -1,16 +1,16 @@
 import { AGENT_STATUSES } from '../../../shared/status';
 import { humanize } from '../lib/format';
-import { setQuery, useFleetStore } from '../store/fleet-store';
+import { setQuery, toggleStatusFilter, useFleetStore } from '../store/fleet-store';
 import { SORT_KEYS, type SortKey, type StatusFilter } from '../store/view';
 
 const SORT_LABELS: Record<SortKey, string> = { status: 'Status', name: 'Name', heartbeat: 'Last heartbeat' };
 
-/** Counts per status over what the search finds (each one a filter), text search and sort. */
+/** Counts per status over what the search finds (each one a filter, several at once), text search, sort and grouping. */
 export function FleetHeader() {
   const counts = useFleetStore((s) => s.counts);
   const waiting = useFleetStore((s) => s.waitingCount);
   const attention = useFleetStore((s) => s.attentionCount);
-  const statusFilter = useFleetStore((s) => s.statusFilter);
+  const statusFilters = useFleetStore((s) => s.statusFilters);
   const search = useFleetStore((s) => s.search);
   const sort = useFleetStore((s) => s.sort);
   const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
@@ -20,8 +20,8 @@ export function FleetHeader() {
       key={value}
       type="button"
       className={`count count-${value}`}
-      aria-pressed={statusFilter === value}
-      onClick={() => setQuery({ statusFilter: statusFilter === value && value !== 'all' ? 'all' : value })}
+      aria-pressed={value === 'all' ? statusFilters.size === 0 : statusFilters.has(value)}
+      onClick={() => toggleStatusFilter(value)}
     >
       <span className="count-label">{label}</span> <span className="count-value">{count}</span>
     </button>
@@ -54,7 +54,28 @@ export function FleetHeader() {
             ))}
           </select>
         </label>
+        <GroupBySelect />
       </div>
     </div>
+  );
+}
+
+/** "Group by": none, or one of the label keys in the fleet (and the chosen one, even before an agent with it has arrived). */
+function GroupBySelect() {
+  const groupBy = useFleetStore((s) => s.groupBy);
+  const labelKeys = useFleetStore((s) => s.labelKeys);
+  const keys = groupBy === null || labelKeys.includes(groupBy) ? labelKeys : [...labelKeys, groupBy];
+  return (
+    <label>
+      Group by{' '}
+      <select value={groupBy ?? ''} onChange={(e) => setQuery({ groupBy: e.target.value === '' ? null : e.target.value })}>
+        <option value="">None</option>
+        {keys.map((key) => (
+          <option key={key} value={key}>
+            {key}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -7,7 +7,8 @@ import { create } from 'zustand';
 import type { Agent } from '../../../shared/agent';
 import type { AgentDelta } from '../../../shared/fleet-api';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
-import { computeView, type SortKey, type ViewQuery } from './view';
+import { sameRows, type ViewRow } from './groups';
+import { computeView, type SortKey, type StatusFilter, type ViewQuery } from './view';
 
 export type Connection = 'loading' | 'live' | 'signed_out' | 'unreachable';
 export type Screen = 'grid' | 'settings';
@@ -19,6 +20,10 @@ interface AgentsSlice {
 interface ViewSlice {
   /** Ids passing the filter and search, in display order. */
   visibleIds: readonly string[];
+  /** What a view renders: the ids, or with grouping each group's header then its ids (unless folded). */
+  rows: readonly ViewRow[];
+  /** Every label key in the fleet, in natural order (what the fleet can be grouped by). */
+  labelKeys: readonly string[];
   counts: Readonly<Record<AgentStatus, number>>;
   /** Agents waiting for their operator (a permission, input, an answer). */
   waitingCount: number;
@@ -49,12 +54,18 @@ const emptyCounts = () => Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) 
 export const initialState: FleetState = {
   agents: new Map(),
   visibleIds: [],
+  rows: [],
+  labelKeys: [],
   counts: emptyCounts(),
   waitingCount: 0,
   attentionCount: 0,
-  statusFilter: 'all',
+  statusFilters: new Set(),
   search: '',
   sort: 'status',
+  sortDir: 'asc',
+  view: 'tiles',
+  groupBy: null,
+  collapsedGroups: new Set(),
   connection: 'loading',
   fleetLoading: false,
   connectionReason: null,
@@ -74,12 +85,22 @@ export const useFleetStore = create<FleetState>()(() => initialState);
  */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  const { visibleIds, counts, waiting, attention } = computeView(state.agents, state);
+  const { visibleIds, rows, counts, waiting, attention, labelKeys } = computeView(state.agents, state);
   const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
+  // Without groups the rows are the ids: unchanged ids, unchanged rows.
+  const regrouped = state.groupBy === null ? moved || state.rows !== state.visibleIds : !sameRows(rows, state.rows);
   const recounted = AGENT_STATUSES.some((status) => counts[status] !== state.counts[status]);
   const rewaited = waiting !== state.waitingCount || attention !== state.attentionCount;
-  if (moved || recounted || rewaited) {
-    useFleetStore.setState({ ...(moved ? { visibleIds } : {}), ...(recounted ? { counts } : {}), ...(rewaited ? { waitingCount: waiting, attentionCount: attention } : {}) });
+  const rekeyed = labelKeys.length !== state.labelKeys.length || labelKeys.some((key, i) => key !== state.labelKeys[i]);
+  if (moved || regrouped || recounted || rewaited || rekeyed) {
+    const nextIds = moved ? visibleIds : state.visibleIds;
+    useFleetStore.setState({
+      ...(moved ? { visibleIds } : {}),
+      ...(regrouped ? { rows: state.groupBy === null ? nextIds : rows } : {}),
+      ...(recounted ? { counts } : {}),
+      ...(rewaited ? { waitingCount: waiting, attentionCount: attention } : {}),
+      ...(rekeyed ? { labelKeys } : {}),
+    });
   }
 }
 
@@ -122,10 +143,26 @@ export function applyDelta(delta: AgentDelta): void {
   else scheduleViewRefresh();
 }
 
-/** Changes the filter, search or sort; the view follows at once. */
+/** Changes the filter, search, sort or grouping; the view follows at once. A new grouping starts with every group open. */
 export function setQuery(query: Partial<ViewQuery>): void {
-  useFleetStore.setState(query);
+  const regrouping = query.groupBy !== undefined && query.groupBy !== useFleetStore.getState().groupBy && query.collapsedGroups === undefined;
+  useFleetStore.setState(regrouping ? { ...query, collapsedGroups: new Set() } : query);
   refreshView();
+}
+
+/** Selects `filter` too, or unselects it; 'all' unselects every one. */
+export function toggleStatusFilter(filter: StatusFilter): void {
+  if (filter === 'all') return setQuery({ statusFilters: new Set() });
+  const next = new Set(useFleetStore.getState().statusFilters);
+  if (!next.delete(filter)) next.add(filter);
+  setQuery({ statusFilters: next });
+}
+
+/** Folds a group away, or opens it again (by its {@link groupKey}). */
+export function toggleGroup(key: string): void {
+  const next = new Set(useFleetStore.getState().collapsedGroups);
+  if (!next.delete(key)) next.add(key);
+  setQuery({ collapsedGroups: next });
 }
 
 export function setSort(sort: SortKey): void {

@@ -1,12 +1,19 @@
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { matchesSearch, parseSearch } from '../lib/search';
+import { groupRows, type ViewRow } from './groups';
 
 export const SORT_KEYS = ['status', 'name', 'heartbeat'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
+/** How the fleet is shown: tiles, a table, or a map of small cells. */
+export type ViewMode = 'tiles' | 'table' | 'map';
+
 /** A status, every agent, those waiting for their operator, or all that need the operator ({@link needsAttention}). */
 export type StatusFilter = AgentStatus | 'all' | 'waiting' | 'attention';
+
+/** The filters that can be selected together, in the header's order ('all' is none of them selected). */
+export const STATUS_FILTERS = ['attention', ...AGENT_STATUSES, 'waiting'] as const satisfies readonly StatusFilter[];
 
 /** What wants the operator: the dead (offline), the stopped (exhausted), and whoever waits for an answer. */
 export function needsAttention(agent: Agent): boolean {
@@ -26,12 +33,37 @@ function passesFilter(agent: Agent, filter: StatusFilter): boolean {
   }
 }
 
-/** What narrows and orders the grid. */
+/** Whether `agent` passes any of `filters` (none selected: everyone passes). */
+export function passesFilters(agent: Agent, filters: ReadonlySet<StatusFilter>): boolean {
+  if (filters.size === 0) return true;
+  for (const filter of filters) if (passesFilter(agent, filter)) return true;
+  return false;
+}
+
+/** What narrows, orders and groups the fleet. */
 export interface ViewQuery {
-  statusFilter: StatusFilter;
+  /** The statuses shown together (an agent passing any of them is shown); empty shows all. */
+  statusFilters: ReadonlySet<StatusFilter>;
   search: string;
   sort: SortKey;
+  sortDir: 'asc' | 'desc';
+  view: ViewMode;
+  /** The label key the agents are grouped by; null: no groups. */
+  groupBy: string | null;
+  /** The groups folded away, by {@link groupKey} of their value. */
+  collapsedGroups: ReadonlySet<string>;
 }
+
+/** The query of a fresh page: everything, by status, in tiles, ungrouped. */
+export const DEFAULT_VIEW_QUERY: ViewQuery = {
+  statusFilters: new Set(),
+  search: '',
+  sort: 'status',
+  sortDir: 'asc',
+  view: 'tiles',
+  groupBy: null,
+  collapsedGroups: new Set(),
+};
 
 /** Problems first: the order an operator scans in. */
 const STATUS_RANK: Record<AgentStatus, number> = { exhausted: 0, offline: 1, busy: 2, on_call: 3, idle: 4 };
@@ -54,24 +86,40 @@ const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
   heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
 };
 
+/** The label keys of each fleet seen (a new map per change): a change of the query alone (typing) does not collect them again. */
+const keysOfFleet = new WeakMap<ReadonlyMap<string, Agent>, readonly string[]>();
+
 /**
- * The ids to show, in order; and over the agents the search finds (so the
- * counts follow the search, each one what its filter would show), the count
- * per status, how many wait for their operator and how many need attention.
+ * The ids to show, in order; the rows to render them in (group headers and
+ * ids, or the ids alone without grouping); over the agents the search finds
+ * (so the counts follow the search, each one what its filter would show), the
+ * count per status, how many wait for their operator and how many need
+ * attention; and every label key in the fleet, in natural order (what can be
+ * grouped by). Collected here, with the view's refresh, never per heartbeat.
  */
 export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery) {
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   let waiting = 0;
   let attention = 0;
+  const known = keysOfFleet.get(agents);
+  const keys = new Set<string>();
   const search = parseSearch(query.search);
   const shown: Agent[] = [];
   for (const agent of agents.values()) {
+    if (!known) for (const key in agent.labels) keys.add(key);
     if (!matchesSearch(agent, search)) continue;
     counts[agent.status]++;
     if (agent.waiting) waiting++;
     if (needsAttention(agent)) attention++;
-    if (passesFilter(agent, query.statusFilter)) shown.push(agent);
+    if (passesFilters(agent, query.statusFilters)) shown.push(agent);
   }
   shown.sort(COMPARATORS[query.sort]);
-  return { visibleIds: shown.map((a) => a.id), counts, waiting, attention };
+  const labelKeys = known ?? [...keys].sort(natural.compare);
+  keysOfFleet.set(agents, labelKeys);
+  if (query.groupBy === null) {
+    const visibleIds = shown.map((a) => a.id);
+    return { visibleIds, rows: visibleIds as readonly ViewRow[], counts, waiting, attention, labelKeys };
+  }
+  const { visibleIds, rows } = groupRows(shown, query.groupBy, query.collapsedGroups, natural.compare);
+  return { visibleIds, rows, counts, waiting, attention, labelKeys };
 }
