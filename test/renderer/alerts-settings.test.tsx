@@ -301,8 +301,8 @@ describe('Settings → Alerts: deliveries', () => {
     await waitFor(() => expect(container.querySelector('[data-delivery-id="dl_2"]')).not.toBeNull());
     expect(api.calls.listAlertDeliveries.every(([limit]) => limit === 20)).toBe(true);
     const cells = (id: string) => [...container.querySelectorAll(`[data-delivery-id="${id}"] td`)].slice(1).map((td) => td.textContent);
-    expect(cells('dl_2')).toEqual(['ops hook', 'pending, next try in 4 s', '3', 'connect ECONNREFUSED 127.0.0.1:9', ' 2 agents went offline: build-bot-1, build-bot-2']);
-    expect(cells('dl_1')).toEqual(['ops hook', 'failed', '40', 'The receiver answered 500', ' 2 agents went offline: build-bot-1, build-bot-2']);
+    expect(cells('dl_2')).toEqual(['ops hook', 'pending, next try in 4 s', '3', 'connect ECONNREFUSED 127.0.0.1:9', '2 agents went offline: build-bot-1, build-bot-2']);
+    expect(cells('dl_1')).toEqual(['ops hook', 'failed', '40', 'The receiver answered 500', '2 agents went offline: build-bot-1, build-bot-2']);
 
     // Within the same refresh window nothing is read again; the next window reads everything.
     const reads = api.calls.listAlertDeliveries.length;

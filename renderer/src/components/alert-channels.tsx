@@ -77,9 +77,9 @@ function AlertChannelRow({ channel, rules, refresh, onDeleted }: { channel: Aler
     <li className="alert-channel" aria-labelledby={nameId} data-channel-id={channel.id}>
       <div className="alert-channel-head">
         <strong id={nameId}>{channel.name}</strong>
-        <span className="chip">{channel.kind}</span>
-        {channel.hasSecret && <span className="chip">signed</span>}
-        {!channel.enabled && <span className="chip chip-off">disabled</span>}
+        <span className="alert-chip">{channel.kind}</span>
+        {channel.hasSecret && <span className="alert-chip">signed</span>}
+        {!channel.enabled && <span className="alert-chip alert-chip-off">disabled</span>}
       </div>
       <code className="alert-target">{channel.command ? formatArgv(channel.command) : channel.url}</code>
       {!channel.enabled && <p className="error">Disabled: {channel.disabledReason ?? 'turned off'}</p>}

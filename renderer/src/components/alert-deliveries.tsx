@@ -34,7 +34,12 @@ export function AlertDeliveryList({ labelledBy, deliveries, channels }: { labell
             <td>{delivery.attempts}</td>
             <td>{delivery.lastError ?? ''}</td>
             <td>
-              {delivery.test && <span className="chip">test</span>} {delivery.summary}
+              {delivery.test && (
+                <>
+                  <span className="alert-chip">test</span>{' '}
+                </>
+              )}
+              {delivery.summary}
             </td>
           </tr>
         ))}
