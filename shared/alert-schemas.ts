@@ -135,13 +135,5 @@ export const deliveriesLimitSchema = z.coerce
 /** A rule as the port's JSON body (what IPC carries too). */
 export type NewRuleBody = z.input<typeof newRuleBodySchema>;
 
-/** The JSON body that asks for `rule`. */
-export function toRuleBody(rule: NewAlertRule): NewRuleBody {
-  return {
-    channel_id: rule.channelId,
-    on: [...rule.on],
-    ...(rule.selector === undefined ? {} : { selector: rule.selector }),
-    ...(rule.coalesceS === undefined ? {} : { coalesce_s: rule.coalesceS }),
-    ...(rule.repeatAfterS === undefined ? {} : { repeat_after_s: rule.repeatAfterS }),
-  };
-}
+// Built where zod is not (the preload and the page build it too).
+export { toRuleBody } from './alert-bodies';

@@ -45,6 +45,8 @@ export const INVOKE_ARGS = {
 
 export type InvokeChannel = keyof typeof INVOKE_ARGS;
 export type InvokeArgs<C extends InvokeChannel> = z.infer<(typeof INVOKE_ARGS)[C]>;
+/** What a caller sends on each invoke channel: the schema's input (a rule's snake_case body), which the main side parses into {@link InvokeArgs}. */
+export type InvokeInput<C extends InvokeChannel> = z.input<(typeof INVOKE_ARGS)[C]>;
 
 /** Result of each invoke channel (wrapped in a Result on the wire). */
 export interface InvokeResults {

@@ -15,6 +15,7 @@ import type { BulkOutcome } from '../core/fleet-service';
 import { PushBatcher, type TimeoutHost } from '../core/push-batcher';
 import { StatusAlerts } from '../core/status-alerts';
 import { systemTimeouts } from '../core/system-clock';
+import { alertHandlers } from './alert-handlers';
 import { registerInvokeHandlers, sendPush, type InvokeHandlers } from './ipc-main';
 import { showNotification } from './notifications';
 import { watchPower } from './power';
@@ -132,6 +133,7 @@ export async function startDesktopApp(options: DesktopOptions): Promise<DesktopA
         writeDesktopSettings(settingsFile, desktopSettings);
         return settings();
       },
+      ...alertHandlers(core.alerts),
     };
     owned.add(registerInvokeHandlers(handlers, { webContents: () => (win.isDestroyed() ? undefined : win.webContents), isAppUrl: (url) => isAppPage(url, page) }, onError));
 

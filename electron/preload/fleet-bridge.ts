@@ -1,3 +1,4 @@
+import { toChannelBody, toRuleBody } from '../../shared/alert-bodies';
 import type { FleetApi } from '../../shared/fleet-api';
 import { invoke, onPush } from './ipc-renderer';
 
@@ -16,5 +17,13 @@ export const fleetBridge: FleetApi = {
   forget: (id) => invoke('agents:forget', id),
   getSettings: () => invoke('settings:get'),
   setNotifications: (enabled) => invoke('settings:update', { notifications: enabled }),
+  listAlertChannels: () => invoke('alerts:channels'),
+  createAlertChannel: (channel) => invoke('alerts:create-channel', toChannelBody(channel)),
+  deleteAlertChannel: (id) => invoke('alerts:delete-channel', id),
+  testAlertChannel: (id) => invoke('alerts:test-channel', id),
+  listAlertRules: () => invoke('alerts:rules'),
+  createAlertRule: (rule) => invoke('alerts:create-rule', toRuleBody(rule)),
+  deleteAlertRule: (id) => invoke('alerts:delete-rule', id),
+  listAlertDeliveries: (limit) => invoke('alerts:deliveries', limit),
   onAgentsChanged: (listener) => onPush('agents:changed', listener),
 };

@@ -5,9 +5,9 @@
  */
 import { ipcRenderer } from 'electron';
 import type { Result } from '../../shared/fleet-api';
-import type { InvokeArgs, InvokeChannel, InvokeResults, PushChannel, PushPayloads } from '../../shared/ipc-contract';
+import type { InvokeChannel, InvokeInput, InvokeResults, PushChannel, PushPayloads } from '../../shared/ipc-contract';
 
-export function invoke<C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>): Promise<Result<InvokeResults[C]>> {
+export function invoke<C extends InvokeChannel>(channel: C, ...args: InvokeInput<C>): Promise<Result<InvokeResults[C]>> {
   return ipcRenderer.invoke(channel, ...args) as Promise<Result<InvokeResults[C]>>;
 }
 

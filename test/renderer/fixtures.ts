@@ -39,8 +39,9 @@ type Calls = { [K in keyof FleetApi]-?: unknown[][] };
 
 /** A FleetApi whose answers the test sets, recording every call. */
 export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }> = {}): FleetApi & { calls: Calls } {
-  const calls = { listAgentsPage: [], bulkRecover: [], bulkExhaust: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [] } as Calls;
+  const calls = { listAgentsPage: [], bulkRecover: [], bulkExhaust: [], getAgent: [], history: [], forceExhaust: [], recover: [], forget: [], getSettings: [], setNotifications: [], newSignInLink: [], onAgentsChanged: [], listAlertChannels: [], createAlertChannel: [], deleteAlertChannel: [], testAlertChannel: [], listAlertRules: [], createAlertRule: [], deleteAlertRule: [], listAlertDeliveries: [] } as Calls;
   const ok = <T,>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+  const notFound = (what: string) => Promise.resolve({ ok: false as const, error: { code: 'not_found' as const, message: `${what} not found` } });
   const record =
     <K extends keyof FleetApi>(name: K, fallback: FleetApi[K]) =>
     ((...args: unknown[]) => {
@@ -60,6 +61,15 @@ export function fakeApi(answers: Partial<{ [K in keyof FleetApi]: FleetApi[K] }>
     getSettings: record('getSettings', () => ok(settings)),
     setNotifications: record('setNotifications', () => ok(settings)),
     onAgentsChanged: record('onAgentsChanged', () => () => {}),
+    // No alerts unless the test sets them (test/renderer/alert-fixtures.ts keeps a working set).
+    listAlertChannels: record('listAlertChannels', () => ok([])),
+    createAlertChannel: record('createAlertChannel', () => Promise.resolve({ ok: false, error: { code: 'internal', message: 'not set in this test' } })),
+    deleteAlertChannel: record('deleteAlertChannel', (id) => notFound(`Channel '${id}'`)),
+    testAlertChannel: record('testAlertChannel', (id) => notFound(`Channel '${id}'`)),
+    listAlertRules: record('listAlertRules', () => ok([])),
+    createAlertRule: record('createAlertRule', () => Promise.resolve({ ok: false, error: { code: 'internal', message: 'not set in this test' } })),
+    deleteAlertRule: record('deleteAlertRule', (id) => notFound(`Rule '${id}'`)),
+    listAlertDeliveries: record('listAlertDeliveries', () => ok([])),
     // Only the headless page's transport has it.
     ...(answers.newSignInLink ? { newSignInLink: record('newSignInLink', answers.newSignInLink) } : {}),
   };

@@ -1,6 +1,7 @@
 import { formatDuration } from '../lib/format';
 import { heartbeatCurl } from '../lib/curl';
 import { useFleetStore } from '../store/fleet-store';
+import { AlertsSettings } from './alerts-settings';
 import { CopyField } from './copy-field';
 import { SignInLinkField } from './sign-in-link';
 import { useTransport } from './transport-context';
@@ -75,6 +76,7 @@ export function SettingsView() {
           an agent goes offline or exhausted
         </label>
       )}
+      <AlertsSettings />
     </section>
   );
 }

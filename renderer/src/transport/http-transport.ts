@@ -1,4 +1,18 @@
 import type { Agent, StatusEvent } from '../../../shared/agent';
+import { toChannelBody, toRuleBody } from '../../../shared/alert-bodies';
+import {
+  fromWireChannel,
+  fromWireDelivery,
+  fromWireRule,
+  type AlertChannel,
+  type AlertDelivery,
+  type AlertRule,
+  type NewAlertChannel,
+  type NewAlertRule,
+  type WireAlertChannel,
+  type WireAlertDelivery,
+  type WireAlertRule,
+} from '../../../shared/alerts';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { AgentDelta, AgentPage, BulkExhaustRequest, BulkResult, FleetApi, FleetSettings, ForceExhaustRequest, Result, SignInLink } from '../../../shared/fleet-api';
 import { fromWireAgent, fromWireEvent, type WireAgent, type WireEvent, type WireSettings } from '../../../shared/wire';
@@ -118,6 +132,52 @@ export class HttpTransport implements FleetApi {
 
   async setNotifications(): Promise<Result<FleetSettings>> {
     return { ok: false, error: { code: 'bad_request', message: 'Notifications are a desktop feature' } };
+  }
+
+  async listAlertChannels(): Promise<Result<readonly AlertChannel[]>> {
+    const res = await this.call<{ channels: WireAlertChannel[] }>('GET', '/v1/alerts/channels');
+    return res.ok ? { ok: true, value: res.value.channels.map(fromWireChannel) } : res;
+  }
+
+  createAlertChannel(channel: NewAlertChannel): Promise<Result<AlertChannel>> {
+    return this.channelCall('POST', '/v1/alerts/channels', toChannelBody(channel));
+  }
+
+  deleteAlertChannel(id: string): Promise<Result<AlertChannel>> {
+    return this.channelCall('DELETE', `/v1/alerts/channels/${encodeURIComponent(id)}`);
+  }
+
+  async testAlertChannel(id: string): Promise<Result<AlertDelivery>> {
+    const res = await this.call<{ delivery: WireAlertDelivery }>('POST', `/v1/alerts/channels/${encodeURIComponent(id)}/test`);
+    return res.ok ? { ok: true, value: fromWireDelivery(res.value.delivery) } : res;
+  }
+
+  async listAlertRules(): Promise<Result<readonly AlertRule[]>> {
+    const res = await this.call<{ rules: WireAlertRule[] }>('GET', '/v1/alerts/rules');
+    return res.ok ? { ok: true, value: res.value.rules.map(fromWireRule) } : res;
+  }
+
+  createAlertRule(rule: NewAlertRule): Promise<Result<AlertRule>> {
+    return this.ruleCall('POST', '/v1/alerts/rules', toRuleBody(rule));
+  }
+
+  deleteAlertRule(id: string): Promise<Result<AlertRule>> {
+    return this.ruleCall('DELETE', `/v1/alerts/rules/${encodeURIComponent(id)}`);
+  }
+
+  async listAlertDeliveries(limit: number): Promise<Result<readonly AlertDelivery[]>> {
+    const res = await this.call<{ deliveries: WireAlertDelivery[] }>('GET', `/v1/alerts/deliveries?limit=${limit}`);
+    return res.ok ? { ok: true, value: res.value.deliveries.map(fromWireDelivery) } : res;
+  }
+
+  private async channelCall(method: string, path: string, body?: unknown): Promise<Result<AlertChannel>> {
+    const res = await this.call<{ channel: WireAlertChannel }>(method, path, body);
+    return res.ok ? { ok: true, value: fromWireChannel(res.value.channel) } : res;
+  }
+
+  private async ruleCall(method: string, path: string, body?: unknown): Promise<Result<AlertRule>> {
+    const res = await this.call<{ rule: WireAlertRule }>(method, path, body);
+    return res.ok ? { ok: true, value: fromWireRule(res.value.rule) } : res;
   }
 
   /**

@@ -47,6 +47,14 @@ describe('preload', () => {
     await fleet.forget!('a1');
     await fleet.getSettings!();
     await fleet.setNotifications!(false);
+    await fleet.listAlertChannels!();
+    await fleet.createAlertChannel!({ name: 'pager', kind: 'command', command: ['/usr/bin/page', '--now'], url: undefined });
+    await fleet.deleteAlertChannel!('ch_1');
+    await fleet.testAlertChannel!('ch_1');
+    await fleet.listAlertRules!();
+    await fleet.createAlertRule!({ channelId: 'ch_1', on: ['offline'], selector: { team: 'infra' }, coalesceS: 10, repeatAfterS: null });
+    await fleet.deleteAlertRule!('rl_1');
+    await fleet.listAlertDeliveries!(20);
     expect(ipc.invoked).toEqual([
       { channel: 'agents:page', args: ['a1', 100] },
       { channel: 'agents:get', args: ['a1'] },
@@ -58,6 +66,15 @@ describe('preload', () => {
       { channel: 'agents:forget', args: ['a1'] },
       { channel: 'settings:get', args: [] },
       { channel: 'settings:update', args: [{ notifications: false }] },
+      // Alerts cross as the port's JSON bodies (snake_case, absent fields left out), which the main side parses.
+      { channel: 'alerts:channels', args: [] },
+      { channel: 'alerts:create-channel', args: [{ name: 'pager', kind: 'command', command: ['/usr/bin/page', '--now'] }] },
+      { channel: 'alerts:delete-channel', args: ['ch_1'] },
+      { channel: 'alerts:test-channel', args: ['ch_1'] },
+      { channel: 'alerts:rules', args: [] },
+      { channel: 'alerts:create-rule', args: [{ channel_id: 'ch_1', on: ['offline'], selector: { team: 'infra' }, coalesce_s: 10, repeat_after_s: null }] },
+      { channel: 'alerts:delete-rule', args: ['rl_1'] },
+      { channel: 'alerts:deliveries', args: [20] },
     ]);
     // Every invoke of the contract is reachable from the page.
     expect(new Set(ipc.invoked.map((c) => c.channel))).toEqual(new Set(INVOKE_CHANNELS));
