@@ -37,6 +37,13 @@ export interface Agent extends StatusFields {
   readonly usage: Usage;
   /** Set while the agent waits for its operator; cleared by any status move and by work. */
   readonly waiting: Waiting | null;
+  /**
+   * When the agent itself last called in (a heartbeat, a report, a hook):
+   * what the UI shows as its heartbeat. `lastHeartbeat` is the rules' own,
+   * which a recovery (the operator's, or by time) sets to now as the reference
+   * does, though the agent said nothing.
+   */
+  readonly lastSeen: number;
 }
 
 /** One recorded move in an agent's history. */

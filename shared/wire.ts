@@ -22,6 +22,8 @@ export interface WireAgent {
   exhaust_excerpt: string | null;
   usage: WireUsage;
   waiting: WireWaiting | null;
+  /** When the agent itself last called in; `last_heartbeat` is the status rules' (a recovery sets it too). */
+  last_seen: string;
 }
 
 export interface WireWaiting {
@@ -88,6 +90,7 @@ export function toWireAgent(agent: Agent): WireAgent {
     exhaust_excerpt: agent.exhaustExcerpt,
     usage: toWireUsage(agent.usage),
     waiting: agent.waiting === null ? null : { kind: agent.waiting.kind, message: agent.waiting.message, since: toRfc3339(agent.waiting.since) },
+    last_seen: toRfc3339(agent.lastSeen),
   };
 }
 
@@ -137,6 +140,8 @@ export function fromWireAgent(wire: WireAgent): Agent {
     exhaustExcerpt: wire.exhaust_excerpt ?? null,
     usage: fromWireUsage(wire.usage),
     waiting: wire.waiting ? { kind: wire.waiting.kind, message: wire.waiting.message, since: Date.parse(wire.waiting.since) } : null,
+    // A port from before `last_seen` knew only the rules' time.
+    lastSeen: wire.last_seen === undefined ? (time(wire.last_heartbeat) ?? Date.parse(wire.created_at)) : Date.parse(wire.last_seen),
   };
 }
 

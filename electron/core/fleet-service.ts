@@ -272,7 +272,8 @@ export class FleetService implements Disposable {
     const { agent: beat, statusChanged, recorded } = applyOperation(known, { kind: 'heartbeat' }, this.clock.now(), this.options);
     if (statusChanged || recorded) return undefined;
     const usageMoved = profile?.usage !== undefined && !sameUsage(profile.usage, known.usage);
-    const next = usageMoved ? { ...beat, usage: profile.usage! } : beat;
+    const seen = { ...beat, lastSeen: beat.lastHeartbeat! };
+    const next = usageMoved ? { ...seen, usage: profile.usage! } : seen;
     if (usageMoved) this.pendingUsage.add(id);
     this.pendingBeats.set(id, next);
     this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
@@ -689,11 +690,7 @@ export class FleetService implements Disposable {
   ): AgentChange & { type: 'upsert' } {
     const { exhaustion } = facts;
     const bounded = op.kind === 'exhausted' ? this.withinHorizon(op, exhaustion, now) : op;
-    const { agent: ruled, statusChanged, recorded } = applyOperation(agent, bounded, now, this.options);
-    // The reference's "to idle" writes last_heartbeat = now: right for an agent reporting itself idle,
-    // wrong for the operator's Recover, which is no sign of life — an offline agent would show a
-    // heartbeat it never sent and stay idle for a whole timeout. The agent's own last heartbeat stands.
-    const moved = cause === 'operator' && op.kind === 'idle' ? { ...ruled, lastHeartbeat: agent.lastHeartbeat } : ruled;
+    const { agent: moved, statusChanged, recorded } = applyOperation(agent, bounded, now, this.options);
     const provenance: Partial<Pick<Agent, 'recoverySource' | 'exhaustExcerpt'>> =
       op.kind === 'exhausted'
         ? { recoverySource: op.recoveryAt == null ? 'default' : (exhaustion?.source ?? 'given'), exhaustExcerpt: exhaustion?.excerpt ?? null }
@@ -705,6 +702,8 @@ export class FleetService implements Disposable {
       ...provenance,
       waiting: nextWaiting(statusChanged ? null : agent.waiting, facts.waiting, now),
       ...(statusChanged ? { statusSince: now } : {}),
+      // The rules set last_heartbeat as the reference does (a recovery too); only the agent's own calls are its sign of life.
+      lastSeen: cause === 'agent' ? now : agent.lastSeen,
     };
     this.beatCache.delete(next.id);
     this.agents.update(next);
@@ -761,6 +760,7 @@ export class FleetService implements Disposable {
       exhaustExcerpt: null,
       usage: profile?.usage ?? EMPTY_USAGE,
       waiting: null,
+      lastSeen: now,
     };
     this.agents.save(agent);
     this.agentCount = count + 1;

@@ -19,6 +19,7 @@ export function makeAgent(id: string, overrides: Partial<Agent> = {}): Agent {
     exhaustExcerpt: null,
     usage: {},
     waiting: null,
+    lastSeen: overrides.lastHeartbeat ?? T0,
     ...overrides,
   };
 }

@@ -380,6 +380,22 @@ describe('timeline', () => {
 });
 
 describe('the review’s smaller fixes', () => {
+  it('after a recover, the tile and details show the heartbeat the agent sent, not the one the rules counted', async () => {
+    // The rules' "to idle" sets last_heartbeat to now (the reference's); the agent last spoke 3 minutes ago.
+    load(makeAgent('quiet', { status: 'idle', lastHeartbeat: NOW, lastSeen: NOW - 180_000 }));
+    renderWith(fakeApi(), (
+      <>
+        <AgentTile id="quiet" />
+        <DetailsPanel />
+      </>
+    ));
+    const tile = screen.getByRole('article');
+    expect(within(tile).getByText('Heartbeat').nextElementSibling!.textContent).toBe('3 min ago');
+    act(() => useFleetStore.setState({ selectedId: 'quiet' }));
+    const details = await screen.findByRole('complementary');
+    expect(within(details).getByText('Last heartbeat').nextElementSibling!.textContent).toBe('3 min ago');
+  });
+
   it('Forget warns when the agent is still beating (it will come back), not when it is offline', () => {
     const beating = makeAgent('a1', { lastHeartbeat: NOW - 30_000 });
     const { unmount } = renderWith(fakeApi(), <ForgetDialog agent={beating} now={NOW} onKeep={() => {}} />);

@@ -18,10 +18,11 @@ interface AgentRow {
   exhaust_excerpt: string | null;
   usage: string;
   waiting: string | null;
+  last_seen: number;
 }
 
 const COLUMNS =
-  'id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at, recovery_source, exhaust_excerpt, usage, waiting';
+  'id, name, labels, status, status_since, last_heartbeat, exhausted_at, recovery_at, exhaust_reason, created_at, recovery_source, exhaust_excerpt, usage, waiting, last_seen';
 
 /** Most agents report no usage: share one parsed empty map rather than parse `{}` per row. */
 function parseUsage(text: string): Usage {
@@ -44,6 +45,7 @@ function toAgent(row: AgentRow): Agent {
     exhaustExcerpt: row.exhaust_excerpt,
     usage: parseUsage(row.usage),
     waiting: row.waiting === null ? null : (JSON.parse(row.waiting) as Waiting),
+    lastSeen: row.last_seen,
   };
 }
 
@@ -67,6 +69,7 @@ function toParams(agent: Agent) {
     exhaust_excerpt: agent.exhaustExcerpt,
     usage: JSON.stringify(agent.usage),
     waiting: agent.waiting === null ? null : JSON.stringify(agent.waiting),
+    last_seen: agent.lastSeen,
   };
 }
 
@@ -91,11 +94,11 @@ export const RECOVERY_DUE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agents
  * Recovery times are targets, not records: they stay.
  */
 export const SETTLE_FUTURE_SQL = `UPDATE agents SET
-    last_heartbeat = min(last_heartbeat, @now), status_since = min(status_since, @now),
+    last_heartbeat = min(last_heartbeat, @now), status_since = min(status_since, @now), last_seen = min(last_seen, @now),
     exhausted_at = min(exhausted_at, @now), created_at = min(created_at, @now),
     waiting = CASE WHEN json_extract(waiting, '$.since') > @now THEN json_set(waiting, '$.since', @now) ELSE waiting END
   WHERE rowid IN (SELECT rowid FROM agents
-    WHERE rowid > @after AND (last_heartbeat > @now OR status_since > @now OR exhausted_at > @now OR created_at > @now
+    WHERE rowid > @after AND (last_heartbeat > @now OR last_seen > @now OR status_since > @now OR exhausted_at > @now OR created_at > @now
       OR json_extract(waiting, '$.since') > @now)
     ORDER BY rowid LIMIT @limit)
   RETURNING rowid AS settled_rowid, ${COLUMNS}`;
@@ -135,24 +138,25 @@ export class AgentRepository {
     this.upsertStmt = db.prepare<[ReturnType<typeof toParams>]>(
       `INSERT INTO agents (${COLUMNS})
        VALUES (@id, @name, @labels, @status, @status_since, @last_heartbeat, @exhausted_at, @recovery_at, @exhaust_reason, @created_at,
-               @recovery_source, @exhaust_excerpt, @usage, @waiting)
+               @recovery_source, @exhaust_excerpt, @usage, @waiting, @last_seen)
        ON CONFLICT (id) DO UPDATE SET
          name = excluded.name, labels = excluded.labels, status = excluded.status,
          status_since = excluded.status_since, last_heartbeat = excluded.last_heartbeat,
          exhausted_at = excluded.exhausted_at, recovery_at = excluded.recovery_at,
          exhaust_reason = excluded.exhaust_reason, recovery_source = excluded.recovery_source,
-         exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage, waiting = excluded.waiting`,
+         exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage, waiting = excluded.waiting, last_seen = excluded.last_seen`,
     );
     this.updateStmt = db.prepare<[ReturnType<typeof toParams>]>(
       `UPDATE agents SET
          name = @name, labels = @labels, status = @status, status_since = @status_since, last_heartbeat = @last_heartbeat,
          exhausted_at = @exhausted_at, recovery_at = @recovery_at, exhaust_reason = @exhaust_reason,
-         recovery_source = @recovery_source, exhaust_excerpt = @exhaust_excerpt, usage = @usage, waiting = @waiting
+         recovery_source = @recovery_source, exhaust_excerpt = @exhaust_excerpt, usage = @usage, waiting = @waiting, last_seen = @last_seen
        WHERE id = @id`,
     );
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
-    this.touchStmt = db.prepare<[number, string]>('UPDATE agents SET last_heartbeat = ? WHERE id = ?');
-    this.touchUsageStmt = db.prepare<[number, string, string]>('UPDATE agents SET last_heartbeat = ?, usage = ? WHERE id = ?');
+    // A group-committed heartbeat is the agent's own: it is seen when it beats.
+    this.touchStmt = db.prepare<[number, number, string]>('UPDATE agents SET last_heartbeat = ?, last_seen = ? WHERE id = ?');
+    this.touchUsageStmt = db.prepare<[number, number, string, string]>('UPDATE agents SET last_heartbeat = ?, last_seen = ?, usage = ? WHERE id = ?');
     this.heartbeatDueStmt = db.prepare<[number, number], AgentRow>(HEARTBEAT_DUE_SQL);
     this.recoveryDueStmt = db.prepare<[number, number], AgentRow>(RECOVERY_DUE_SQL);
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM agents');
@@ -202,14 +206,14 @@ export class AgentRepository {
     if (this.updateStmt.run(params).changes !== 1) throw new Error(`Agent '${agent.id}' has no row to update`);
   }
 
-  /** Sets only the last heartbeat time (the group-committed heartbeat path). */
+  /** Sets only the heartbeat's time, the rules' and the agent's (the group-committed heartbeat path). */
   touchHeartbeat(id: string, at: number): void {
-    this.touchStmt.run(at, id);
+    this.touchStmt.run(at, at, id);
   }
 
-  /** Sets the last heartbeat time and the usage windows (a group-committed heartbeat that moved usage). */
+  /** Sets the heartbeat's time and the usage windows (a group-committed heartbeat that moved usage). */
   touchHeartbeatAndUsage(id: string, at: number, usage: Usage): void {
-    this.touchUsageStmt.run(at, JSON.stringify(usage), id);
+    this.touchUsageStmt.run(at, at, JSON.stringify(usage), id);
   }
 
   /** Deletes the agent and, by cascade, its history. Returns whether it existed. */

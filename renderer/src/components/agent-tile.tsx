@@ -64,7 +64,7 @@ export const AgentTile = memo(function AgentTile({ id }: { id: string }) {
       </div>
       <dl className="tile-facts">
         <dt>Heartbeat</dt>
-        <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>
+        <dd>{formatAgo(agent.lastSeen, now)}</dd>
         <dt>In status</dt>
         <dd>{formatDuration(now - agent.statusSince)}</dd>
         {exhausted && (

@@ -141,7 +141,7 @@ export function DetailsPanel() {
           {formatTime(agent.statusSince)} ({formatDuration(now - agent.statusSince)})
         </dd>
         <dt>Last heartbeat</dt>
-        <dd>{formatAgo(agent.lastHeartbeat, now)}</dd>
+        <dd>{formatAgo(agent.lastSeen, now)}</dd>
         <dt>Registered</dt>
         <dd>{formatTime(agent.createdAt)}</dd>
         {exhaustion && (

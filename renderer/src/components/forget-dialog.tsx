@@ -22,7 +22,7 @@ export function ForgetDialog({ agent, now, timeoutS = DEFAULT_HEARTBEAT_TIMEOUT_
   const keep = useRef<HTMLButtonElement>(null);
   const [error, setError] = useState<string | null>(null);
   useModal(dialog, onKeep, keep);
-  const beating = agent.status !== 'offline' && agent.lastHeartbeat !== null && now - agent.lastHeartbeat <= timeoutS * 1000;
+  const beating = agent.status !== 'offline' && now - agent.lastSeen <= timeoutS * 1000;
 
   // On success the agent leaves the store, and the panel with this dialog goes with it.
   const forget = async () => {
@@ -37,7 +37,7 @@ export function ForgetDialog({ agent, now, timeoutS = DEFAULT_HEARTBEAT_TIMEOUT_
         </h2>
         {beating && (
           <p className="warning" id={`${titleId}-beating`}>
-            It is still sending heartbeats (the last {formatAgo(agent.lastHeartbeat, now)}): it will come back at its next one, as a new agent
+            It is still sending heartbeats (the last {formatAgo(agent.lastSeen, now)}): it will come back at its next one, as a new agent
             without this history. Stop the agent first to keep it forgotten.
           </p>
         )}

@@ -83,7 +83,7 @@ const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
   status: (a, b) => Number(b.waiting !== null) - Number(a.waiting !== null) || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b),
   name: byName,
   // Most recent first; never-beating agents last.
-  heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
+  heartbeat: (a, b) => b.lastSeen - a.lastSeen || byName(a, b),
 };
 
 /** The label keys of each fleet seen (a new map per change): a change of the query alone (typing) does not collect them again. */

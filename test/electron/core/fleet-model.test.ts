@@ -160,9 +160,7 @@ const commands = [
     const a = modelAgent(m, i, false);
     if (!a) return notFound(i);
     if (a.status === 'idle') return refuse(i, 'idle', 'busy, on_call, exhausted, offline');
-    // Beyond the reference (issue 14): the operator's Recover is the agent's "to idle" but no heartbeat.
-    const beat = a.lastHeartbeat;
-    return Object.assign(toIdle(a, m.wall), { lastHeartbeat: beat }).status;
+    return toIdle(a, m.wall).status;
   }, (r) => r.service.recover(i))),
   id.map((i) => new Step(`forget(${i})`, (m) => (m.agents.delete(i) ? 'ok' : notFound(i)), (r) => void r.service.forget(i))),
   // Half the steps land exactly on the timeout or one millisecond either side of it.

@@ -17,7 +17,7 @@ describe('FleetService', () => {
       expect(agent).toEqual({
         id: 'a1', name: 'Agent One', labels: { team: 'infra' }, status: 'idle', statusSince: t,
         lastHeartbeat: t, exhaustedAt: null, recoveryAt: null, exhaustReason: null, createdAt: t,
-        recoverySource: null, exhaustExcerpt: null, usage: {}, waiting: null,
+        recoverySource: null, exhaustExcerpt: null, usage: {}, waiting: null, lastSeen: t,
       });
       expect(fleet.service.get('a1')).toEqual(agent);
       expect(fleet.service.history('a1')).toEqual([]);
@@ -105,28 +105,37 @@ describe('FleetService', () => {
       expect(fleet.service.history('a1')[0]).toMatchObject({ from: 'exhausted', to: 'idle', cause: 'operator' });
     });
 
-    it("operator recover of an offline agent keeps its last heartbeat: the operator's click is not a heartbeat, and the sweep finds it silent", () => {
+    it("operator recover of an offline agent: last_heartbeat is now, as the reference's 'to idle' says; last_seen stays the agent's own", () => {
       fleet.service.recordHeartbeat('a1');
       const beat = fleet.clock.now();
       fleet.clock.advance(TIMEOUT_MS + 1000);
       fleet.service.sweep(fleet.clock.now() - TIMEOUT_MS);
-      expect(fleet.service.get('a1').status).toBe('offline');
+      expect(fleet.service.get('a1')).toMatchObject({ status: 'offline', lastSeen: beat });
       fleet.clock.advance(60_000);
       const agent = fleet.service.recover('a1');
-      expect(agent).toMatchObject({ status: 'idle', lastHeartbeat: beat });
-      expect(fleet.service.get('a1').lastHeartbeat).toBe(beat);
-      expect(fleet.batches.at(-1)).toEqual([expect.objectContaining({ type: 'upsert', agent: expect.objectContaining({ lastHeartbeat: beat }) })]);
-      // Still silent: the next sweep says so again instead of trusting a heartbeat that never came.
-      expect(fleet.service.sweep(fleet.clock.now() - TIMEOUT_MS)).toEqual({ wentOffline: 1, recovered: 0 });
+      expect(agent).toMatchObject({ status: 'idle', lastHeartbeat: fleet.clock.now(), lastSeen: beat });
+      expect(fleet.service.get('a1')).toMatchObject({ lastHeartbeat: fleet.clock.now(), lastSeen: beat });
+      expect(fleet.batches.at(-1)).toEqual([expect.objectContaining({ type: 'upsert', agent: expect.objectContaining({ lastSeen: beat }) })]);
+      // The rules give it a whole timeout from the recover, as the reference does.
+      expect(fleet.service.sweep(fleet.clock.now() - TIMEOUT_MS)).toEqual({ wentOffline: 0, recovered: 0 });
     });
 
-    it('an agent that beats keeps beating through an operator recover: its own heartbeats stand', () => {
-      fleet.service.reportExhausted('a1', { reason: 'rate_limit' });
-      fleet.clock.advance(5_000);
-      fleet.service.recordHeartbeat('a1');
-      const beat = fleet.clock.now();
-      fleet.clock.advance(5_000);
-      expect(fleet.service.recover('a1')).toMatchObject({ status: 'idle', lastHeartbeat: beat });
+    it('last_seen moves with every call of the agent itself, and with nothing else', () => {
+      fleet.service.reportBusy('a1', 'work');
+      const busyAt = fleet.clock.now();
+      fleet.clock.advance(1_000);
+      fleet.service.reportExhausted('a1', { reason: 'rate_limit', recoveryAt: fleet.clock.now() + 10_000 });
+      const exhaustedAt = fleet.clock.now();
+      expect(fleet.service.get('a1').lastSeen).toBe(exhaustedAt);
+      expect(busyAt).toBeLessThan(exhaustedAt);
+      fleet.clock.advance(10_000);
+      fleet.service.sweep(null); // recovered by time: the rules' heartbeat is now, the agent said nothing
+      expect(fleet.service.get('a1')).toMatchObject({ status: 'idle', lastHeartbeat: fleet.clock.now(), lastSeen: exhaustedAt });
+      fleet.service.forceExhaust('a1', { reason: 'billing' });
+      expect(fleet.service.get('a1').lastSeen).toBe(exhaustedAt);
+      fleet.clock.advance(1_000);
+      fleet.service.reportActivity('a1', { op: { kind: 'heartbeat' } });
+      expect(fleet.service.get('a1').lastSeen).toBe(fleet.clock.now());
     });
 
     it('forget deletes the agent and its history and announces the removal', () => {

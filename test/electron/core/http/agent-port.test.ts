@@ -32,7 +32,7 @@ describe('agent endpoints', () => {
       agent: {
         id: 'a1', name: 'Agent 1', status: 'idle', status_since: iso(t), last_heartbeat: iso(t), exhausted_at: null,
         recovery_at: null, exhaust_reason: null, labels: { team: 'infra' }, created_at: iso(t),
-        recovery_source: null, exhaust_excerpt: null, usage: {}, waiting: null,
+        recovery_source: null, exhaust_excerpt: null, usage: {}, waiting: null, last_seen: iso(t),
       },
     });
   });

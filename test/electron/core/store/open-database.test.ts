@@ -27,7 +27,7 @@ describe('openDatabase', () => {
     const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     expect(columns.all('agents')).toEqual([
       'id', 'name', 'labels', 'status', 'status_since', 'last_heartbeat',
-      'exhausted_at', 'recovery_at', 'exhaust_reason', 'created_at', 'recovery_source', 'exhaust_excerpt', 'usage', 'waiting',
+      'exhausted_at', 'recovery_at', 'exhaust_reason', 'created_at', 'recovery_source', 'exhaust_excerpt', 'usage', 'waiting', 'last_seen',
     ]);
     expect(columns.all('status_events')).toEqual(['id', 'agent_id', 'from_status', 'to_status', 'cause', 'at', 'detail']);
     db.close();
@@ -82,6 +82,15 @@ describe('openDatabase', () => {
       { version: 2, name: 'two', up: 'CREATE TABLE two (x INTEGER);' },
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  it('migration 6 gives every agent of an older file a last_seen equal to its last heartbeat', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 5));
+    db.prepare("INSERT INTO agents (id, status, status_since, last_heartbeat, created_at) VALUES ('a1', 'offline', 5, 1234, 1)").run();
+    migrate(db, MIGRATIONS);
+    expect(db.prepare("SELECT last_heartbeat, last_seen FROM agents WHERE id = 'a1'").get()).toEqual({ last_heartbeat: 1234, last_seen: 1234 });
     db.close();
   });
 

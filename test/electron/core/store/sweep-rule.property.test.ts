@@ -72,6 +72,7 @@ const scenes: fc.Arbitrary<Scene> = fc
             status,
             statusSince: Math.min(lastHeartbeat, now),
             lastHeartbeat,
+            lastSeen: lastHeartbeat,
             exhaustedAt: exhaustion ? Math.min(lastHeartbeat, now) : null,
             recoveryAt,
             exhaustReason: exhaustion ? 'rate_limit' : null,
