@@ -1,12 +1,14 @@
 import { useEffect } from 'react';
 import type { FleetApi } from '../../shared/fleet-api';
 import { AgentGrid } from './components/agent-grid';
+import { AgentTable } from './components/agent-table';
 import { DetailsPanel } from './components/details-panel';
 import { EmptyState } from './components/empty-state';
 import { ExhaustDialog } from './components/exhaust-dialog';
 import { FleetHeader } from './components/fleet-header';
 import { SettingsView } from './components/settings-view';
 import { SignIn, type SignInProps } from './components/sign-in';
+import { StatusMap } from './components/status-map';
 import { TransportContext } from './components/transport-context';
 import { startClock } from './store/clock-store';
 import { useFleetStore, type Connection } from './store/fleet-store';
@@ -33,6 +35,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
   const screen = useFleetStore((s) => s.screen);
   const empty = useFleetStore((s) => s.agents.size === 0);
   const notice = useFleetStore((s) => s.notice);
+  const view = useFleetStore((s) => s.view);
 
   useEffect(() => startClock(), []);
   useEffect(() => subscribe(onTrouble), [subscribe]);
@@ -69,7 +72,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
           <main className="main">
             <FleetHeader />
             <div className="workspace">
-              {connection === 'live' && empty ? <EmptyState /> : <AgentGrid />}
+              {connection === 'live' && empty ? <EmptyState /> : view === 'table' ? <AgentTable /> : view === 'map' ? <StatusMap /> : <AgentGrid />}
               <DetailsPanel />
             </div>
           </main>

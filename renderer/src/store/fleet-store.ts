@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { Agent } from '../../../shared/agent';
 import type { AgentDelta } from '../../../shared/fleet-api';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { loadViewMode, saveViewMode } from '../lib/view-preference';
 import { computeView, type SortKey, type ViewQuery } from './view';
 
 export type Connection = 'loading' | 'live' | 'signed_out' | 'unreachable';
@@ -55,6 +56,8 @@ export const initialState: FleetState = {
   statusFilter: 'all',
   search: '',
   sort: 'status',
+  sortDir: 'asc',
+  view: 'tiles',
   connection: 'loading',
   fleetLoading: false,
   connectionReason: null,
@@ -65,7 +68,8 @@ export const initialState: FleetState = {
   notice: null,
 };
 
-export const useFleetStore = create<FleetState>()(() => initialState);
+// The view the operator chose last time (kept by setQuery).
+export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view: loadViewMode() ?? initialState.view }));
 
 /**
  * Recomputes the derived view from the current agents and query. The order
@@ -125,6 +129,7 @@ export function applyDelta(delta: AgentDelta): void {
 /** Changes the filter, search or sort; the view follows at once. */
 export function setQuery(query: Partial<ViewQuery>): void {
   useFleetStore.setState(query);
+  if (query.view !== undefined) saveViewMode(query.view);
   refreshView();
 }
 
