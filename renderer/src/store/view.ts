@@ -1,23 +1,10 @@
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { matchesSearch, parseSearch } from '../lib/search';
+import type { SortDir, SortKey } from './agent-order';
+import { sortAgents } from './sort-order';
 
-export const SORT_KEYS = ['status', 'name', 'id', 'labels', 'heartbeat', 'status_since', 'recovery'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-
-/** Each order in words, as the sort control and the table's column headers say it. */
-export const SORT_LABELS: Record<SortKey, string> = {
-  status: 'Status',
-  name: 'Name',
-  id: 'Id',
-  labels: 'Labels',
-  heartbeat: 'Last heartbeat',
-  status_since: 'In status',
-  recovery: 'Recovery',
-};
-
-/** `asc` is each key's natural order (problems first, A to Z, youngest age first, soonest recovery first); `desc` reverses it exactly. */
-export type SortDir = 'asc' | 'desc';
+export { COMPARATORS, comparator, displayName, labelsText, SORT_KEYS, SORT_LABELS, type SortDir, type SortKey } from './agent-order';
 
 /** How the fleet is shown: today's tiles, a table with a row per agent, or a map with a cell per agent. */
 export const VIEW_MODES = ['tiles', 'table', 'map'] as const;
@@ -53,61 +40,6 @@ export interface ViewQuery {
   view: ViewMode;
 }
 
-/** Problems first: the order an operator scans in. */
-const STATUS_RANK: Record<AgentStatus, number> = { exhausted: 0, offline: 1, busy: 2, on_call: 3, idle: 4 };
-
-/** The name shown for an agent: its name, else its id. */
-export function displayName(agent: Agent): string {
-  return agent.name ?? agent.id;
-}
-
-/** Natural order, as people count: "agent 9" before "agent 10", case aside. */
-const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-const byName = (a: Agent, b: Agent) => natural.compare(displayName(a), displayName(b)) || natural.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** Labels as one text, keys in order: `host=a, team=infra`. */
-export function labelsText(agent: Agent): string {
-  return Object.keys(agent.labels)
-    .sort()
-    .map((key) => `${key}=${agent.labels[key]}`)
-    .join(', ');
-}
-
-/**
- * Each key's ascending order; ties go by name. The ages the UI shows ascend:
- * the freshest heartbeat and the newest status first.
- */
-export const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
-  // An agent waiting for its operator comes before everything: it is stuck until someone answers.
-  status: (a, b) => Number(b.waiting !== null) - Number(a.waiting !== null) || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b),
-  name: byName,
-  id: (a, b) => natural.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  // Agents without labels last.
-  labels: (a, b) => {
-    const x = labelsText(a);
-    const y = labelsText(b);
-    return Number(x === '') - Number(y === '') || natural.compare(x, y) || byName(a, b);
-  },
-  // Most recent first; never-beating agents last.
-  heartbeat: (a, b) => (b.lastHeartbeat ?? -Infinity) - (a.lastHeartbeat ?? -Infinity) || byName(a, b),
-  status_since: (a, b) => b.statusSince - a.statusSince || byName(a, b),
-  // Soonest recovery first, then those recovered by hand, then agents not exhausted.
-  recovery: (a, b) => recoveryGroup(a) - recoveryGroup(b) || (a.recoveryAt ?? 0) - (b.recoveryAt ?? 0) || byName(a, b),
-};
-
-/** 0: exhausted with a recovery time, 1: exhausted until recovered by hand, 2: not exhausted. */
-function recoveryGroup(agent: Agent): number {
-  if (agent.status !== 'exhausted') return 2;
-  return agent.recoveryAt === null ? 1 : 0;
-}
-
-/** The comparator for a key and direction: `desc` is the exact reverse of `asc`. */
-export function comparator(sort: SortKey, dir: SortDir): (a: Agent, b: Agent) => number {
-  const asc = COMPARATORS[sort];
-  return dir === 'asc' ? asc : (a, b) => asc(b, a);
-}
-
 /**
  * The ids to show, in order; and over the agents the search finds (so the
  * counts follow the search, each one what its filter would show), the count
@@ -126,6 +58,6 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: Omit<View
     if (needsAttention(agent)) attention++;
     if (passesFilter(agent, query.statusFilter)) shown.push(agent);
   }
-  shown.sort(comparator(query.sort, query.sortDir ?? 'asc'));
-  return { visibleIds: shown.map((a) => a.id), counts, waiting, attention };
+  const ordered = sortAgents(shown, query.sort, query.sortDir ?? 'asc');
+  return { visibleIds: ordered.map((a) => a.id), counts, waiting, attention };
 }
