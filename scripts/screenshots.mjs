@@ -3,7 +3,7 @@
 // docs/map.png): headless mode over a temp database with a fleet of a few
 // hundred agents, reported over HTTP as real agents would, shown in Chromium
 // at 1440×900. Run `node scripts/build.mjs --headless` first.
-//   node scripts/screenshots.mjs [--out docs] [--agents 360]
+//   node scripts/screenshots.mjs [--out docs] [--agents 360] [--color-scheme light|dark] [--tiles]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const out = path.resolve(root, arg('--out', 'docs'));
 const count = Number(arg('--agents', '360'));
+const colorScheme = arg('--color-scheme', 'light');
 const executablePath = process.env.FLEET_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
 if (!executablePath) throw new Error('No Chromium: set FLEET_CHROMIUM');
 
@@ -82,10 +83,13 @@ const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '
 try {
   const agents = fleet();
   for (let i = 0; i < agents.length; i += 16) await Promise.all(agents.slice(i, i + 16).map((agent) => report(server, agent)));
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme });
   await page.goto(`${server.url}/#token=${server.operatorToken}`);
   await page.locator('[data-agent-id]').first().waitFor();
+  // The whole fleet in, and the counts with it.
+  await page.getByRole('button', { name: new RegExp(`^all ${agents.length}$`, 'i') }).waitFor();
   fs.mkdirSync(out, { recursive: true });
+  if (process.argv.includes('--tiles')) await page.screenshot({ path: path.join(out, 'tiles.png') });
   await page.getByRole('radio', { name: 'Table' }).check();
   await page.locator('[role="row"][data-agent-id]').first().waitFor();
   await page.screenshot({ path: path.join(out, 'table.png') });
@@ -98,7 +102,7 @@ try {
   await page.mouse.move(box.x + pitch * 12.5, box.y + pitch * 3.5);
   await page.getByRole('tooltip').waitFor();
   await page.screenshot({ path: path.join(out, 'map.png') });
-  console.log(`wrote ${path.join(out, 'table.png')} and ${path.join(out, 'map.png')} (${agents.length} agents)`);
+  console.log(`wrote the screenshots in ${out} (${agents.length} agents, ${colorScheme})`);
 } finally {
   await browser.close();
   server.child.kill('SIGTERM');
