@@ -183,6 +183,7 @@ async function views(): Promise<void> {
       '≤ 1,000 ms to the first agents',
       f.firstAgentMs <= 1000,
     );
+    if (f.map) row(`map: 10,000 agents on one 1440×900 screen, no scrolling (cells ${f.map.pitch} px apart)`, f.map.fitsScreen ? 'yes' : 'no', 'yes', f.map.fitsScreen);
   }
   const m = await benchGrid(100_000, 500, 5, 'map');
   row('map first render, 100,000 agents (ms to the first agents; longest task until the whole fleet is in)', `${fmt(m.firstRenderMs, 0)} (longest task ${fmt(m.firstRenderLongestTaskMs, 0)} ms)`, '(reported)', true);

@@ -15,6 +15,8 @@ export interface FirstRenderFigures {
   readonly longestTaskMs: number;
   /** Every node in the document once the whole fleet is shown. */
   readonly domNodes: number;
+  /** The map only: its cell pitch (CSS px), and whether every cell is on the screen without scrolling. */
+  readonly map?: { readonly pitch: number; readonly fitsScreen: boolean };
 }
 
 /**
@@ -51,7 +53,15 @@ export async function benchFirstRender(view: ViewMode, fleet = 10_000): Promise<
       while (walker.nextNode()) count++;
       return { tasks: (window as unknown as { longTasks: number[] }).longTasks, nodes: count };
     });
-    return { firstAgentMs, wholeFleetMs, longestTaskMs: Math.max(0, ...tasks), domNodes: nodes };
+    const map =
+      view === 'map'
+        ? await page.evaluate(() => {
+            const scroller = document.querySelector('.map-scroller')!;
+            const cells = document.querySelector<HTMLElement>('.map-cells')!;
+            return { pitch: Number(cells.dataset.pitch), fitsScreen: scroller.scrollHeight <= scroller.clientHeight && cells.getBoundingClientRect().bottom <= window.innerHeight };
+          })
+        : undefined;
+    return { firstAgentMs, wholeFleetMs, longestTaskMs: Math.max(0, ...tasks), domNodes: nodes, ...(map ? { map } : {}) };
   } finally {
     await browser.close();
     await server.stop();

@@ -57,6 +57,33 @@ describe('sorting', () => {
     );
   });
 
+  it('sorting the same fleet again after a few agents changed (the order patched, not redone) still gives the reference order', () => {
+    const statuses = fc.constantFrom(...AGENT_STATUSES);
+    fc.assert(
+      fc.property(fleetArb, fc.array(fc.tuple(fc.nat(), statuses, fc.boolean()), { maxLength: 3 }), (fleet, changes) => {
+        for (const key of SORT_KEYS) {
+          sortAgents(fleet, key, 'asc');
+          // Same ids in the same places, a few with another status (or waiting): as between two refreshes.
+          const next = [...fleet];
+          for (const [at, status, waiting] of changes) {
+            if (next.length === 0) break;
+            const i = at % next.length;
+            next[i] = { ...next[i]!, status, waiting: waiting ? { kind: 'input', message: '', since: 0 } : null };
+          }
+          expect(sortAgents(next, key, 'asc').map((a) => a.id)).toEqual([...next].sort(comparator(key, 'asc')).map((a) => a.id));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // And a fleet large enough that a few changes are always patched in.
+    const big = Array.from({ length: 2000 }, (_, i) => makeAgent(`a${i}`, { name: `Agent ${i % 700}`, status: AGENT_STATUSES[i % 5]! }));
+    for (const key of SORT_KEYS) {
+      sortAgents(big, key, 'asc');
+      const next = big.map((a, i) => (i % 97 === 3 ? { ...a, status: AGENT_STATUSES[(i + 2) % 5]! } : a));
+      expect(sortAgents(next, key, 'desc').map((a) => a.id)).toEqual([...next].sort(comparator(key, 'desc')).map((a) => a.id));
+    }
+  });
+
   it('desc is the exact reverse of asc, and asc keeps the old default: problems first', () => {
     const agents = new Map(
       [makeAgent('i', { status: 'idle' }), makeAgent('x', { status: 'exhausted' }), makeAgent('o', { status: 'offline' }), makeAgent('b', { status: 'busy' })].map((a) => [a.id, a]),

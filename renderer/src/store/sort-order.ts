@@ -161,6 +161,62 @@ function columnsFor(sort: SortKey, agents: readonly Agent[]): Columns {
   }
 }
 
+/** The last packed sort: its key, its input's ids by position, their keys, and the order found. */
+let last: { sort: SortKey; ids: readonly string[]; packed: Float64Array; order: Uint32Array } | null = null;
+
+function sortPacked(packed: Float64Array, shift: number): Uint32Array {
+  const keys = packed.slice();
+  keys.sort();
+  const order = new Uint32Array(keys.length);
+  for (let k = 0; k < keys.length; k++) order[k] = keys[k]! % shift;
+  return order;
+}
+
+/** Above this share of changed places, a fresh sort is cheaper than patching. */
+const PATCH_AT_MOST = 1 / 16;
+
+/**
+ * The same fleet in the same places as the last sort by the same key (the
+ * fleet's map keeps its order, and between two refreshes a few agents
+ * change): the last order with only the changed agents taken out and put
+ * back where their keys now go, by binary search. Null when the input is
+ * another fleet or too much changed.
+ */
+function patch(agents: readonly Agent[], sort: SortKey, packed: Float64Array): Uint32Array | null {
+  const n = agents.length;
+  if (last === null || last.sort !== sort || last.ids.length !== n) return null;
+  const changed: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (agents[i]!.id !== last.ids[i]) return null;
+    if (packed[i] !== last.packed[i] && changed.push(i) > n * PATCH_AT_MOST) return null;
+  }
+  if (changed.length === 0) return last.order;
+  const moved = new Uint8Array(n);
+  for (const i of changed) moved[i] = 1;
+  const kept = new Uint32Array(n - changed.length);
+  let k = 0;
+  for (const i of last.order) if (!moved[i]) kept[k++] = i;
+  changed.sort((i, j) => packed[i]! - packed[j]!);
+  const order = new Uint32Array(n);
+  let out = 0;
+  let from = 0;
+  for (const i of changed) {
+    let lo = from;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (packed[kept[mid]!]! < packed[i]!) lo = mid + 1;
+      else hi = mid;
+    }
+    order.set(kept.subarray(from, lo), out);
+    out += lo - from;
+    order[out++] = i;
+    from = lo;
+  }
+  order.set(kept.subarray(from), out);
+  return order;
+}
+
 /**
  * `agents` in the order of `sort` and `dir`: the same order as sorting with
  * `comparator(sort, dir)` (every key ends in the name, then the id, so no two
@@ -184,10 +240,10 @@ export function sortAgents(agents: readonly Agent[], sort: SortKey, dir: SortDir
     }
     const shift = 2 ** indexBits;
     for (let i = 0; i < n; i++) packed[i] = packed[i]! * shift + i;
-    packed.sort();
-    order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) order[k] = packed[k]! % shift;
+    order = patch(agents, sort, packed) ?? sortPacked(packed, shift);
+    last = { sort, ids: agents.map((agent) => agent.id), packed, order };
   } else {
+    last = null;
     order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((i, j) => {
