@@ -92,7 +92,10 @@ try {
   if (process.argv.includes('--tiles')) await page.screenshot({ path: path.join(out, 'tiles.png') });
   await page.getByRole('radio', { name: 'Table' }).check();
   await page.locator('[role="row"][data-agent-id]').first().waitFor();
+  // By name, so the screenshot shows every status side by side; then back to the default order for the map.
+  await page.getByRole('columnheader', { name: 'Name', exact: true }).getByRole('button').click();
   await page.screenshot({ path: path.join(out, 'table.png') });
+  await page.getByRole('columnheader', { name: 'Status', exact: true }).getByRole('button').click();
   await page.getByRole('radio', { name: 'Map' }).check();
   const canvas = page.getByRole('application', { name: /^Status map/ });
   await canvas.waitFor();
