@@ -13,6 +13,7 @@ import { benchGrid } from './grid-bench';
 import { benchReliability } from './reliability-bench';
 import { heartbeatLoad, statusChangeLoad, type LoadResult } from './http-load';
 import { benchStartup } from './startup-bench';
+import { benchFirstRender } from './views-bench';
 import { benchSweeper } from './sweeper-bench';
 import { median, rssMb, seedDatabase, startBare, startServe } from './support';
 
@@ -173,6 +174,28 @@ async function grid(): Promise<void> {
   gridNote = `Grid: the longest task during the first render (before the load, not under the target) was ${fmt(g.firstRenderLongestTaskMs, 0)} ms.`;
 }
 
+async function views(): Promise<void> {
+  for (const view of ['tiles', 'table', 'map'] as const) {
+    const f = await benchFirstRender(view);
+    row(
+      `${view} view first render, 10,000 agents at 1440×900 (ms to the first agents; to the whole fleet shown)`,
+      `${fmt(f.firstAgentMs, 0)}; ${fmt(f.wholeFleetMs, 0)} (longest task ${fmt(f.longestTaskMs, 0)} ms, ${f.domNodes} DOM nodes)`,
+      '≤ 1,000 ms to the first agents',
+      f.firstAgentMs <= 1000,
+    );
+    if (f.map) row(`map: 10,000 agents on one 1440×900 screen, no scrolling (cells ${f.map.pitch} px apart)`, f.map.fitsScreen ? 'yes' : 'no', 'yes', f.map.fitsScreen);
+  }
+  const m = await benchGrid(100_000, 500, 5, 'map');
+  row('map first render, 100,000 agents (ms to the first agents; longest task until the whole fleet is in)', `${fmt(m.firstRenderMs, 0)} (longest task ${fmt(m.firstRenderLongestTaskMs, 0)} ms)`, '(reported)', true);
+  row(
+    `map long tasks (> 50 ms) at 100,000 agents under 500 changes/s, 1 in 5 a status change (${m.changesAccepted} of ${m.changesSent} accepted, ${fmt(m.changesPerSecond, 0)}/s to the last answer)`,
+    `${m.longTasks} (longest ${fmt(m.longestTaskMs, 0)} ms)`,
+    '0, every change accepted',
+    m.longTasks === 0 && m.changesSent === m.changesPlanned && m.changesAccepted === m.changesSent,
+  );
+  row('map DOM nodes at 100,000 agents (all nodes, text included)', String(m.domNodes), '< 3,000', m.domNodes < 3000);
+}
+
 async function reliability(): Promise<void> {
   const r = await benchReliability();
   const cycles = `${r.killCycles ?? '?'} (${r.acknowledgedChecked ?? '?'} acknowledged requests and ${r.inFlightChecked ?? '?'} in-flight outcomes checked)`;
@@ -202,7 +225,7 @@ function writeResults(started: Date, seconds: number): void {
 
 const started = new Date();
 const t0 = performance.now();
-const steps = [['ingest', ingest], ['cpu', cpu], ['sweeper', sweeper], ['startup', startup], ['grid', grid]] as const;
+const steps = [['ingest', ingest], ['cpu', cpu], ['sweeper', sweeper], ['startup', startup], ['grid', grid], ['views', views]] as const;
 /** `npm run bench -- --only cpu` runs one step, prints it and writes no RESULTS.md (a partial table would replace the whole). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 for (const [name, step] of LONG ? [...steps, ['reliability', reliability] as const] : steps) {

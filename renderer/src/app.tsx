@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { FleetApi } from '../../shared/fleet-api';
 import { AgentGrid } from './components/agent-grid';
+import { AgentTable } from './components/agent-table';
 import { DetailsPanel } from './components/details-panel';
 import { DisconnectedBanner } from './components/disconnected-banner';
 import { EmptyState } from './components/empty-state';
@@ -10,6 +11,7 @@ import { SelectionBar } from './components/selection-bar';
 import { SettingsView } from './components/settings-view';
 import { SignIn, type SignInProps } from './components/sign-in';
 import { StatusAnnouncer } from './components/status-announcer';
+import { StatusMap } from './components/status-map';
 import { TransportContext } from './components/transport-context';
 import { useTabTitle } from './components/use-tab-title';
 import { startClock } from './store/clock-store';
@@ -37,6 +39,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
   const screen = useFleetStore((s) => s.screen);
   const empty = useFleetStore((s) => s.agents.size === 0);
   const notice = useFleetStore((s) => s.notice);
+  const view = useFleetStore((s) => s.view);
 
   useTabTitle();
   useEffect(() => startClock(), []);
@@ -76,7 +79,7 @@ export function App({ api, subscribe, signIn }: AppProps) {
             <FleetHeader />
             <SelectionBar />
             <div className="workspace">
-              {connection === 'live' && empty ? <EmptyState /> : <AgentGrid />}
+              {connection === 'live' && empty ? <EmptyState /> : view === 'table' ? <AgentTable /> : view === 'map' ? <StatusMap /> : <AgentGrid />}
               <DetailsPanel />
             </div>
           </main>

@@ -1,9 +1,8 @@
 import { AGENT_STATUSES } from '../../../shared/status';
 import { humanize } from '../lib/format';
 import { setQuery, toggleStatusFilter, useFleetStore } from '../store/fleet-store';
-import { SORT_KEYS, type SortKey, type StatusFilter } from '../store/view';
-
-const SORT_LABELS: Record<SortKey, string> = { status: 'Status', name: 'Name', heartbeat: 'Last heartbeat' };
+import { SORT_KEYS, SORT_LABELS, type SortKey, type StatusFilter } from '../store/view';
+import { ViewSwitch } from './view-switch';
 
 /** Counts per status over what the search finds (each one a filter, several at once), text search, sort and grouping. */
 export function FleetHeader() {
@@ -36,6 +35,7 @@ export function FleetHeader() {
         {filterButton('waiting', 'Needs you', waiting)}
       </div>
       <div className="query">
+        <ViewSwitch />
         <input
           type="search"
           placeholder="Search: team=infra region=eu -staging"

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { Agent } from '../../../shared/agent';
 import type { AgentDelta } from '../../../shared/fleet-api';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { loadViewMode, saveViewMode } from '../lib/view-preference';
 import { freezeClock, readClock, thawClock } from './clock-store';
 import { sameRows, type ViewRow } from './groups';
 import { computeView, type SortKey, type StatusFilter, type ViewQuery } from './view';
@@ -83,7 +84,8 @@ export const initialState: FleetState = {
   disconnectedAt: null,
 };
 
-export const useFleetStore = create<FleetState>()(() => initialState);
+// The view the operator chose last time (kept by setQuery).
+export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view: loadViewMode() ?? initialState.view }));
 
 /**
  * Recomputes the derived view from the current agents and query. The order
@@ -223,6 +225,7 @@ useFleetStore.subscribe((state, previous) => {
 export function setQuery(query: Partial<ViewQuery>): void {
   const regrouping = query.groupBy !== undefined && query.groupBy !== useFleetStore.getState().groupBy && query.collapsedGroups === undefined;
   useFleetStore.setState(regrouping ? { ...query, collapsedGroups: new Set() } : query);
+  if (query.view !== undefined) saveViewMode(query.view);
   refreshView();
 }
 

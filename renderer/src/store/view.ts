@@ -1,13 +1,17 @@
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { matchesSearch, parseSearch } from '../lib/search';
+import { natural, type SortDir, type SortKey } from './agent-order';
 import { groupRows, type ViewRow } from './groups';
+import { sortAgents } from './sort-order';
 
-export const SORT_KEYS = ['status', 'name', 'heartbeat'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+export { COMPARATORS, comparator, displayName, labelsText, SORT_KEYS, SORT_LABELS, type SortDir, type SortKey } from './agent-order';
 
-/** How the fleet is shown: tiles, a table, or a map of small cells. */
-export type ViewMode = 'tiles' | 'table' | 'map';
+/** How the fleet is shown: today's tiles, a table with a row per agent, or a map with a cell per agent. */
+export const VIEW_MODES = ['tiles', 'table', 'map'] as const;
+export type ViewMode = (typeof VIEW_MODES)[number];
+
+
 
 /** A status, every agent, those waiting for their operator, or all that need the operator ({@link needsAttention}). */
 export type StatusFilter = AgentStatus | 'all' | 'waiting' | 'attention';
@@ -46,7 +50,7 @@ export interface ViewQuery {
   statusFilters: ReadonlySet<StatusFilter>;
   search: string;
   sort: SortKey;
-  sortDir: 'asc' | 'desc';
+  sortDir: SortDir;
   view: ViewMode;
   /** The label key the agents are grouped by; null: no groups. */
   groupBy: string | null;
@@ -63,27 +67,6 @@ export const DEFAULT_VIEW_QUERY: ViewQuery = {
   view: 'tiles',
   groupBy: null,
   collapsedGroups: new Set(),
-};
-
-/** Problems first: the order an operator scans in. */
-const STATUS_RANK: Record<AgentStatus, number> = { exhausted: 0, offline: 1, busy: 2, on_call: 3, idle: 4 };
-
-/** The name shown for an agent: its name, else its id. */
-export function displayName(agent: Agent): string {
-  return agent.name ?? agent.id;
-}
-
-/** Natural order, as people count: "agent 9" before "agent 10", case aside. */
-const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-const byName = (a: Agent, b: Agent) => natural.compare(displayName(a), displayName(b)) || natural.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-const COMPARATORS: Record<SortKey, (a: Agent, b: Agent) => number> = {
-  // An agent waiting for its operator comes before everything: it is stuck until someone answers.
-  status: (a, b) => Number(b.waiting !== null) - Number(a.waiting !== null) || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b),
-  name: byName,
-  // Most recent first; never-beating agents last.
-  heartbeat: (a, b) => b.lastSeen - a.lastSeen || byName(a, b),
 };
 
 /** The label keys of each fleet seen (a new map per change): a change of the query alone (typing) does not collect them again. */
@@ -113,13 +96,14 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery
     if (needsAttention(agent)) attention++;
     if (passesFilters(agent, query.statusFilters)) shown.push(agent);
   }
-  shown.sort(COMPARATORS[query.sort]);
+  // Grouping keeps this order inside each group.
+  const ordered = sortAgents(shown, query.sort, query.sortDir);
   const labelKeys = known ?? [...keys].sort(natural.compare);
   keysOfFleet.set(agents, labelKeys);
   if (query.groupBy === null) {
-    const visibleIds = shown.map((a) => a.id);
+    const visibleIds = ordered.map((a) => a.id);
     return { visibleIds, rows: visibleIds as readonly ViewRow[], counts, waiting, attention, labelKeys };
   }
-  const { visibleIds, rows } = groupRows(shown, query.groupBy, query.collapsedGroups, natural.compare);
+  const { visibleIds, rows } = groupRows(ordered, query.groupBy, query.collapsedGroups, natural.compare);
   return { visibleIds, rows, counts, waiting, attention, labelKeys };
 }

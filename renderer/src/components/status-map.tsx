@@ -1,0 +1,234 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent, type MouseEvent } from 'react';
+import type { Agent } from '../../../shared/agent';
+import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { humanize } from '../lib/format';
+import { mapLayout } from '../lib/map-layout';
+import { MapPainter } from '../lib/map-painter';
+import { useFleetStore } from '../store/fleet-store';
+import { displayName } from '../store/view';
+import { StatusBadge, StatusGlyph } from './status-badge';
+
+const open = (id: string) => useFleetStore.setState({ selectedId: id });
+
+const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)');
+const subscribeScheme = (onChange: () => void) => {
+  const query = darkQuery();
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+};
+/** The colour scheme, so the map redraws its sprites in the theme's colours when it changes. */
+const useDark = () => useSyncExternalStore(subscribeScheme, () => darkQuery().matches);
+
+/** The theme's status colours, from the CSS custom properties (styles.css). */
+function readColours(element: Element): Record<AgentStatus | 'waiting', string> {
+  const style = getComputedStyle(element);
+  const colour = (name: string) => style.getPropertyValue(`--${name}`).trim() || '#888';
+  return { ...(Object.fromEntries(AGENT_STATUSES.map((s) => [s, colour(s)])) as Record<AgentStatus, string>), waiting: colour('waiting') };
+}
+
+/** "Build bot (build-bot), offline, needs you: permission". */
+function describe(agent: Agent): string {
+  const named = agent.name ? `${agent.name} (${agent.id})` : agent.id;
+  return `${named}, ${humanize(agent.status)}${agent.waiting ? `, needs you: ${agent.waiting.kind}` : ''}`;
+}
+
+/**
+ * The fleet as a map: one small cell per agent, in the view's order, on a
+ * canvas painted incrementally (only cells whose agent changed look), so
+ * 10,000 agents fit one screen and 100,000 stay smooth. Hover or focus names
+ * the agent; a click or Enter opens its details. For the keyboard and screen
+ * readers the canvas is one focusable control: the arrow keys, Home/End and
+ * PageUp/PageDown move a focus cell, whose agent a live region names; the
+ * legend above counts each status.
+ */
+export function StatusMap() {
+  const ids = useFleetStore((s) => s.visibleIds);
+  const counts = useFleetStore((s) => s.counts);
+  const waiting = useFleetStore((s) => s.waitingCount);
+  const selectedId = useFleetStore((s) => s.selectedId);
+  const dark = useDark();
+  const scroller = useRef<HTMLDivElement>(null);
+  const cells = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const painter = useRef<MapPainter | null>(null);
+  const [box, setBox] = useState({ width: 1200, height: 700 });
+  const [scrollTop, setScrollTop] = useState(0);
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const [focused, setFocused] = useState(false);
+  const [hover, setHover] = useState<number | null>(null);
+
+  const { pitch, columns, rows } = useMemo(() => mapLayout(box.width, box.height, ids.length), [box, ids.length]);
+  const ratio = typeof window === 'undefined' ? 1 : Math.max(1, Math.round(window.devicePixelRatio || 1));
+  const firstRow = Math.floor(scrollTop / pitch);
+  const rowCount = Math.max(0, Math.min(rows - firstRow, Math.ceil(box.height / pitch) + 1));
+  const focusIndex = useMemo(() => (focusId === null ? 0 : Math.max(0, ids.indexOf(focusId))), [ids, focusId]);
+  const selectedIndex = useMemo(() => (selectedId === null ? -1 : ids.indexOf(selectedId)), [ids, selectedId]);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setBox({ width: Math.floor(entry.contentRect.width), height: Math.floor(entry.contentRect.height) });
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // A new window of rows, pitch or theme: new sprites, and every cell painted again.
+  useLayoutEffect(() => {
+    if (!canvas.current) return;
+    painter.current ??= new MapPainter(canvas.current);
+    painter.current.reset({ firstRow, rowCount, columns, pitch: pitch * ratio }, readColours(canvas.current));
+    const { agents, visibleIds } = useFleetStore.getState();
+    painter.current.paint(agents, visibleIds);
+  }, [firstRow, rowCount, columns, pitch, ratio, dark]);
+
+  // Changes to agents or the order: at most one incremental paint a frame, outside React.
+  useEffect(() => {
+    let frame = 0;
+    const unsubscribe = useFleetStore.subscribe((state, previous) => {
+      if (frame || (state.agents === previous.agents && state.visibleIds === previous.visibleIds)) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        const { agents, visibleIds } = useFleetStore.getState();
+        painter.current?.paint(agents, visibleIds);
+      });
+    });
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame);
+    };
+  }, []);
+
+  const cellAt = (event: MouseEvent<HTMLElement>): number | null => {
+    const rect = cells.current!.getBoundingClientRect();
+    const column = Math.floor((event.clientX - rect.left) / pitch);
+    const at = Math.floor((event.clientY - rect.top) / pitch) * columns + column;
+    return column >= 0 && column < columns && at >= 0 && at < ids.length ? at : null;
+  };
+
+  const moveFocus = (next: number) => {
+    const clamped = Math.min(ids.length - 1, Math.max(0, next));
+    setFocusId(ids[clamped]!);
+    const element = scroller.current;
+    if (!element) return;
+    const top = Math.floor(clamped / columns) * pitch;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + pitch > element.scrollTop + element.clientHeight) element.scrollTop = top + pitch - element.clientHeight;
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
+    if (ids.length === 0) return;
+    const page = columns * Math.max(1, Math.floor(box.height / pitch) - 1);
+    const moves: Record<string, number> = {
+      ArrowRight: focusIndex + 1,
+      ArrowLeft: focusIndex - 1,
+      ArrowDown: focusIndex + columns,
+      ArrowUp: focusIndex - columns,
+      PageDown: focusIndex + page,
+      PageUp: focusIndex - page,
+      Home: 0,
+      End: ids.length - 1,
+    };
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      open(ids[focusIndex]!);
+      return;
+    }
+    const target = moves[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    moveFocus(target);
+  };
+
+  const tipIndex = hover ?? (focused ? focusIndex : null);
+  // Only the agents named re-render the map, not every change to the fleet.
+  const tipAgent = useFleetStore((s) => (tipIndex === null ? undefined : s.agents.get(ids[tipIndex] ?? '')));
+  const focusAgent = useFleetStore((s) => (focused ? s.agents.get(ids[focusIndex] ?? '') : undefined));
+  const place = (at: number) => ({ left: (at % columns) * pitch, top: Math.floor(at / columns) * pitch, width: pitch, height: pitch });
+  const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+
+  return (
+    <section className="status-map" aria-label="Status map">
+      <ul className="map-legend" aria-label="Agents per status">
+        {AGENT_STATUSES.map((status) => (
+          <li key={status} className={`legend-${status}`}>
+            <StatusGlyph status={status} />
+            <span className="legend-word">
+              {humanize(status)} {counts[status].toLocaleString()}
+            </span>
+          </li>
+        ))}
+        <li className="legend-waiting">
+          <svg className="glyph" viewBox="0 0 10 10" aria-hidden="true" focusable="false">
+            <rect x="6" width="4" height="4" />
+            <rect y="0" width="10" height="10" fill="none" stroke="var(--muted)" />
+          </svg>
+          <span className="legend-word">Needs you {waiting.toLocaleString()}</span>
+        </li>
+        <li className="legend-word">
+          Showing {ids.length.toLocaleString()} of {total.toLocaleString()}
+        </li>
+      </ul>
+      <div className="map-scroller" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div
+          ref={cells}
+          className="map-cells"
+          style={{ width: columns * pitch, height: rows * pitch }}
+          data-pitch={pitch}
+          data-columns={columns}
+          onMouseMove={(e) => setHover(cellAt(e))}
+          onMouseLeave={() => setHover(null)}
+          onClick={(e) => {
+            const at = cellAt(e);
+            if (at === null) return;
+            setFocusId(ids[at]!);
+            open(ids[at]!);
+          }}
+        >
+          <canvas
+            ref={canvas}
+            tabIndex={0}
+            role="application"
+            aria-roledescription="status map"
+            aria-label={`Status map of ${ids.length.toLocaleString()} agents`}
+            aria-describedby="status-map-help"
+            style={{ top: firstRow * pitch, width: columns * pitch, height: rowCount * pitch }}
+            onKeyDown={onKeyDown}
+            onFocus={() => setFocused(true)}
+            onBlur={() => setFocused(false)}
+          />
+          {selectedIndex >= 0 && <div className="map-ring map-selected" style={place(selectedIndex)} />}
+          {focusAgent && <div className="map-ring map-focus" style={place(focusIndex)} />}
+          {hover !== null && <div className="map-ring map-hover" style={place(hover)} />}
+          {tipAgent && tipIndex !== null && (
+            <div
+              className="map-tooltip"
+              role="tooltip"
+              data-agent-id={tipAgent.id}
+              data-status={tipAgent.status}
+              style={tooltipPlace(place(tipIndex), columns * pitch)}
+            >
+              <bdi>{displayName(tipAgent)}</bdi>
+              {tipAgent.name && <span className="tooltip-id">{tipAgent.id}</span>}
+              <StatusBadge status={tipAgent.status} />
+              {tipAgent.waiting && <span>needs you: {tipAgent.waiting.kind}</span>}
+            </div>
+          )}
+        </div>
+      </div>
+      <p id="status-map-help" className="visually-hidden">
+        Arrow keys move between agents, in the order of the sort; Enter opens the agent&apos;s details.
+      </p>
+      <p className="visually-hidden" aria-live="polite">
+        {focusAgent ? `${describe(focusAgent)}; ${(focusIndex + 1).toLocaleString()} of ${ids.length.toLocaleString()}` : ''}
+      </p>
+    </section>
+  );
+}
+
+/** Below the cell, or above it near the bottom; kept inside the map's width. */
+function tooltipPlace(cell: { left: number; top: number; width: number; height: number }, width: number) {
+  const left = Math.max(0, Math.min(cell.left - 8, width - 320));
+  return cell.top > 60 ? { left, top: cell.top - 32 } : { left, top: cell.top + cell.height + 6 };
+}
