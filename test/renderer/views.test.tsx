@@ -177,7 +177,34 @@ describe('AgentTable', () => {
     expect(rowIds()).toEqual(['a3', 'a2', 'a1']);
     const row = screen.getAllByRole('row')[1]!;
     expect(row.dataset.status).toBe('exhausted');
-    expect(within(row).getAllByRole('gridcell').map((c) => c.textContent)).toEqual(['exhausted', 'Agent 1', 'a3', '', '1 min ago', '1 min', 'in 9 min']);
+    expect(within(row).getAllByRole('gridcell').map((c) => c.textContent)).toEqual(['', 'exhausted', 'Agent 1', 'a3', '', '1 min ago', '1 min', 'in 9 min']);
+    expect(within(row).getByRole('checkbox', { name: 'Select a3' })).toBeTruthy();
+  });
+
+  it('a row’s box ticks the agent without opening it; Space ticks the active row, Enter opens it', () => {
+    applyDelta({ upserts: fleet, removed: [], reset: true });
+    render(<AgentTable />);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select a2' }));
+    expect([...useFleetStore.getState().checkedIds]).toEqual(['a2']);
+    expect(useFleetStore.getState().selectedId).toBeNull();
+    const first = screen.getAllByRole('row')[1]!;
+    first.focus();
+    fireEvent.keyDown(first, { key: ' ' });
+    expect([...useFleetStore.getState().checkedIds].sort()).toEqual(['a2', 'a3']);
+    fireEvent.keyDown(first, { key: 'Enter' });
+    expect(useFleetStore.getState().selectedId).toBe('a3');
+  });
+
+  it('grouped, a header row per group folds it; nothing matching says so', () => {
+    applyDelta({ upserts: fleet.map((a, i) => ({ ...a, labels: { team: i === 0 ? 'infra' : 'web' } })), removed: [], reset: true });
+    setQuery({ groupBy: 'team' });
+    render(<AgentTable />);
+    const infra = screen.getByRole('button', { name: /^infra 1 agent/ });
+    expect(screen.getAllByRole('row')).toHaveLength(1 + 2 + 3);
+    fireEvent.click(infra);
+    expect(screen.getAllByRole('row')).toHaveLength(1 + 2 + 2);
+    act(() => setQuery({ search: 'nothing-has-this' }));
+    expect(screen.getByText(/No agents match/)).toBeTruthy();
   });
 
   it('a header click sorts by its column, a second click reverses; aria-sort follows', () => {

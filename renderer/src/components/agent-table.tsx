@@ -1,9 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { formatAgo, formatCountdown, formatDuration } from '../lib/format';
 import { useNow } from '../store/clock-store';
-import { setQuery, useFleetStore } from '../store/fleet-store';
+import { setQuery, toggleChecked, toggleGroup, useFleetStore } from '../store/fleet-store';
+import { groupKey, type GroupRow, type ViewRow } from '../store/groups';
 import { displayName, labelsText, SORT_LABELS, type SortKey } from '../store/view';
+import { GroupHeader } from './group-header';
+import { NoMatch } from './no-match';
+import { SelectCheckbox } from './select-checkbox';
 import { StatusBadge } from './status-badge';
 
 /** One row per agent; fixed, so the virtualizer never measures. */
@@ -14,27 +18,35 @@ const COLUMNS: readonly SortKey[] = ['status', 'name', 'id', 'labels', 'heartbea
 
 const open = (id: string) => useFleetStore.setState({ selectedId: id });
 
+/** A row's key: the agent's id, or its group's. */
+const rowKey = (row: ViewRow) => (typeof row === 'string' ? row : `group:${groupKey(row.value)}`);
+
 /**
  * The fleet as a table: a row per agent, virtualized (only the rows in view
  * are in the DOM, so `aria-rowcount`/`aria-rowindex` tell the whole), sorted
- * by any column either way (click its header; again to reverse). One row is
- * in the tab order; the arrow keys, Home/End and PageUp/PageDown move it,
- * Enter opens the agent's details. The focus follows the agent, not the
- * place, when the fleet re-sorts.
+ * by any column either way (click its header; again to reverse), grouped as
+ * the view is (a header row per group, which folds it). One row is in the tab
+ * order; the arrow keys, Home/End and PageUp/PageDown move it, Enter opens the
+ * agent's details (or folds a group), Space ticks the agent. The focus follows
+ * the agent, not the place, when the fleet re-sorts. When nothing matches the
+ * search or filters, it says so instead.
  */
 export function AgentTable() {
-  const ids = useFleetStore((s) => s.visibleIds);
+  const rows = useFleetStore((s) => s.rows);
+  const groupBy = useFleetStore((s) => s.groupBy);
+  const nothingMatches = useFleetStore((s) => s.rows.length === 0 && s.agents.size > 0);
+  const keys = useMemo(() => rows.map(rowKey), [rows]);
   const scroller = useRef<HTMLDivElement>(null);
-  const [activeId, setActiveId] = useState<string | null>(null);
+  const [activeKey, setActiveKey] = useState<string | null>(null);
   /** Set by a key press: focus the active row once it is rendered (it may be scrolled to first). */
   const focusPending = useRef(false);
   const activeIndex = useMemo(() => {
-    const found = activeId === null ? -1 : ids.indexOf(activeId);
+    const found = activeKey === null ? -1 : keys.indexOf(activeKey);
     return found === -1 ? 0 : found;
-  }, [ids, activeId]);
+  }, [keys, activeKey]);
 
   const virtualizer = useVirtualizer({
-    count: ids.length,
+    count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => TABLE_ROW_HEIGHT,
     overscan: 8,
@@ -50,7 +62,7 @@ export function AgentTable() {
   });
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (ids.length === 0 || !(event.target instanceof HTMLElement) || !event.target.matches('[role="row"]')) return;
+    if (rows.length === 0 || !(event.target instanceof HTMLElement) || !event.target.matches('[role="row"]')) return;
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? TABLE_ROW_HEIGHT * 10) / TABLE_ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
       ArrowDown: activeIndex + 1,
@@ -58,44 +70,70 @@ export function AgentTable() {
       PageDown: activeIndex + page,
       PageUp: activeIndex - page,
       Home: 0,
-      End: ids.length - 1,
+      End: rows.length - 1,
     };
+    const row = rows[activeIndex]!;
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      open(ids[activeIndex]!);
+      if (typeof row !== 'string') toggleGroup(groupKey(row.value));
+      else if (event.key === 'Enter') open(row);
+      else toggleChecked(row);
       return;
     }
     const target = moves[event.key];
     if (target === undefined) return;
     event.preventDefault();
-    const next = Math.min(ids.length - 1, Math.max(0, target));
+    const next = Math.min(rows.length - 1, Math.max(0, target));
     focusPending.current = true;
-    setActiveId(ids[next]!);
+    setActiveKey(keys[next]!);
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
 
+  if (nothingMatches) return <NoMatch />;
   return (
-    <div className="agent-table" role="grid" aria-label="Agents" aria-rowcount={ids.length + 1} aria-colcount={COLUMNS.length}>
+    <div className="agent-table" role="grid" aria-label="Agents" aria-rowcount={rows.length + 1} aria-colcount={COLUMNS.length + 1}>
       <div role="rowgroup" className="table-head">
         <div role="row" aria-rowindex={1} className="table-row">
+          <div role="columnheader" aria-colindex={1} className="table-cell col-select">
+            <span className="visually-hidden">Selected</span>
+          </div>
           {COLUMNS.map((key, i) => (
-            <SortHeader key={key} column={key} index={i + 1} />
+            <SortHeader key={key} column={key} index={i + 2} />
           ))}
         </div>
       </div>
       <div role="rowgroup" className="table-body" ref={scroller} onKeyDown={onKeyDown}>
         <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => (
-            <AgentRow
-              key={ids[item.index]}
-              id={ids[item.index]!}
-              index={item.index}
-              start={item.start}
-              active={item.index === activeIndex}
-              onActivate={setActiveId}
-            />
-          ))}
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]!;
+            const key = keys[item.index]!;
+            const common = { index: item.index, start: item.start, active: item.index === activeIndex, onActivate: setActiveKey };
+            return typeof row === 'string' ? (
+              <AgentRow key={key} id={row} {...common} />
+            ) : (
+              <GroupTableRow key={key} rowKey={key} row={row} labelKey={groupBy ?? ''} {...common} />
+            );
+          })}
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** A group's header as a table row: the whole width, its one button folding the group. */
+function GroupTableRow({ row, rowKey: key, labelKey, index, start, active, onActivate }: Omit<RowProps, 'id'> & { row: GroupRow; rowKey: string; labelKey: string }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      tabIndex={active ? 0 : -1}
+      className="table-row table-group"
+      style={{ transform: `translateY(${start}px)` }}
+      data-row-index={index}
+      onFocus={() => onActivate(key)}
+    >
+      <div role="gridcell" aria-colindex={1} aria-colspan={COLUMNS.length + 1} className="table-cell col-group">
+        <GroupHeader row={row} labelKey={labelKey} />
       </div>
     </div>
   );
@@ -130,6 +168,9 @@ interface RowProps {
   onActivate: (id: string) => void;
 }
 
+/** What a click in a row leaves to the control it landed on (the tick box). */
+const CONTROLS = 'input, button, a[href], label';
+
 /** One agent's row. It selects its own agent, so a change to one agent re-renders one row. */
 const AgentRow = memo(function AgentRow({ id, index, start, active, onActivate }: RowProps) {
   const agent = useFleetStore((s) => s.agents.get(id));
@@ -148,31 +189,37 @@ const AgentRow = memo(function AgentRow({ id, index, start, active, onActivate }
       data-row-index={index}
       data-agent-id={agent.id}
       data-status={agent.status}
+      // The row is the way into the agent's details: focus comes back to it when they close.
+      data-action="open-details"
       onFocus={() => onActivate(id)}
-      onClick={() => {
+      onClick={(event: MouseEvent<HTMLElement>) => {
+        if (event.target instanceof Element && event.target.closest(CONTROLS)) return;
         onActivate(id);
         open(id);
       }}
     >
-      <div role="gridcell" aria-colindex={1} className="table-cell col-status">
+      <div role="gridcell" aria-colindex={1} className="table-cell col-select">
+        <SelectCheckbox id={agent.id} />
+      </div>
+      <div role="gridcell" aria-colindex={2} className="table-cell col-status">
         <StatusBadge status={agent.status} />
       </div>
-      <div role="gridcell" aria-colindex={2} className="table-cell col-name" title={displayName(agent)}>
+      <div role="gridcell" aria-colindex={3} className="table-cell col-name" title={displayName(agent)}>
         <bdi>{displayName(agent)}</bdi>
       </div>
-      <div role="gridcell" aria-colindex={3} className="table-cell col-id" title={agent.id}>
-        {agent.id}
+      <div role="gridcell" aria-colindex={4} className="table-cell col-id" title={agent.id}>
+        <bdi>{agent.id}</bdi>
       </div>
-      <div role="gridcell" aria-colindex={4} className="table-cell col-labels" title={labels}>
-        {labels}
+      <div role="gridcell" aria-colindex={5} className="table-cell col-labels" title={labels}>
+        <bdi>{labels}</bdi>
       </div>
-      <div role="gridcell" aria-colindex={5} className="table-cell col-heartbeat">
+      <div role="gridcell" aria-colindex={6} className="table-cell col-heartbeat">
         {formatAgo(agent.lastSeen, now)}
       </div>
-      <div role="gridcell" aria-colindex={6} className="table-cell col-status_since">
+      <div role="gridcell" aria-colindex={7} className="table-cell col-status_since">
         {formatDuration(now - agent.statusSince)}
       </div>
-      <div role="gridcell" aria-colindex={7} className="table-cell col-recovery">
+      <div role="gridcell" aria-colindex={8} className="table-cell col-recovery">
         {recovery}
       </div>
     </div>

@@ -10,5 +10,6 @@ export type AgentControl = 'force-exhaust' | 'recover' | 'open-details';
  */
 export function findAgentControl(id: string, action: AgentControl): HTMLElement | null {
   const quoted = id.replace(/["\\]/g, '\\$&');
-  return document.querySelector<HTMLElement>(`[data-agent-id="${quoted}"] [data-action="${action}"]`);
+  // In a tile the control is inside it; a table row is itself the control that opens the details.
+  return document.querySelector<HTMLElement>(`[data-agent-id="${quoted}"] [data-action="${action}"], [data-agent-id="${quoted}"][data-action="${action}"]`);
 }

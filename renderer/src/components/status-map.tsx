@@ -4,9 +4,14 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { humanize } from '../lib/format';
 import { mapLayout } from '../lib/map-layout';
 import { MapPainter } from '../lib/map-painter';
-import { useFleetStore } from '../store/fleet-store';
+import { toggleChecked, useFleetStore } from '../store/fleet-store';
 import { displayName } from '../store/view';
+import { NoMatch } from './no-match';
+import { SelectCheckbox } from './select-checkbox';
 import { StatusBadge, StatusGlyph } from './status-badge';
+
+/** Ticked cells marked at most (a screen of 10,000 all ticked needs no 10,000 marks to say so). */
+const MAX_TICK_MARKS = 2_000;
 
 const open = (id: string) => useFleetStore.setState({ selectedId: id });
 
@@ -43,6 +48,8 @@ function describe(agent: Agent): string {
  */
 export function StatusMap() {
   const ids = useFleetStore((s) => s.visibleIds);
+  const nothingMatches = useFleetStore((s) => s.visibleIds.length === 0 && s.agents.size > 0);
+  const checkedIds = useFleetStore((s) => s.checkedIds);
   const counts = useFleetStore((s) => s.counts);
   const waiting = useFleetStore((s) => s.waitingCount);
   const selectedId = useFleetStore((s) => s.selectedId);
@@ -132,7 +139,10 @@ export function StatusMap() {
     };
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      open(ids[focusIndex]!);
+      setFocusId(ids[focusIndex]!);
+      // Enter opens the agent, Space ticks it (as in the table).
+      if (event.key === 'Enter') open(ids[focusIndex]!);
+      else toggleChecked(ids[focusIndex]!);
       return;
     }
     const target = moves[event.key];
@@ -147,7 +157,16 @@ export function StatusMap() {
   const focusAgent = useFleetStore((s) => (focused ? s.agents.get(ids[focusIndex] ?? '') : undefined));
   const place = (at: number) => ({ left: (at % columns) * pitch, top: Math.floor(at / columns) * pitch, width: pitch, height: pitch });
   const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+  // The cell bar: the agent of the focus cell (clicked, or moved to with the keys), with its tick box.
+  const current = useFleetStore((s) => (focusId === null ? undefined : s.agents.get(focusId)));
+  const ticks: number[] = [];
+  if (checkedIds.size > 0) {
+    // Only the rows on screen: a few thousand looks, whatever the fleet.
+    const end = Math.min(ids.length, (firstRow + rowCount) * columns);
+    for (let at = firstRow * columns; at < end && ticks.length < MAX_TICK_MARKS; at++) if (checkedIds.has(ids[at]!)) ticks.push(at);
+  }
 
+  if (nothingMatches) return <NoMatch />;
   return (
     <section className="status-map" aria-label="Status map">
       <ul className="map-legend" aria-label="Agents per status">
@@ -170,6 +189,21 @@ export function StatusMap() {
           Showing {ids.length.toLocaleString()} of {total.toLocaleString()}
         </li>
       </ul>
+      <div className="map-current" aria-label="Current cell" role="group">
+        {current ? (
+          <>
+            <SelectCheckbox id={current.id} />
+            <StatusBadge status={current.status} />
+            <bdi className="map-current-name">{displayName(current)}</bdi>
+            {current.name && <bdi className="tooltip-id">{current.id}</bdi>}
+            <button type="button" onClick={() => open(current.id)}>
+              Open details
+            </button>
+          </>
+        ) : (
+          <span className="muted">Click a cell, or use the arrow keys in the map: Enter opens an agent, Space ticks it (Ctrl-click ticks too).</span>
+        )}
+      </div>
       <div className="map-scroller" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         <div
           ref={cells}
@@ -183,7 +217,9 @@ export function StatusMap() {
             const at = cellAt(e);
             if (at === null) return;
             setFocusId(ids[at]!);
-            open(ids[at]!);
+            // Ctrl- or ⌘-click ticks the agent instead of opening it.
+            if (e.ctrlKey || e.metaKey) toggleChecked(ids[at]!);
+            else open(ids[at]!);
           }}
         >
           <canvas
@@ -198,6 +234,9 @@ export function StatusMap() {
             onFocus={() => setFocused(true)}
             onBlur={() => setFocused(false)}
           />
+          {ticks.map((at) => (
+            <div key={`tick-${at}`} className="map-tick" style={place(at)} />
+          ))}
           {selectedIndex >= 0 && <div className="map-ring map-selected" style={place(selectedIndex)} />}
           {focusAgent && <div className="map-ring map-focus" style={place(focusIndex)} />}
           {hover !== null && <div className="map-ring map-hover" style={place(hover)} />}
@@ -218,7 +257,7 @@ export function StatusMap() {
         </div>
       </div>
       <p id="status-map-help" className="visually-hidden">
-        Arrow keys move between agents, in the order of the sort; Enter opens the agent&apos;s details.
+        Arrow keys move between agents, in the order of the sort; Enter opens the agent&apos;s details; Space ticks it for a bulk action.
       </p>
       <p className="visually-hidden" aria-live="polite">
         {focusAgent ? `${describe(focusAgent)}; ${(focusIndex + 1).toLocaleString()} of ${ids.length.toLocaleString()}` : ''}
