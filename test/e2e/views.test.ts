@@ -98,7 +98,8 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
     for (const agent of FLEET.slice(0, 6)) {
       const row = table().locator(`[role="row"][data-agent-id="${agent.id}"]`);
       expect(await row.getAttribute('data-status')).toBe(agent.status);
-      expect(await row.getByRole('gridcell').nth(1).textContent()).toBe(agent.name);
+      expect(await row.getByRole('gridcell').nth(2).textContent()).toBe(agent.name);
+      expect(await row.getByRole('checkbox', { name: `Select ${agent.id}` }).isChecked()).toBe(false);
     }
     // The arrow keys move between the options (native radio buttons).
     await control.getByRole('radio', { name: 'Table' }).focus();
@@ -125,7 +126,7 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
   it('the table sorts by a column, and a second click reverses it (aria-sort says which way)', async () => {
     await chooseView('Table');
     const header = (name: string) => table().getByRole('columnheader', { name, exact: true });
-    const names = async () => (await bodyRows().evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('aria-rowindex')), r.children[1]!.textContent!] as const))).sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+    const names = async () => (await bodyRows().evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('aria-rowindex')), r.querySelector('.col-name')!.textContent!] as const))).sort((a, b) => a[0] - b[0]).map(([, n]) => n);
     // By default: status, problems first.
     expect(await header('Status').getAttribute('aria-sort')).toBe('ascending');
     expect(await bodyRows().first().getAttribute('data-status')).toBe('exhausted');
@@ -176,7 +177,13 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByRole('complementary', { name: 'Details of Agent 2' }).waitFor();
-    await page.locator('.details .close').click();
+    // Focus went into the details; Escape closes them and gives it back to the row.
+    await page.keyboard.press('Escape');
+    await page.getByRole('complementary', { name: 'Details of Agent 2' }).waitFor({ state: 'detached' });
+    await expect.poll(focusedId).toBe('views-02');
+    // The rows' boxes are out of the tab order (one stop for the table): Tab leaves it.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role="grid"]') === null)).toBe(true);
   });
 
   describe('map', () => {
@@ -259,6 +266,21 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('complementary', { name: `Details of ${agent.name}` }).waitFor();
       await page.locator('.details .close').click();
+    });
+
+    it('Space ticks the focus cell’s agent, whose box the current cell shows; the selection bar counts it', async () => {
+      const canvas = page.getByRole('application', { name: /^Status map/ });
+      await canvas.focus();
+      await page.keyboard.press('Home');
+      const live = page.locator('.status-map [aria-live="polite"]');
+      await expect.poll(() => live.textContent()).toMatch(/; 1 of 30$/);
+      const id = (await page.getByRole('tooltip').getAttribute('data-agent-id'))!;
+      await page.keyboard.press('Space');
+      const box = page.getByRole('group', { name: 'Current cell' }).getByRole('checkbox', { name: `Select ${id}` });
+      expect(await box.isChecked()).toBe(true);
+      await expect.poll(() => page.locator('.selection-count').textContent()).toMatch(/^1 selected/);
+      await box.uncheck();
+      await expect.poll(() => page.locator('.selection-bar').textContent()).not.toMatch(/1 selected/);
     });
   });
 

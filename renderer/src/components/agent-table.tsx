@@ -199,7 +199,8 @@ const AgentRow = memo(function AgentRow({ id, index, start, active, onActivate }
       }}
     >
       <div role="gridcell" aria-colindex={1} className="table-cell col-select">
-        <SelectCheckbox id={agent.id} />
+        {/* Out of the tab order, as the grid's cells are: the arrow keys move between rows, Space ticks. */}
+        <SelectCheckbox id={agent.id} tabIndex={-1} />
       </div>
       <div role="gridcell" aria-colindex={2} className="table-cell col-status">
         <StatusBadge status={agent.status} />
