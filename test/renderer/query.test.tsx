@@ -238,6 +238,18 @@ describe('url sync', () => {
     expect(window.location.search).toBe('?view=map&status=offline&q=team%3Dweb&sort=name&dir=desc&group=team');
   });
 
+  it('a URL naming no view keeps the view chosen last time, and says it; a URL naming one wins', () => {
+    useFleetStore.setState({ view: 'map' }); // as loaded from local storage
+    goTo('?status=offline');
+    stop = startUrlSync(win);
+    expect(useFleetStore.getState().view).toBe('map');
+    expect(window.location.search).toBe('?view=map&status=offline');
+    stop();
+    goTo('?view=table');
+    stop = startUrlSync(win);
+    expect(useFleetStore.getState().view).toBe('table');
+  });
+
   it('pushes an entry per discrete change, replaces it while typing, and applies the URL on popstate', () => {
     stop = startUrlSync(win);
     const length = window.history.length;

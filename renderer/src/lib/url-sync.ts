@@ -1,5 +1,5 @@
 import { setQuery, useFleetStore, type FleetState } from '../store/fleet-store';
-import { parseUrlState, serializeUrlState, type UrlState } from './url-state';
+import { namesView, parseUrlState, serializeUrlState, type UrlState } from './url-state';
 
 /** What the sync needs of the window (the desktop's file:// page and the headless page alike). */
 export type UrlWindow = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'setTimeout'>;
@@ -46,11 +46,13 @@ export function startUrlSync(win: UrlWindow): () => void {
     else win.history.replaceState(win.history.state, '', url);
   };
 
-  const apply = (search: string) => {
+  /** `opening`: the page's first look, where a URL naming no view keeps the one the operator chose last time (kept in local storage). */
+  const apply = (search: string, opening = false) => {
     const url = parseUrlState(search);
+    const view = opening && !namesView(search) ? useFleetStore.getState().view : url.view;
     applying = true;
     try {
-      setQuery({ view: url.view, statusFilters: url.statusFilters, search: url.search, sort: url.sort, sortDir: url.sortDir, groupBy: url.groupBy });
+      setQuery({ view, statusFilters: url.statusFilters, search: url.search, sort: url.sort, sortDir: url.sortDir, groupBy: url.groupBy });
       const arrived = url.agent === null || useFleetStore.getState().agents.has(url.agent);
       pendingAgent = arrived ? null : url.agent;
       useFleetStore.setState({ selectedId: arrived ? url.agent : null });
@@ -94,7 +96,7 @@ export function startUrlSync(win: UrlWindow): () => void {
   const onHashChange = () => win.setTimeout(() => write('replace'), 0);
   win.addEventListener('popstate', onPopState);
   win.addEventListener('hashchange', onHashChange);
-  apply(win.location.search);
+  apply(win.location.search, true);
   return () => {
     unsubscribe();
     win.removeEventListener('popstate', onPopState);
