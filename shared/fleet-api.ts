@@ -81,6 +81,9 @@ export type BulkExhaustRequest = Omit<ForceExhaustRequest, 'id'> & { readonly id
 /** One agent's outcome in a bulk action, in the order asked. */
 export type BulkResult = { readonly id: string; readonly ok: true; readonly agent: Agent } | { readonly id: string; readonly ok: false; readonly error: ErrorInfo };
 
+/** The most agents one bulk action names (`POST /v1/actions/recover|exhaust`, and over IPC). */
+export const MAX_BULK_IDS = 10_000;
+
 /** The largest page of agents one call returns (`GET /v1/agents?limit=`, the desktop's `agents:page`). */
 export const MAX_AGENT_PAGE = 10_000;
 

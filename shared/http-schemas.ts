@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_NAME } from './agent';
+import { MAX_BULK_IDS } from './fleet-api';
 import { AGENT_ID_PATTERN } from './agent-id';
 import { parseRfc3339 } from './date-formats';
 import { EXHAUST_REASONS, SLOT_TYPES } from './status';
@@ -194,8 +195,7 @@ export const exhaustActionBodySchema = z.object({
   ...limitReportFields,
 });
 
-/** The most agents one bulk action names (`POST /v1/actions/recover|exhaust`, and over IPC). */
-export const MAX_BULK_IDS = 10_000;
+export { MAX_BULK_IDS } from './fleet-api';
 
 /** The agents a bulk action is for: 0–10,000 ids, each acted on in order. */
 export const bulkIdsSchema = z

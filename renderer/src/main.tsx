@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { takeLinkSecret } from './lib/session-token';
 import { startUrlSync } from './lib/url-sync';
-import { applyDelta, useFleetStore } from './store/fleet-store';
+import { applyDelta, markLive, useFleetStore } from './store/fleet-store';
 import { followBridge } from './transport/follow-bridge';
 import { WebSession } from './transport/web-session';
 import { WebApp } from './web-app';
@@ -20,7 +20,7 @@ if (!root) throw new Error('index.html has no #root element');
 function boot() {
   if (window.fleet) {
     const api = window.fleet;
-    const subscribe = () => followBridge(api, applyDelta, (notice) => useFleetStore.setState({ notice, connection: 'unreachable' }));
+    const subscribe = () => followBridge(api, applyDelta, (notice) => useFleetStore.setState({ notice, connection: 'unreachable' }), markLive);
     return <App api={api} subscribe={subscribe} />;
   }
   const session = new WebSession(window.sessionStorage);

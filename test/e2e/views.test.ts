@@ -284,6 +284,28 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
     });
   });
 
+  it('the bulk exhaust dialog is above a screenful of tiles, and axe finds nothing serious in it, light or dark', async () => {
+    await chooseView('Tiles');
+    await page.locator('article[data-agent-id]').first().waitFor();
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await page.getByRole('button', { name: 'Exhaust selected' }).click();
+    const confirm = page.getByRole('button', { name: 'Exhaust selected agents' });
+    // A trial click runs Playwright's hit test: it fails if a tile covers the button.
+    await confirm.click({ trial: true, timeout: 3_000 });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run(document);
+        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+      });
+      expect(violations, colorScheme).toEqual([]);
+    }
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   for (const view of ['Tiles', 'Table', 'Map'] as const) {
     for (const colorScheme of ['light', 'dark'] as const) {
       it(`axe-core finds no serious or critical violation: ${view}, ${colorScheme}`, async () => {

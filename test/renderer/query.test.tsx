@@ -238,12 +238,16 @@ describe('url sync', () => {
     expect(window.location.search).toBe('?view=map&status=offline&q=team%3Dweb&sort=name&dir=desc&group=team');
   });
 
-  it('a URL naming no view keeps the view chosen last time, and says it; a URL naming one wins', () => {
+  it('a bare address keeps the view chosen last time, and says it; any other URL is the state it names', () => {
     useFleetStore.setState({ view: 'map' }); // as loaded from local storage
-    goTo('?status=offline');
+    goTo('');
     stop = startUrlSync(win);
     expect(useFleetStore.getState().view).toBe('map');
-    expect(window.location.search).toBe('?view=map&status=offline');
+    expect(window.location.search).toBe('?view=map');
+    stop();
+    goTo('?status=offline'); // a shared Tiles view with a filter: Tiles, whatever was chosen here last
+    stop = startUrlSync(win);
+    expect(useFleetStore.getState().view).toBe('tiles');
     stop();
     goTo('?view=table');
     stop = startUrlSync(win);

@@ -23,7 +23,8 @@ import { TransportContext } from '../../renderer/src/components/transport-contex
 import { summarizeBulk } from '../../renderer/src/lib/bulk-summary';
 import { formatClock24, formatCountdown } from '../../renderer/src/lib/format';
 import { setClockSource, startClock, useNow } from '../../renderer/src/store/clock-store';
-import { applyDelta, flushViewRefresh, resetFleetStore, setQuery, toggleChecked, useFleetStore } from '../../renderer/src/store/fleet-store';
+import { applyDelta, flushViewRefresh, markLive, resetFleetStore, setQuery, toggleChecked, useFleetStore } from '../../renderer/src/store/fleet-store';
+import { followBridge } from '../../renderer/src/transport/follow-bridge';
 import type { StreamTrouble } from '../../renderer/src/transport/http-transport';
 import { fakeApi, makeAgent, T0 } from './fixtures';
 
@@ -127,7 +128,7 @@ describe('multi-select', () => {
     expect(all.getAttribute('aria-checked')).toBe('mixed');
     act(() => toggleChecked('web-1'));
     // Ticked but hidden by the search: counted, and said to be hidden.
-    expect(screen.getByText('(1 not shown by the filters)')).toBeTruthy();
+    expect(screen.getByText('(1 not shown)')).toBeTruthy();
     fireEvent.click(all);
     fireEvent.click(all);
     expect([...useFleetStore.getState().checkedIds].sort()).toEqual(['web-1']);
@@ -160,6 +161,37 @@ describe('multi-select', () => {
     expect(screen.getByText('Recovered 2 agents; 1 skipped: already idle (1)').getAttribute('role')).toBe('status');
     expect(useFleetStore.getState().agents.get('a')!.status).toBe('idle');
     expect(recover.disabled).toBe(false);
+  });
+
+  it('more agents ticked than one request takes go in requests of 10,000, one after the other, and the line counts them all', async () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => makeAgent(`m${String(i).padStart(5, '0')}`, { status: 'offline' }));
+    load(...many);
+    const api = fakeApi();
+    renderWith(api, <SelectionBar />);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Recover selected' })));
+    await waitFor(() => expect(api.calls.bulkRecover.map(([ids]) => (ids as string[]).length)).toEqual([10_000, 1]));
+    await screen.findByText('Recovered 10001 agents.');
+  });
+
+  it('"Select all" leaves out the agents of folded groups; the count says they are not shown', () => {
+    load(makeAgent('i1', { labels: { team: 'infra' } }), makeAgent('w1', { labels: { team: 'web' } }), makeAgent('w2', { labels: { team: 'web' } }));
+    act(() => setQuery({ groupBy: 'team', collapsedGroups: new Set(['web']) }));
+    renderWith(fakeApi(), <SelectionBar />);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all' }));
+    expect([...useFleetStore.getState().checkedIds]).toEqual(['i1']);
+    act(() => toggleChecked('w1'));
+    expect(screen.getByText('(1 not shown)')).toBeTruthy();
+  });
+
+  it('the result line goes when the selection changes (it was about the one before)', async () => {
+    load(makeAgent('a', { status: 'offline' }), makeAgent('b', { status: 'offline' }));
+    renderWith(fakeApi(), <SelectionBar />);
+    act(() => toggleChecked('a'));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Recover selected' })));
+    await screen.findByText('Recovered 1 agent.');
+    act(() => toggleChecked('b'));
+    expect(screen.queryByText('Recovered 1 agent.')).toBeNull();
   });
 
   it('"Exhaust selected" opens one dialog for the selection; its reason and time go to every ticked agent in one call', async () => {
@@ -231,6 +263,43 @@ describe('when the connection drops', () => {
     load(makeAgent('a1'));
     expect(screen.queryByText('The monitor did not answer')).toBeNull();
     expect(useFleetStore.getState().notice).toBeNull();
+  });
+
+  it('the dialogs\' confirm buttons rest too while disconnected', () => {
+    load(makeAgent('a1'));
+    act(() => useFleetStore.setState({ connection: 'unreachable' }));
+    renderWith(fakeApi(), <ForgetDialog agent={makeAgent('a1')} now={NOW} onKeep={() => {}} />);
+    expect((screen.getByRole('button', { name: 'Forget' }) as HTMLButtonElement).disabled).toBe(true);
+    cleanup();
+    act(() => useFleetStore.setState({ exhaustId: 'a1' }));
+    renderWith(fakeApi(), <ExhaustDialog />);
+    expect((screen.getByRole('button', { name: 'Exhaust agent' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('the tab title counts the whole fleet\'s agents needing attention, whatever the search', () => {
+    load(makeAgent('x', { status: 'offline' }), makeAgent('y', { status: 'exhausted' }), makeAgent('z'));
+    act(() => setQuery({ search: 'z' }));
+    renderWith(fakeApi(), <App api={fakeApi()} subscribe={() => () => {}} />);
+    expect(document.title).toBe('(2) Fleet Monitor');
+  });
+
+  it('the desktop bridge: a page that loads after one failed makes the page live again, banner gone', async () => {
+    let calls = 0;
+    const api = fakeApi({
+      listAgentsPage: async (cursor) => {
+        calls++;
+        if (cursor === null) return { ok: true, value: { agents: [makeAgent('p1')], nextCursor: 'p1' } };
+        return calls === 2 ? { ok: false, error: { code: 'storage_error', message: 'busy' } } : { ok: true, value: { agents: [makeAgent('p2')], nextCursor: null } };
+      },
+    });
+    const stop = followBridge(api, applyDelta, (notice) => useFleetStore.setState({ notice, connection: 'unreachable' }), markLive);
+    try {
+      await waitFor(() => expect(useFleetStore.getState().disconnectedAt).not.toBeNull());
+      await waitFor(() => expect(useFleetStore.getState().agents.has('p2')).toBe(true), { timeout: 3_000 });
+      expect(useFleetStore.getState()).toMatchObject({ connection: 'live', disconnectedAt: null, notice: null });
+    } finally {
+      stop();
+    }
   });
 
   it('the tab title counts the agents needing attention', () => {

@@ -1,5 +1,5 @@
 import type { Agent } from '../../../shared/agent';
-import type { BulkResult, FleetApi, Result } from '../../../shared/fleet-api';
+import { MAX_BULK_IDS, type BulkResult, type FleetApi, type Result } from '../../../shared/fleet-api';
 import { applyDelta, flushViewRefresh, useFleetStore } from '../store/fleet-store';
 
 /**
@@ -33,6 +33,26 @@ export async function runBulk(action: () => Promise<Result<readonly BulkResult[]
     flushViewRefresh();
   }
   return { ok: true, results: result.value };
+}
+
+/**
+ * A bulk action over any number of ids: in requests of at most
+ * {@link MAX_BULK_IDS} (each its own transaction), one after the other. The
+ * results of every request that went through, and — when one failed — why,
+ * and how many ids were not tried.
+ */
+export async function runBulkChunked(
+  ids: readonly string[],
+  action: (chunk: readonly string[]) => Promise<Result<readonly BulkResult[]>>,
+): Promise<{ results: readonly BulkResult[]; failure: { message: string; untried: number } | null }> {
+  const results: BulkResult[] = [];
+  for (let start = 0; start < ids.length; start += MAX_BULK_IDS) {
+    const chunk = ids.slice(start, start + MAX_BULK_IDS);
+    const outcome = await runBulk(() => action(chunk));
+    if (!outcome.ok) return { results, failure: { message: outcome.message, untried: ids.length - start } };
+    results.push(...outcome.results);
+  }
+  return { results, failure: null };
 }
 
 /** Forgets an agent; on success it leaves the grid at once. */

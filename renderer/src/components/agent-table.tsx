@@ -133,7 +133,8 @@ function GroupTableRow({ row, rowKey: key, labelKey, index, start, active, onAct
       onFocus={() => onActivate(key)}
     >
       <div role="gridcell" aria-colindex={1} aria-colspan={COLUMNS.length + 1} className="table-cell col-group">
-        <GroupHeader row={row} labelKey={labelKey} />
+        {/* The row is the grid's stop (Enter folds it): its button stays out of the tab order. */}
+        <GroupHeader row={row} labelKey={labelKey} tabIndex={-1} />
       </div>
     </div>
   );

@@ -14,6 +14,7 @@ import { findAgentControl } from './find-control';
 import { useTransport } from './transport-context';
 import { useModal } from './use-modal';
 import { useSettings } from './use-settings';
+import { useActionsDisabled } from './use-actions-disabled';
 
 const MINUTE = 60_000;
 export const RECOVERY_PRESETS = [
@@ -116,6 +117,8 @@ export function ExhaustForm({ title, confirm, onClose, onSubmit, returnFocus }: 
   // The custom time the message filled in: while it stands, the port reads the time from the message itself.
   const [filled, setFilled] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Acting on a picture of the fleet the stream no longer keeps true: not while disconnected.
+  const disconnected = useActionsDisabled();
   const [settings] = useSettings();
   const dialog = useRef<HTMLDivElement>(null);
   // Focus starts in the paste box: pasting the agent's message is the quickest way through.
@@ -249,7 +252,7 @@ export function ExhaustForm({ title, confirm, onClose, onSubmit, returnFocus }: 
             <button type="button" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={busy || tooFar} aria-describedby={tooFar ? `${titleId}-horizon` : undefined}>
+            <button type="submit" className="primary" disabled={busy || tooFar || disconnected} aria-describedby={tooFar ? `${titleId}-horizon` : undefined}>
               {confirm}
             </button>
           </div>

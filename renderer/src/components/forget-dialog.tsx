@@ -7,6 +7,7 @@ import { displayName } from '../store/view';
 import { forgetAgent } from './actions';
 import { useTransport } from './transport-context';
 import { useModal } from './use-modal';
+import { useActionsDisabled } from './use-actions-disabled';
 
 /**
  * "Forget agent" asks first. Forgetting cannot be undone, so "Keep" has the
@@ -21,6 +22,7 @@ export function ForgetDialog({ agent, now, timeoutS = DEFAULT_HEARTBEAT_TIMEOUT_
   const dialog = useRef<HTMLDivElement>(null);
   const keep = useRef<HTMLButtonElement>(null);
   const [error, setError] = useState<string | null>(null);
+  const disconnected = useActionsDisabled();
   useModal(dialog, onKeep, keep);
   const beating = agent.status !== 'offline' && now - agent.lastSeen <= timeoutS * 1000;
 
@@ -47,7 +49,7 @@ export function ForgetDialog({ agent, now, timeoutS = DEFAULT_HEARTBEAT_TIMEOUT_
           </p>
         )}
         <div className="dialog-actions">
-          <button type="button" className="danger-button" onClick={() => void forget()}>
+          <button type="button" className="danger-button" disabled={disconnected} onClick={() => void forget()}>
             Forget
           </button>
           <button ref={keep} type="button" onClick={onKeep}>

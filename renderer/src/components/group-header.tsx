@@ -14,10 +14,16 @@ export function describeCounts(counts: Readonly<Record<AgentStatus, number>>): s
 }
 
 /** A group's header: one button that folds or opens the group, naming its label value, size and per-status counts. */
-export function GroupHeader({ row, labelKey }: { row: GroupRow; labelKey: string }) {
+export function GroupHeader({ row, labelKey, tabIndex }: { row: GroupRow; labelKey: string; tabIndex?: number }) {
   return (
     <div className="group-header" role="heading" aria-level={2}>
-      <button type="button" className="group-toggle" aria-expanded={!row.collapsed} onClick={() => toggleGroup(groupKey(row.value))}>
+      <button
+        type="button"
+        className="group-toggle"
+        aria-expanded={!row.collapsed}
+        onClick={() => toggleGroup(groupKey(row.value))}
+        {...(tabIndex === undefined ? {} : { tabIndex })}
+      >
         <span className="group-chevron" aria-hidden="true">
           {row.collapsed ? '▸' : '▾'}
         </span>{' '}

@@ -2,17 +2,19 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ForceExhaustRequest } from '../../../shared/fleet-api';
 import { summarizeBulk } from '../lib/bulk-summary';
 import { clearChecked, setCheckedMany, useFleetStore } from '../store/fleet-store';
-import { runBulk } from './actions';
+import { useShownIds } from '../store/use-shown-ids';
+import { runBulkChunked } from './actions';
 import { ExhaustForm } from './exhaust-dialog';
 import { useTransport } from './transport-context';
 import { useActionsDisabled } from './use-actions-disabled';
 
 /**
- * "Select all": ticks every agent the current filters and search show
- * (`visibleIds`), or unticks them when all are ticked; mixed when some are.
+ * "Select all": ticks every agent the view shows (the current filters and
+ * search; not those of folded groups), or unticks them when all are ticked;
+ * mixed when some are.
  */
 export function SelectAllCheckbox() {
-  const visible = useFleetStore((s) => s.visibleIds);
+  const visible = useShownIds();
   const checked = useFleetStore((s) => s.checkedIds);
   // Counted again only when the order or the ticks change, not on every heartbeat.
   const shownChecked = useMemo(() => (checked.size === 0 ? 0 : visible.reduce((n, id) => n + Number(checked.has(id)), 0)), [visible, checked]);
@@ -47,7 +49,7 @@ export function SelectAllCheckbox() {
 export function SelectionBar() {
   const api = useTransport();
   const checked = useFleetStore((s) => s.checkedIds);
-  const visible = useFleetStore((s) => s.visibleIds);
+  const visible = useShownIds();
   const hidden = useMemo(() => {
     if (checked.size === 0) return 0;
     const shown = new Set(visible);
@@ -60,22 +62,28 @@ export function SelectionBar() {
   const [exhausting, setExhausting] = useState(false);
   const [result, setResult] = useState('');
   const off = busy || disconnected || checked.size === 0;
+  // A result is about the selection it was made on: a new selection clears it.
+  useEffect(() => setResult(''), [checked]);
+
+  /** The line for what a (possibly chunked) action did; a failure before any request went through is the dialog's error. */
+  const report = (verb: 'Recovered' | 'Exhausted', { results, failure }: Awaited<ReturnType<typeof runBulkChunked>>) =>
+    failure === null
+      ? summarizeBulk(verb, results)
+      : `${results.length > 0 ? `${summarizeBulk(verb, results)} ` : ''}Stopped with ${failure.untried} not tried: ${failure.message}`;
 
   const recover = async () => {
     setBusy(true);
-    setResult('');
-    const outcome = await runBulk(() => api.bulkRecover([...checked]));
+    const outcome = await runBulkChunked([...checked], (ids) => api.bulkRecover(ids));
     setBusy(false);
-    setResult(outcome.ok ? summarizeBulk('Recovered', outcome.results) : `Nothing was recovered: ${outcome.message}`);
+    setResult(outcome.failure && outcome.results.length === 0 ? `Nothing was recovered: ${outcome.failure.message}` : report('Recovered', outcome));
   };
 
   const exhaust = async (request: Omit<ForceExhaustRequest, 'id'>) => {
     setBusy(true);
-    setResult('');
-    const outcome = await runBulk(() => api.bulkExhaust({ ...request, ids: [...useFleetStore.getState().checkedIds] }));
+    const outcome = await runBulkChunked([...useFleetStore.getState().checkedIds], (ids) => api.bulkExhaust({ ...request, ids }));
     setBusy(false);
-    if (!outcome.ok) return outcome.message;
-    setResult(summarizeBulk('Exhausted', outcome.results));
+    if (outcome.failure && outcome.results.length === 0) return outcome.failure.message;
+    setResult(report('Exhausted', outcome));
     return null;
   };
 
@@ -83,7 +91,7 @@ export function SelectionBar() {
     <div className="selection-bar" role="group" aria-label="Selection">
       <SelectAllCheckbox />
       <span className="selection-count">
-        {checked.size} selected{hidden > 0 && <span className="muted"> ({hidden} not shown by the filters)</span>}
+        {checked.size} selected{hidden > 0 && <span className="muted"> ({hidden} not shown)</span>}
       </span>
       <button type="button" disabled={off} onClick={() => void recover()}>
         Recover selected

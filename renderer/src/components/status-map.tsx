@@ -5,6 +5,7 @@ import { humanize } from '../lib/format';
 import { mapLayout } from '../lib/map-layout';
 import { MapPainter } from '../lib/map-painter';
 import { toggleChecked, useFleetStore } from '../store/fleet-store';
+import { shownIds, useShownIds } from '../store/use-shown-ids';
 import { displayName } from '../store/view';
 import { NoMatch } from './no-match';
 import { SelectCheckbox } from './select-checkbox';
@@ -47,7 +48,8 @@ function describe(agent: Agent): string {
  * legend above counts each status.
  */
 export function StatusMap() {
-  const ids = useFleetStore((s) => s.visibleIds);
+  // Grouped, the map keeps the groups' order, and a folded group's agents leave it (it draws no headers).
+  const ids = useShownIds();
   const nothingMatches = useFleetStore((s) => s.visibleIds.length === 0 && s.agents.size > 0);
   const checkedIds = useFleetStore((s) => s.checkedIds);
   const counts = useFleetStore((s) => s.counts);
@@ -86,19 +88,19 @@ export function StatusMap() {
     if (!canvas.current) return;
     painter.current ??= new MapPainter(canvas.current);
     painter.current.reset({ firstRow, rowCount, columns, pitch: pitch * ratio }, readColours(canvas.current));
-    const { agents, visibleIds } = useFleetStore.getState();
-    painter.current.paint(agents, visibleIds);
+    const state = useFleetStore.getState();
+    painter.current.paint(state.agents, shownIds(state));
   }, [firstRow, rowCount, columns, pitch, ratio, dark]);
 
   // Changes to agents or the order: at most one incremental paint a frame, outside React.
   useEffect(() => {
     let frame = 0;
     const unsubscribe = useFleetStore.subscribe((state, previous) => {
-      if (frame || (state.agents === previous.agents && state.visibleIds === previous.visibleIds)) return;
+      if (frame || (state.agents === previous.agents && state.visibleIds === previous.visibleIds && state.rows === previous.rows)) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        const { agents, visibleIds } = useFleetStore.getState();
-        painter.current?.paint(agents, visibleIds);
+        const now = useFleetStore.getState();
+        painter.current?.paint(now.agents, shownIds(now));
       });
     });
     return () => {

@@ -13,7 +13,9 @@ export function describeSkip(error: ErrorInfo): string {
   if (error.code === 'invalid_transition') {
     // The reference's wording: "Agent 'a1' is idle; expected one of [busy, …]".
     const status = /' is (\w+); expected/.exec(error.message)?.[1];
-    if (status) return status === 'idle' ? 'already idle' : `${humanize(status)}`;
+    if (status === 'idle') return 'already idle';
+    if (status === 'exhausted') return 'already exhausted';
+    if (status) return `${humanize(status)}: the rules refuse the move`;
   }
   return humanize(error.code);
 }

@@ -51,11 +51,6 @@ export function parseUrlState(search: string): UrlState {
   };
 }
 
-/** Whether the query names a view (a known one): else the page keeps the view the operator chose last time. */
-export function namesView(search: string): boolean {
-  return oneOf(VIEW_MODES, new URLSearchParams(search).get('view')) !== undefined;
-}
-
 /**
  * The query for `state` (with its `?`, or '' for the defaults): parameters in
  * a fixed order, each left out at its default; statuses in the header's

@@ -1,5 +1,5 @@
 import { setQuery, useFleetStore, type FleetState } from '../store/fleet-store';
-import { namesView, parseUrlState, serializeUrlState, type UrlState } from './url-state';
+import { parseUrlState, serializeUrlState, type UrlState } from './url-state';
 
 /** What the sync needs of the window (the desktop's file:// page and the headless page alike). */
 export type UrlWindow = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'setTimeout'>;
@@ -46,10 +46,14 @@ export function startUrlSync(win: UrlWindow): () => void {
     else win.history.replaceState(win.history.state, '', url);
   };
 
-  /** `opening`: the page's first look, where a URL naming no view keeps the one the operator chose last time (kept in local storage). */
+  /**
+   * `opening`: the page's first look. A bare address (no query at all) keeps
+   * the view the operator chose last time (kept in local storage); any other
+   * URL — a bookmark, a shared link — is the state it names, defaults included.
+   */
   const apply = (search: string, opening = false) => {
     const url = parseUrlState(search);
-    const view = opening && !namesView(search) ? useFleetStore.getState().view : url.view;
+    const view = opening && search.replace(/^\?/, '') === '' ? useFleetStore.getState().view : url.view;
     applying = true;
     try {
       setQuery({ view, statusFilters: url.statusFilters, search: url.search, sort: url.sort, sortDir: url.sortDir, groupBy: url.groupBy });

@@ -31,6 +31,8 @@ interface ViewSlice {
   waitingCount: number;
   /** Agents that need the operator (offline, exhausted or waiting), among those the search finds. */
   attentionCount: number;
+  /** Agents that need the operator in the whole fleet, whatever the search (the tab's title). */
+  fleetAttentionCount: number;
 }
 
 interface UiSlice extends ViewQuery {
@@ -65,6 +67,7 @@ export const initialState: FleetState = {
   counts: emptyCounts(),
   waitingCount: 0,
   attentionCount: 0,
+  fleetAttentionCount: 0,
   statusFilters: new Set(),
   search: '',
   sort: 'status',
@@ -94,12 +97,12 @@ export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view
  */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  const { visibleIds, rows, counts, waiting, attention, labelKeys } = computeView(state.agents, state);
+  const { visibleIds, rows, counts, waiting, attention, fleetAttention, labelKeys } = computeView(state.agents, state);
   const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
   // Without groups the rows are the ids: unchanged ids, unchanged rows.
   const regrouped = state.groupBy === null ? moved || state.rows !== state.visibleIds : !sameRows(rows, state.rows);
   const recounted = AGENT_STATUSES.some((status) => counts[status] !== state.counts[status]);
-  const rewaited = waiting !== state.waitingCount || attention !== state.attentionCount;
+  const rewaited = waiting !== state.waitingCount || attention !== state.attentionCount || fleetAttention !== state.fleetAttentionCount;
   const rekeyed = labelKeys.length !== state.labelKeys.length || labelKeys.some((key, i) => key !== state.labelKeys[i]);
   if (moved || regrouped || recounted || rewaited || rekeyed) {
     const nextIds = moved ? visibleIds : state.visibleIds;
@@ -107,7 +110,7 @@ function refreshView(): void {
       ...(moved ? { visibleIds } : {}),
       ...(regrouped ? { rows: state.groupBy === null ? nextIds : rows } : {}),
       ...(recounted ? { counts } : {}),
-      ...(rewaited ? { waitingCount: waiting, attentionCount: attention } : {}),
+      ...(rewaited ? { waitingCount: waiting, attentionCount: attention, fleetAttentionCount: fleetAttention } : {}),
       ...(rekeyed ? { labelKeys } : {}),
     });
   }
@@ -178,6 +181,18 @@ function keepKnown(checked: ReadonlySet<string>, agents: ReadonlyMap<string, Age
   let gone = false;
   for (const id of checked) if (!agents.has(id)) gone = true;
   return gone ? new Set([...checked].filter((id) => agents.has(id))) : checked;
+}
+
+/**
+ * The stream works again without a reset (the desktop bridge's page that
+ * loaded after a failed one): live, the clock running, the drop's banner and
+ * error gone — as a reset would leave them.
+ */
+export function markLive(): void {
+  const state = useFleetStore.getState();
+  if (state.connection === 'live') return;
+  thawClock();
+  useFleetStore.setState({ connection: 'live', connectionReason: null, disconnectedAt: null, ...(state.connection === 'unreachable' ? { notice: null } : {}) });
 }
 
 /** Ticks or unticks one agent for a bulk action. */

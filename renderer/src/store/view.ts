@@ -84,16 +84,19 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   let waiting = 0;
   let attention = 0;
+  let fleetAttention = 0;
   const known = keysOfFleet.get(agents);
   const keys = new Set<string>();
   const search = parseSearch(query.search);
   const shown: Agent[] = [];
   for (const agent of agents.values()) {
     if (!known) for (const key in agent.labels) keys.add(key);
+    const needs = needsAttention(agent);
+    if (needs) fleetAttention++;
     if (!matchesSearch(agent, search)) continue;
     counts[agent.status]++;
     if (agent.waiting) waiting++;
-    if (needsAttention(agent)) attention++;
+    if (needs) attention++;
     if (passesFilters(agent, query.statusFilters)) shown.push(agent);
   }
   // Grouping keeps this order inside each group.
@@ -102,8 +105,8 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery
   keysOfFleet.set(agents, labelKeys);
   if (query.groupBy === null) {
     const visibleIds = ordered.map((a) => a.id);
-    return { visibleIds, rows: visibleIds as readonly ViewRow[], counts, waiting, attention, labelKeys };
+    return { visibleIds, rows: visibleIds as readonly ViewRow[], counts, waiting, attention, fleetAttention, labelKeys };
   }
   const { visibleIds, rows } = groupRows(ordered, query.groupBy, query.collapsedGroups, natural.compare);
-  return { visibleIds, rows, counts, waiting, attention, labelKeys };
+  return { visibleIds, rows, counts, waiting, attention, fleetAttention, labelKeys };
 }

@@ -15,8 +15,15 @@ export const LOAD_PAGE = 2_000;
  * failed page is reported and tried again every second until it loads or
  * the caller stops following.
  */
-export function followBridge(api: FleetApi, apply: (delta: AgentDelta) => void, onError: (message: string) => void): () => void {
+export function followBridge(
+  api: FleetApi,
+  apply: (delta: AgentDelta) => void,
+  onError: (message: string) => void,
+  /** A page loaded after one failed: the bridge is working again (the first page's reset says so by itself). */
+  onRecovered: () => void = () => {},
+): () => void {
   let loaded = false;
+  let failed = false;
   const stop = new AbortController();
   const unsubscribe = api.onAgentsChanged((delta) => {
     if (loaded && !stop.signal.aborted) apply(delta);
@@ -27,6 +34,7 @@ export function followBridge(api: FleetApi, apply: (delta: AgentDelta) => void, 
       const result = await api.listAgentsPage(cursor, LOAD_PAGE);
       if (stop.signal.aborted) return;
       if (!result.ok) {
+        failed = true;
         onError(result.error.message);
         await sleep(RETRY_MS, stop.signal);
         continue;
@@ -35,6 +43,8 @@ export function followBridge(api: FleetApi, apply: (delta: AgentDelta) => void, 
       const first = !loaded;
       loaded = true;
       apply({ upserts: agents, removed: [], ...(first ? { reset: true } : {}), loading: nextCursor !== null });
+      if (failed && !first) onRecovered();
+      failed = false;
       if (nextCursor === null) return;
       cursor = nextCursor;
     }
