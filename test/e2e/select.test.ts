@@ -202,9 +202,16 @@ describe.skipIf(inject('chromium') === null)('acting on many, focus, and the dis
       expect(buttons.length, name).toBeGreaterThan(0);
       for (const button of buttons) expect(await button.isDisabled(), name).toBe(true);
     }
+    // The ages stop where the stream dropped: "In status" reads the same two seconds on.
+    const inStatus = tile(page, 'bulk-2').locator('dt', { hasText: 'In status' }).locator('xpath=following-sibling::dd[1]');
+    const frozen = await inStatus.textContent();
+    await page.waitForTimeout(2_100);
+    expect(await inStatus.textContent()).toBe(frozen);
     server = await startServer(dir, port);
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByText('Live', { exact: true }).waitFor();
+    // And count again once it is back.
+    await expect.poll(() => inStatus.textContent(), { timeout: 5_000 }).not.toBe(frozen);
     expect(await tile(page, 'bulk-1').getByRole('button', { name: 'Recover' }).isDisabled()).toBe(false);
     expect(await page.getByRole('button', { name: 'Recover selected' }).isDisabled()).toBe(false);
   });
