@@ -10,7 +10,7 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { loadViewMode, saveViewMode } from '../lib/view-preference';
 import { freezeClock, readClock, thawClock } from './clock-store';
 import { sameRows, type ViewRow } from './groups';
-import { computeView, type SortKey, type StatusFilter, type ViewQuery } from './view';
+import { computeView, DEFAULT_VIEW_QUERY, type SortKey, type StatusFilter, type ViewQuery } from './view';
 
 export type Connection = 'loading' | 'live' | 'signed_out' | 'unreachable';
 export type Screen = 'grid' | 'settings';
@@ -68,13 +68,8 @@ export const initialState: FleetState = {
   waitingCount: 0,
   attentionCount: 0,
   fleetAttentionCount: 0,
-  statusFilters: new Set(),
-  search: '',
-  sort: 'status',
-  sortDir: 'asc',
-  view: 'tiles',
-  groupBy: null,
-  collapsedGroups: new Set(),
+  // The query's sets are only ever replaced, never changed: sharing the defaults' is safe.
+  ...DEFAULT_VIEW_QUERY,
   connection: 'loading',
   fleetLoading: false,
   connectionReason: null,
