@@ -113,3 +113,37 @@ describe('fleet store: filters, search and sort', () => {
     expect(useFleetStore.getState().visibleIds).toEqual(ids);
   });
 });
+
+describe('fleet store at scale: no copy of the fleet per delta', () => {
+  beforeEach(() => resetFleetStore());
+
+  it('a delta changes the map in place and counts a version; a reset brings a new map; the first state is never written', () => {
+    const first = useFleetStore.getState().agents;
+    applyDelta({ upserts: [makeAgent('a')], removed: [] });
+    expect(first.size).toBe(0);
+    const map = useFleetStore.getState().agents;
+    const version = useFleetStore.getState().agentsVersion;
+    applyDelta({ upserts: [makeAgent('b')], removed: ['a'] });
+    expect(useFleetStore.getState().agents).toBe(map);
+    expect([...map.keys()]).toEqual(['b']);
+    expect(useFleetStore.getState().agentsVersion).toBe(version + 1);
+    applyDelta({ upserts: [makeAgent('c')], removed: [], reset: true });
+    expect(useFleetStore.getState().agents).not.toBe(map);
+    expect([...useFleetStore.getState().agents.keys()]).toEqual(['c']);
+  });
+
+  it('the label keys follow the fleet: a new key, a removal, a reset; a heartbeat with the same keys keeps them', () => {
+    applyDelta({ upserts: [makeAgent('a', { labels: { team: 'x' } })], removed: [], reset: true });
+    expect(useFleetStore.getState().labelKeys).toEqual(['team']);
+    applyDelta({ upserts: [makeAgent('a', { labels: { team: 'y' } })], removed: [] });
+    flushViewRefresh();
+    const keys = useFleetStore.getState().labelKeys;
+    expect(keys).toEqual(['team']);
+    applyDelta({ upserts: [makeAgent('b', { labels: { region: 'eu' } })], removed: [] });
+    flushViewRefresh();
+    expect(useFleetStore.getState().labelKeys).toEqual(['region', 'team']);
+    applyDelta({ upserts: [], removed: ['b'] });
+    flushViewRefresh();
+    expect(useFleetStore.getState().labelKeys).toEqual(['team']);
+  });
+});

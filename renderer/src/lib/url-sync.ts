@@ -86,7 +86,7 @@ export function startUrlSync(win: UrlWindow): () => void {
 
   const unsubscribe = useFleetStore.subscribe((state, prev) => {
     if (applying) return;
-    if (state.agents !== prev.agents && settlePending(state)) return;
+    if (state.agentsVersion !== prev.agentsVersion && settlePending(state)) return;
     if (state.selectedId !== prev.selectedId && state.selectedId !== null) pendingAgent = null;
     const next = urlStateOf(state);
     const changed = (Object.keys(next) as (keyof UrlState)[]).filter((key) => next[key] !== written[key]);

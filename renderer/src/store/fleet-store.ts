@@ -16,7 +16,14 @@ export type Connection = 'loading' | 'live' | 'signed_out' | 'unreachable';
 export type Screen = 'grid' | 'settings';
 
 interface AgentsSlice {
+  /**
+   * The fleet by id. A delta changes this map in place (a copy of 100,000
+   * agents per delta was most of the page's work and garbage); a reset brings
+   * a new one. To see that the fleet changed, watch {@link agentsVersion}.
+   */
   agents: ReadonlyMap<string, Agent>;
+  /** One more for every delta applied. */
+  agentsVersion: number;
 }
 
 interface ViewSlice {
@@ -61,6 +68,7 @@ const emptyCounts = () => Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) 
 
 export const initialState: FleetState = {
   agents: new Map(),
+  agentsVersion: 0,
   visibleIds: [],
   rows: [],
   labelKeys: [],
@@ -92,7 +100,8 @@ export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view
  */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  const { visibleIds, rows, counts, waiting, attention, fleetAttention, labelKeys } = computeView(state.agents, state);
+  const { visibleIds, rows, counts, waiting, attention, fleetAttention, labelKeys } = computeView(state.agents, state, labelKeysStale ? null : state.labelKeys);
+  labelKeysStale = false;
   const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
   // Without groups the rows are the ids: unchanged ids, unchanged rows.
   const regrouped = state.groupBy === null ? moved || state.rows !== state.visibleIds : !sameRows(rows, state.rows);
@@ -127,6 +136,14 @@ function scheduleViewRefresh(): void {
   }, VIEW_REFRESH_MS);
 }
 
+/** Whether an agent may have brought or taken a label key since the view last collected them. */
+let labelKeysStale = true;
+
+function sameKeys(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key));
+}
+
 /**
  * Applies a batch of committed changes from the main side. A reset replaces
  * the fleet (and refreshes the view at once); otherwise only the changed
@@ -135,8 +152,16 @@ function scheduleViewRefresh(): void {
 export function applyDelta(delta: AgentDelta): void {
   const state = useFleetStore.getState();
   for (const listener of deltaListeners) listener(state.agents, delta);
-  const agents = new Map(delta.reset ? [] : state.agents);
-  for (const agent of delta.upserts) agents.set(agent.id, agent);
+  // The first state's map is shared by every reset of the store: never written to.
+  const agents = delta.reset || state.agents === initialState.agents ? new Map<string, Agent>() : (state.agents as Map<string, Agent>);
+  if (delta.reset || delta.removed.length > 0) labelKeysStale = true;
+  for (const agent of delta.upserts) {
+    if (!labelKeysStale) {
+      const before = agents.get(agent.id);
+      if (!before || !sameKeys(before.labels, agent.labels)) labelKeysStale = true;
+    }
+    agents.set(agent.id, agent);
+  }
   for (const id of delta.removed) agents.delete(id);
   const selectedId = state.selectedId && agents.has(state.selectedId) ? state.selectedId : null;
   const exhaustId = state.exhaustId && agents.has(state.exhaustId) ? state.exhaustId : null;
@@ -146,6 +171,7 @@ export function applyDelta(delta: AgentDelta): void {
   if (delta.reset) thawClock();
   useFleetStore.setState({
     agents,
+    agentsVersion: state.agentsVersion + 1,
     selectedId,
     exhaustId,
     ...(checkedIds === state.checkedIds ? {} : { checkedIds }),
@@ -260,6 +286,7 @@ export function setSort(sort: SortKey): void {
 
 /** Puts the store back to its first state (tests, sign-out). */
 export function resetFleetStore(): void {
+  labelKeysStale = true;
   if (viewTimer !== undefined) clearTimeout(viewTimer);
   viewTimer = undefined;
   thawClock();

@@ -69,23 +69,22 @@ export const DEFAULT_VIEW_QUERY: ViewQuery = {
   collapsedGroups: new Set(),
 };
 
-/** The label keys of each fleet seen (a new map per change): a change of the query alone (typing) does not collect them again. */
-const keysOfFleet = new WeakMap<ReadonlyMap<string, Agent>, readonly string[]>();
-
 /**
  * The ids to show, in order; the rows to render them in (group headers and
  * ids, or the ids alone without grouping); over the agents the search finds
  * (so the counts follow the search, each one what its filter would show), the
  * count per status, how many wait for their operator and how many need
  * attention; and every label key in the fleet, in natural order (what can be
- * grouped by). Collected here, with the view's refresh, never per heartbeat.
+ * grouped by). Collected here, with the view's refresh, never per heartbeat;
+ * `knownLabelKeys`, when given, are the fleet's keys as they still are (the
+ * store knows when no label key can have come or gone), and not collected again.
  */
-export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery) {
+export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery, knownLabelKeys: readonly string[] | null = null) {
   const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   let waiting = 0;
   let attention = 0;
   let fleetAttention = 0;
-  const known = keysOfFleet.get(agents);
+  const known = knownLabelKeys;
   const keys = new Set<string>();
   const search = parseSearch(query.search);
   const shown: Agent[] = [];
@@ -102,7 +101,6 @@ export function computeView(agents: ReadonlyMap<string, Agent>, query: ViewQuery
   // Grouping keeps this order inside each group.
   const ordered = sortAgents(shown, query.sort, query.sortDir);
   const labelKeys = known ?? [...keys].sort(natural.compare);
-  keysOfFleet.set(agents, labelKeys);
   if (query.groupBy === null) {
     const visibleIds = ordered.map((a) => a.id);
     return { visibleIds, rows: visibleIds as readonly ViewRow[], counts, waiting, attention, fleetAttention, labelKeys };
