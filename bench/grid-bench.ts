@@ -61,6 +61,9 @@ export async function benchGrid(fleet = 10_000, rate = 500, seconds = 5, view: V
     const firstRenderMs = performance.now() - started;
     // The load starts on the whole fleet (a large one arrives in pages after the first).
     await page.locator('.connection-live', { hasText: /^Live$/ }).waitFor({ timeout: 60_000 });
+    // …and is shown: the view refreshes a moment after the last page (coalesced); "All" then counts the whole fleet.
+    await page.locator('.count-all .count-value', { hasText: new RegExp(`^${fleet}$`) }).waitFor({ timeout: 60_000 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
     const firstRenderTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
 
     // `rate` changes a second, scheduled by the clock (timers drift): four in five are

@@ -44,7 +44,9 @@ export async function benchFirstRender(view: ViewMode, fleet = 10_000): Promise<
     await page.locator(FIRST_AGENT[view]).first().waitFor({ timeout: 60_000 });
     const firstAgentMs = performance.now() - started;
     await page.locator('.connection-live', { hasText: /^Live$/ }).waitFor({ timeout: 60_000 });
-    // The commit that ends the loading also renders the whole fleet; one frame later it is on screen.
+    // The view refreshes a moment after the last page (it is coalesced): the whole fleet is shown once "All" counts it.
+    await page.locator('.count-all .count-value', { hasText: new RegExp(`^${fleet}$`) }).waitFor({ timeout: 60_000 });
+    // One frame later it is on screen.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
     const wholeFleetMs = performance.now() - started;
     const { tasks, nodes } = await page.evaluate(() => {
