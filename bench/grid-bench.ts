@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/support/browser';
 import { seedDatabase, startServe } from './support';
 
@@ -35,6 +36,39 @@ export const FIRST_AGENT: Record<ViewMode, string> = { tiles: '[data-agent-id]',
 export const chooseView = (view: ViewMode) => ({ key: VIEW_STORAGE_KEY, view });
 
 /**
+ * Opens the UI in `view` on a new page that records its long tasks, and
+ * resolves once the whole fleet (`fleet` agents) is shown: when the first
+ * agents appeared, and when all were on screen (ms from navigation). The
+ * view refreshes a moment after the last page arrives (it is coalesced), so
+ * the whole fleet is shown once "All" counts it, a frame later.
+ */
+export async function openFleet(
+  browser: Browser,
+  server: { url: string; operatorToken: string },
+  view: ViewMode,
+  fleet: number,
+  viewport: { width: number; height: number },
+): Promise<{ page: Page; firstAgentMs: number; wholeFleetMs: number }> {
+  const page = await browser.newPage({ viewport });
+  await page.addInitScript(({ key, view }) => localStorage.setItem(key, view), chooseView(view));
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const started = performance.now();
+  await page.goto(`${server.url}/#token=${server.operatorToken}`);
+  await page.locator(FIRST_AGENT[view]).first().waitFor({ timeout: 60_000 });
+  const firstAgentMs = performance.now() - started;
+  await page.locator('.connection-live', { hasText: /^Live$/ }).waitFor({ timeout: 60_000 });
+  await page.locator('.count-all .count-value', { hasText: new RegExp(`^${fleet}$`) }).waitFor({ timeout: 60_000 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+  return { page, firstAgentMs, wholeFleetMs: performance.now() - started };
+}
+
+/**
  * A view (the tiles grid unless told) in real Chromium against headless mode
  * with `fleet` agents while `rate` heartbeats a second arrive (each one a
  * pushed change).
@@ -46,24 +80,7 @@ export async function benchGrid(fleet = 10_000, rate = 500, seconds = 5, view: V
   await seedDatabase(file, fleet);
   const server = await startServe(file);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript(({ key, view }) => localStorage.setItem(key, view), chooseView(view));
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: number[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    const started = performance.now();
-    await page.goto(`${server.url}/#token=${server.operatorToken}`);
-    await page.locator(FIRST_AGENT[view]).first().waitFor({ timeout: 60_000 });
-    const firstRenderMs = performance.now() - started;
-    // The load starts on the whole fleet (a large one arrives in pages after the first).
-    await page.locator('.connection-live', { hasText: /^Live$/ }).waitFor({ timeout: 60_000 });
-    // …and is shown: the view refreshes a moment after the last page (coalesced); "All" then counts the whole fleet.
-    await page.locator('.count-all .count-value', { hasText: new RegExp(`^${fleet}$`) }).waitFor({ timeout: 60_000 });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+    const { page, firstAgentMs: firstRenderMs } = await openFleet(browser, server, view, fleet, { width: 1280, height: 800 });
     const firstRenderTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
 
     // `rate` changes a second, scheduled by the clock (timers drift): four in five are

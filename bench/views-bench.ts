@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { launchChromium } from '../test/support/browser';
-import { chooseView, FIRST_AGENT, type ViewMode } from './grid-bench';
+import { openFleet, type ViewMode } from './grid-bench';
 import { seedDatabase, startServe } from './support';
 
 export interface FirstRenderFigures {
@@ -30,25 +29,7 @@ export async function benchFirstRender(view: ViewMode, fleet = 10_000): Promise<
   await seedDatabase(file, fleet);
   const server = await startServe(file);
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript(({ key, view }) => localStorage.setItem(key, view), chooseView(view));
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: number[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    const started = performance.now();
-    await page.goto(`${server.url}/#token=${server.operatorToken}`);
-    await page.locator(FIRST_AGENT[view]).first().waitFor({ timeout: 60_000 });
-    const firstAgentMs = performance.now() - started;
-    await page.locator('.connection-live', { hasText: /^Live$/ }).waitFor({ timeout: 60_000 });
-    // The view refreshes a moment after the last page (it is coalesced): the whole fleet is shown once "All" counts it.
-    await page.locator('.count-all .count-value', { hasText: new RegExp(`^${fleet}$`) }).waitFor({ timeout: 60_000 });
-    // One frame later it is on screen.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
-    const wholeFleetMs = performance.now() - started;
+    const { page, firstAgentMs, wholeFleetMs } = await openFleet(browser, server, view, fleet, { width: 1440, height: 900 });
     const { tasks, nodes } = await page.evaluate(() => {
       const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
       let count = 0;

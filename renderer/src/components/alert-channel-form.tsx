@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ALERT_CHANNEL_KINDS, type AlertChannelKind } from '../../../shared/alerts';
 import { readChannel, type ChannelFields } from '../lib/alert-input';
 import { useTransport } from './transport-context';
+import { AlertFormActions } from './alert-form-actions';
 
 const BLANK: ChannelFields = { name: '', kind: 'webhook', url: '', command: '', secret: '' };
 
@@ -77,15 +78,7 @@ export function AlertChannelForm({ refresh }: { refresh: () => Promise<void> }) 
         <p id={`${id}-secret-hint`} className="alert-hint muted">
           Signs each message: X-Fleet-Signature is sha256= and the HMAC-SHA256 of the body with this secret. It is never shown again.
         </p>
-        <div className="alert-form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            Add channel
-          </button>
-          <span role="status">{done}</span>
-        </div>
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <AlertFormActions label="Add channel" busy={busy} done={done} error={error} />
       </fieldset>
     </form>
   );

@@ -3,6 +3,7 @@ import { ALERT_TRIGGERS, DEFAULT_COALESCE_S, MIN_REPEAT_S, type AlertChannel, ty
 import { describeRepeat, formatSelector, readRule } from '../lib/alert-input';
 import { formatDuration } from '../lib/format';
 import { useTransport } from './transport-context';
+import { AlertFormActions } from './alert-form-actions';
 
 /** The rules: channel, changes, selector, coalescing window, repeat; each with Delete. */
 export function AlertRuleList({
@@ -140,15 +141,7 @@ export function AlertRuleForm({ channels, refresh }: { channels: readonly AlertC
         <p id={`${id}-repeat-hint`} className="alert-hint muted">
           Remind this often while an agent stays offline or exhausted (at least {MIN_REPEAT_S}). Empty: never.
         </p>
-        <div className="alert-form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            Add rule
-          </button>
-          <span role="status">{done}</span>
-        </div>
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <AlertFormActions label="Add rule" busy={busy} done={done} error={error} />
       </fieldset>
     </form>
   );
