@@ -8,32 +8,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, requireBrowserInCi } from '../support/browser';
-import { ServeProcess } from '../support/serve-process';
+import { postTo as post, startUiServer, type UiServer as Server } from '../support/ui-server';
 import { useTempDir } from '../support/temp-dir';
 
-interface Server {
-  serve: ServeProcess;
-  url: string;
-  ui: string;
-  agentToken: string;
-  operatorToken: string;
-}
 
-async function startServer(dir: string, args: string[] = []): Promise<Server> {
-  const serve = ServeProcess.start(['--port', '0', ...args], { FLEET_DB: path.join(dir, 'fleet.db'), FLEET_SWEEP_INTERVAL_MS: '50' });
-  const url = (await serve.waitForLine(/^Fleet Monitor listening on /)).replace('Fleet Monitor listening on ', '');
-  const ui = (await serve.waitForLine(/^Fleet Monitor UI: /)).replace('Fleet Monitor UI: ', '');
-  const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { agent_token: string; operator_token: string };
-  return { serve, url, ui, agentToken: tokens.agent_token, operatorToken: tokens.operator_token };
-}
 
-async function post(server: Server, p: string, body?: unknown, token = server.agentToken): Promise<Response> {
-  return fetch(`${server.url}${p}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-}
 
 const tile = (page: Page, id: string) => page.locator(`[data-agent-id="${id}"]`);
 
@@ -58,7 +37,7 @@ describe.skipIf(inject('chromium') === null)('operator UI in Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium(inject('chromium'));
     mainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-e2e-main-'));
-    server = await startServer(mainDir);
+    server = await startUiServer(mainDir);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Every CSP violation of the session, checked once the other tests have used the page.
     await page.addInitScript(() => {
@@ -309,7 +288,7 @@ describe.skipIf(inject('chromium') === null)('operator UI in Chromium', () => {
   });
 
   it('an agent that stops beating turns offline in the UI', async () => {
-    const quick = await startServer(tempDir(), ['--heartbeat-timeout-s', '1']);
+    const quick = await startUiServer(tempDir(), { args: ['--heartbeat-timeout-s', '1'] });
     const p = await browser.newPage();
     try {
       await p.goto(quick.ui);

@@ -10,31 +10,12 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { launchChromium, requireBrowserInCi } from '../support/browser';
-import { ServeProcess } from '../support/serve-process';
+import { postTo, startUiServer, type UiServer as Server } from '../support/ui-server';
 
-interface Server {
-  serve: ServeProcess;
-  url: string;
-  ui: string;
-  agentToken: string;
-  operatorToken: string;
-}
 
-async function startServer(dir: string): Promise<Server> {
-  const serve = ServeProcess.start(['--port', '0'], { FLEET_DB: path.join(dir, 'fleet.db'), FLEET_SWEEP_INTERVAL_MS: '50' });
-  const url = (await serve.waitForLine(/^Fleet Monitor listening on /)).replace('Fleet Monitor listening on ', '');
-  const ui = (await serve.waitForLine(/^Fleet Monitor UI: /)).replace('Fleet Monitor UI: ', '');
-  const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { agent_token: string; operator_token: string };
-  return { serve, url, ui, agentToken: tokens.agent_token, operatorToken: tokens.operator_token };
-}
 
 async function post(server: Server, p: string, body: unknown = {}): Promise<void> {
-  const res = await fetch(`${server.url}${p}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.agentToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, p).toBe(200);
+  expect((await postTo(server, p, body)).status, p).toBe(200);
 }
 
 /** Every URL in the tab's session history, as the browser keeps it. */
@@ -63,7 +44,7 @@ describe.skipIf(inject('chromium') === null)('finding and grouping in Chromium',
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-e2e-query-'));
-    server = await startServer(dir);
+    server = await startUiServer(dir);
     await post(server, '/v1/agents/web-1/heartbeat', { name: 'Web one', labels: { team: 'web' } });
     await post(server, '/v1/agents/web-2/heartbeat', { name: 'Web two', labels: { team: 'web' } });
     await post(server, '/v1/agents/web-2/offline');

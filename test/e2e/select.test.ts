@@ -9,36 +9,15 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, requireBrowserInCi } from '../support/browser';
-import { ServeProcess } from '../support/serve-process';
+import { postTo as post, startUiServer, type UiServer as Server } from '../support/ui-server';
 
-interface Server {
-  serve: ServeProcess;
-  url: string;
-  ui: string;
-  agentToken: string;
-  operatorToken: string;
-}
 
-async function startServer(dir: string, port = 0): Promise<Server> {
-  const serve = ServeProcess.start(['--port', String(port)], { FLEET_DB: path.join(dir, 'fleet.db'), FLEET_SWEEP_INTERVAL_MS: '50' });
-  const url = (await serve.waitForLine(/^Fleet Monitor listening on /)).replace('Fleet Monitor listening on ', '');
-  const ui = (await serve.waitForLine(/^Fleet Monitor UI: /)).replace('Fleet Monitor UI: ', '');
-  const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { agent_token: string; operator_token: string };
-  return { serve, url, ui, agentToken: tokens.agent_token, operatorToken: tokens.operator_token };
-}
 
 async function stop(server: Server): Promise<void> {
   server.serve.child.kill('SIGTERM');
   await server.serve.exit();
 }
 
-async function post(server: Server, p: string, body?: unknown): Promise<Response> {
-  return fetch(`${server.url}${p}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.agentToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-}
 
 interface WireAgent {
   id: string;
@@ -77,7 +56,7 @@ describe.skipIf(inject('chromium') === null)('acting on many, focus, and the dis
   beforeAll(async () => {
     browser = await launchChromium(inject('chromium'));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-e2e-select-'));
-    server = await startServer(dir);
+    server = await startUiServer(dir);
     for (const id of ['bulk-1', 'bulk-2', 'bulk-3']) expect((await post(server, `/v1/agents/${id}/heartbeat`, { labels: { team: 'bulk' } })).status).toBe(200);
     expect((await post(server, '/v1/agents/bystander/heartbeat', { labels: { team: 'other' } })).status).toBe(200);
     for (const id of ['bulk-1', 'bulk-2']) expect((await post(server, `/v1/agents/${id}/exhausted`, { reason: 'rate_limit' })).status).toBe(200);
@@ -207,7 +186,7 @@ describe.skipIf(inject('chromium') === null)('acting on many, focus, and the dis
     const frozen = await inStatus.textContent();
     await page.waitForTimeout(2_100);
     expect(await inStatus.textContent()).toBe(frozen);
-    server = await startServer(dir, port);
+    server = await startUiServer(dir, { port });
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByText('Live', { exact: true }).waitFor();
     // And count again once it is back.
