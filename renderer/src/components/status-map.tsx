@@ -96,7 +96,7 @@ export function StatusMap() {
   useEffect(() => {
     let frame = 0;
     const unsubscribe = useFleetStore.subscribe((state, previous) => {
-      if (frame || (state.agentsVersion === previous.agentsVersion && state.visibleIds === previous.visibleIds && state.rows === previous.rows)) return;
+      if (frame || (state.agentsVersion === previous.agentsVersion && state.shownIds === previous.shownIds)) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
         const now = useFleetStore.getState();

@@ -9,8 +9,9 @@ import type { AgentDelta } from '../../../shared/fleet-api';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { loadViewMode, saveViewMode } from '../lib/view-preference';
 import { freezeClock, readClock, thawClock } from './clock-store';
-import { sameRows, type ViewRow } from './groups';
-import { computeView, DEFAULT_VIEW_QUERY, type SortKey, type StatusFilter, type ViewQuery } from './view';
+import type { ViewRow } from './groups';
+import { DEFAULT_VIEW_QUERY, type SortKey, type StatusFilter, type ViewQuery } from './view';
+import { ViewIndex } from './view-index';
 
 export type Connection = 'loading' | 'live' | 'signed_out' | 'unreachable';
 export type Screen = 'grid' | 'settings';
@@ -31,6 +32,8 @@ interface ViewSlice {
   visibleIds: readonly string[];
   /** What a view renders: the ids, or with grouping each group's header then its ids (unless folded). */
   rows: readonly ViewRow[];
+  /** The ids the view draws: `visibleIds` but for the agents of folded groups (what the map draws, what "Select all" ticks). */
+  shownIds: readonly string[];
   /** Every label key in the fleet, in natural order (what the fleet can be grouped by). */
   labelKeys: readonly string[];
   counts: Readonly<Record<AgentStatus, number>>;
@@ -71,6 +74,7 @@ export const initialState: FleetState = {
   agentsVersion: 0,
   visibleIds: [],
   rows: [],
+  shownIds: [],
   labelKeys: [],
   counts: emptyCounts(),
   waitingCount: 0,
@@ -93,31 +97,31 @@ export const initialState: FleetState = {
 // The view the operator chose last time (kept by setQuery).
 export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view: loadViewMode() ?? initialState.view }));
 
+/** The view, kept up to date from the changes since its last refresh. */
+let viewIndex = new ViewIndex();
+/** The ids upserted or removed since the view's last refresh. */
+let changedIds = new Set<string>();
+
 /**
- * Recomputes the derived view from the current agents and query. The order
- * and the counts are replaced only when they changed: under a stream of
- * heartbeats nothing moves, and the grid need not render again.
+ * Brings the derived view up to date with the agents and query. The index
+ * keeps each array the same while it reads the same, so under a stream of
+ * heartbeats nothing is replaced and no view renders again.
  */
 function refreshView(): void {
   const state = useFleetStore.getState();
-  const { visibleIds, rows, counts, waiting, attention, fleetAttention, labelKeys } = computeView(state.agents, state, labelKeysStale ? null : state.labelKeys);
-  labelKeysStale = false;
-  const moved = visibleIds.length !== state.visibleIds.length || visibleIds.some((id, i) => id !== state.visibleIds[i]);
-  // Without groups the rows are the ids: unchanged ids, unchanged rows.
-  const regrouped = state.groupBy === null ? moved || state.rows !== state.visibleIds : !sameRows(rows, state.rows);
-  const recounted = AGENT_STATUSES.some((status) => counts[status] !== state.counts[status]);
-  const rewaited = waiting !== state.waitingCount || attention !== state.attentionCount || fleetAttention !== state.fleetAttentionCount;
-  const rekeyed = labelKeys.length !== state.labelKeys.length || labelKeys.some((key, i) => key !== state.labelKeys[i]);
-  if (moved || regrouped || recounted || rewaited || rekeyed) {
-    const nextIds = moved ? visibleIds : state.visibleIds;
-    useFleetStore.setState({
-      ...(moved ? { visibleIds } : {}),
-      ...(regrouped ? { rows: state.groupBy === null ? nextIds : rows } : {}),
-      ...(recounted ? { counts } : {}),
-      ...(rewaited ? { waitingCount: waiting, attentionCount: attention, fleetAttentionCount: fleetAttention } : {}),
-      ...(rekeyed ? { labelKeys } : {}),
-    });
-  }
+  const changed = changedIds;
+  changedIds = new Set();
+  const view = viewIndex.refresh(state.agents, state, changed);
+  const next: Partial<FleetState> = {};
+  if (view.visibleIds !== state.visibleIds) next.visibleIds = view.visibleIds;
+  if (view.rows !== state.rows) next.rows = view.rows;
+  if (view.shownIds !== state.shownIds) next.shownIds = view.shownIds;
+  if (view.labelKeys !== state.labelKeys) next.labelKeys = view.labelKeys;
+  if (AGENT_STATUSES.some((status) => view.counts[status] !== state.counts[status])) next.counts = view.counts;
+  if (view.waiting !== state.waitingCount) next.waitingCount = view.waiting;
+  if (view.attention !== state.attentionCount) next.attentionCount = view.attention;
+  if (view.fleetAttention !== state.fleetAttentionCount) next.fleetAttentionCount = view.fleetAttention;
+  if (Object.keys(next).length > 0) useFleetStore.setState(next);
 }
 
 /**
@@ -136,14 +140,6 @@ function scheduleViewRefresh(): void {
   }, VIEW_REFRESH_MS);
 }
 
-/** Whether an agent may have brought or taken a label key since the view last collected them. */
-let labelKeysStale = true;
-
-function sameKeys(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key));
-}
-
 /**
  * Applies a batch of committed changes from the main side. A reset replaces
  * the fleet (and refreshes the view at once); otherwise only the changed
@@ -154,15 +150,19 @@ export function applyDelta(delta: AgentDelta): void {
   for (const listener of deltaListeners) listener(state.agents, delta);
   // The first state's map is shared by every reset of the store: never written to.
   const agents = delta.reset || state.agents === initialState.agents ? new Map<string, Agent>() : (state.agents as Map<string, Agent>);
-  if (delta.reset || delta.removed.length > 0) labelKeysStale = true;
-  for (const agent of delta.upserts) {
-    if (!labelKeysStale) {
-      const before = agents.get(agent.id);
-      if (!before || !sameKeys(before.labels, agent.labels)) labelKeysStale = true;
-    }
-    agents.set(agent.id, agent);
+  // A reset brings a new fleet, which a new index works out afresh (agents the reset left out are in no change).
+  if (delta.reset) {
+    viewIndex = new ViewIndex();
+    changedIds = new Set();
   }
-  for (const id of delta.removed) agents.delete(id);
+  for (const agent of delta.upserts) {
+    agents.set(agent.id, agent);
+    changedIds.add(agent.id);
+  }
+  for (const id of delta.removed) {
+    agents.delete(id);
+    changedIds.add(id);
+  }
   const selectedId = state.selectedId && agents.has(state.selectedId) ? state.selectedId : null;
   const exhaustId = state.exhaustId && agents.has(state.exhaustId) ? state.exhaustId : null;
   const checkedIds = keepKnown(state.checkedIds, agents);
@@ -286,7 +286,8 @@ export function setSort(sort: SortKey): void {
 
 /** Puts the store back to its first state (tests, sign-out). */
 export function resetFleetStore(): void {
-  labelKeysStale = true;
+  viewIndex = new ViewIndex();
+  changedIds = new Set();
   if (viewTimer !== undefined) clearTimeout(viewTimer);
   viewTimer = undefined;
   thawClock();

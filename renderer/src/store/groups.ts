@@ -1,5 +1,6 @@
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
+import { natural } from './agent-order';
 
 /** A group's header among the rows: its label value (null: the agents without the key), size and per-status counts. */
 export interface GroupRow {
@@ -28,41 +29,21 @@ export function groupLabel(value: string | null, key: string): string {
   return value === '' ? '(empty)' : value;
 }
 
+/** The value an agent is grouped under by the label `key`: its value, or null when it has no such label. */
+export function groupValue(agent: Agent, key: string): string | null {
+  return Object.hasOwn(agent.labels, key) ? agent.labels[key]! : null;
+}
+
 /**
- * Groups `shown` (already in display order, which each group keeps) by their
- * `key` label: groups in natural order of their values (by `compare`), the
- * agents without the key last. `visibleIds` is every shown agent in that
- * order, folded groups included; `rows` are the headers and the ids of the
- * groups not folded.
+ * The order of the groups: values in natural order (values equal to it, as
+ * "EU" and "eu", by their code units, for they are two groups), the agents
+ * without the key last. Groups keep this order whatever the sort direction.
  */
-export function groupRows(
-  shown: readonly Agent[],
-  key: string,
-  collapsed: ReadonlySet<string>,
-  compare: (a: string, b: string) => number,
-): { visibleIds: string[]; rows: ViewRow[] } {
-  const buckets = new Map<string | null, Agent[]>();
-  for (const agent of shown) {
-    const value = Object.hasOwn(agent.labels, key) ? agent.labels[key]! : null;
-    let bucket = buckets.get(value);
-    if (!bucket) buckets.set(value, (bucket = []));
-    bucket.push(agent);
-  }
-  const values = [...buckets.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : compare(a, b) || (a < b ? -1 : a > b ? 1 : 0)));
-  const visibleIds: string[] = [];
-  const rows: ViewRow[] = [];
-  for (const value of values) {
-    const members = buckets.get(value)!;
-    const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
-    for (const agent of members) counts[agent.status]++;
-    const folded = collapsed.has(groupKey(value));
-    rows.push({ kind: 'group', value, size: members.length, counts, collapsed: folded });
-    for (const agent of members) {
-      visibleIds.push(agent.id);
-      if (!folded) rows.push(agent.id);
-    }
-  }
-  return { visibleIds, rows };
+export function compareGroupValues(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return natural.compare(a, b) || (a < b ? -1 : 1);
 }
 
 /** Whether two row lists show the same thing (so a refresh that changed nothing keeps the old one). */

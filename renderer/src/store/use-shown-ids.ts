@@ -1,18 +1,15 @@
-import { useMemo } from 'react';
 import { useFleetStore, type FleetState } from './fleet-store';
 
 /**
  * The ids the view shows, in its order: those the filters and search keep,
  * but for the agents of folded groups (what "Select all" ticks, what the map
- * draws). Without groups the rows are the ids themselves (the same array).
+ * draws). Worked out with the view, once per refresh, not per render or frame.
  */
-export function shownIds(state: Pick<FleetState, 'rows' | 'visibleIds'>): readonly string[] {
-  return state.rows === state.visibleIds ? state.visibleIds : state.rows.filter((row): row is string => typeof row === 'string');
+export function shownIds(state: Pick<FleetState, 'shownIds'>): readonly string[] {
+  return state.shownIds;
 }
 
-/** {@link shownIds} of the store, computed again only when the rows change. */
+/** {@link shownIds} of the store. */
 export function useShownIds(): readonly string[] {
-  const rows = useFleetStore((s) => s.rows);
-  const ids = useFleetStore((s) => s.visibleIds);
-  return useMemo(() => shownIds({ rows, visibleIds: ids }), [rows, ids]);
+  return useFleetStore((s) => s.shownIds);
 }
