@@ -1,14 +1,15 @@
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Agent } from '../../shared/agent';
 import { AGENT_STATUSES } from '../../shared/status';
-import { applyDelta, flushViewRefresh, resetFleetStore, setQuery, useFleetStore } from '../../renderer/src/store/fleet-store';
+import { applyDelta, flushViewRefresh, resetFleetStore, setQuery, useFleetStore, VIEW_REFRESH_MS, VIEW_SLICE } from '../../renderer/src/store/fleet-store';
 import { groupKey } from '../../renderer/src/store/groups';
 import { computeView, DEFAULT_VIEW_QUERY, SORT_KEYS, STATUS_FILTERS, type ViewQuery } from '../../renderer/src/store/view';
-import { ViewIndex } from '../../renderer/src/store/view-index';
+import { ViewIndex, type ViewResult } from '../../renderer/src/store/view-index';
 import { makeAgent, T0 } from './fixtures';
 
 beforeEach(() => resetFleetStore());
+afterEach(() => vi.useRealTimers());
 
 /** Few ids, so that changes hit agents already there; names, labels and times that tie and differ only in case. */
 const agentArb = fc
@@ -60,6 +61,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.subarray(['eu', 'EU', 'infra 2', '', groupKey(null)]).map((keys) => ({ kind: 'fold' as const, groups: new Set(keys) })) },
 );
 
+/** A view but its version (a count of the index's own changes, which a view worked out afresh has not had). */
+const sansVersion = ({ version: _version, ...view }: ViewResult) => view;
+
 /** The store's view, as computeView would give it for the store's agents and query. */
 function expectStoreAgreesWithReference(): void {
   const state = useFleetStore.getState();
@@ -74,6 +78,9 @@ function expectStoreAgreesWithReference(): void {
   // What the views draw: the rows' ids (folded groups' agents left out).
   expect(state.shownIds).toEqual(reference.rows.filter((row) => typeof row === 'string'));
   expect(reference.shownIds).toEqual(state.shownIds);
+  // What the map paints: the shown agents, place by place, as they are now.
+  expect(state.shownAgents.map((agent) => agent.id)).toEqual(state.shownIds);
+  expect(state.shownAgents.every((agent) => state.agents.get(agent.id) === agent)).toBe(true);
   // Ungrouped, the rows are the ids themselves (the views rely on it).
   if (state.groupBy === null) expect(state.rows).toBe(state.visibleIds);
   if (state.groupBy === null || state.collapsedGroups.size === 0) expect(state.shownIds).toBe(state.visibleIds);
@@ -120,7 +127,7 @@ describe('the view index: kept up to date change by change', () => {
               changed.add(id);
             }
           else query = { ...query, ...(step.kind === 'fold' ? { collapsedGroups: step.groups } : step.query) };
-          expect(index.refresh(agents, query, changed)).toEqual(computeView(agents, query));
+          expect(sansVersion(index.refresh(agents, query, changed))).toEqual(sansVersion(computeView(agents, query)));
         }
         expect(index.strayUpdates).toBe(0);
       }),
@@ -170,7 +177,7 @@ describe('the view index: kept up to date change by change', () => {
     c.status = 'exhausted';
     agents.set('b', makeAgent('b', { status: 'busy' }));
     const result = index.refresh(agents, DEFAULT_VIEW_QUERY, new Set(['b', 'c']));
-    expect(result).toEqual(computeView(agents, DEFAULT_VIEW_QUERY));
+    expect(sansVersion(result)).toEqual(sansVersion(computeView(agents, DEFAULT_VIEW_QUERY)));
     expect(result.visibleIds).toEqual(['c', 'b', 'a', 'd']);
     expect(index.strayUpdates).toBe(1);
   });
@@ -188,5 +195,25 @@ describe('the view index: kept up to date change by change', () => {
     expectStoreAgreesWithReference();
     const header = useFleetStore.getState().rows.find((row) => typeof row !== 'string' && row.value === 'r-new');
     expect(header).toMatchObject({ size: 10 });
+  });
+
+  it('a burst of changes goes into the view a slice per task, the rest following at once, and ends as the reference', () => {
+    vi.useFakeTimers();
+    // 20,000 agents: 600 changes are under the share that is worked out afresh, so they are put in place.
+    const fleet = Array.from({ length: 20_000 }, (_, i) => makeAgent(`agent-${i}`));
+    applyDelta({ upserts: fleet, removed: [], reset: true });
+    applyDelta({ upserts: fleet.slice(0, 600).map((a) => ({ ...a, status: 'busy' as const })), removed: [] });
+    const busyShown = () => useFleetStore.getState().counts.busy;
+    expect(busyShown()).toBe(0);
+    vi.advanceTimersByTime(VIEW_REFRESH_MS);
+    expect(busyShown()).toBe(VIEW_SLICE);
+    // Busy sorts before idle: the slice's agents lead the order already.
+    expect(useFleetStore.getState().visibleIds.slice(0, VIEW_SLICE).every((id) => useFleetStore.getState().agents.get(id)!.status === 'busy')).toBe(true);
+    vi.advanceTimersToNextTimer();
+    expect(busyShown()).toBe(2 * VIEW_SLICE);
+    vi.advanceTimersToNextTimer();
+    expect(busyShown()).toBe(600);
+    expectStoreAgreesWithReference();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { humanize } from '../lib/format';
 import { mapLayout } from '../lib/map-layout';
 import { MapPainter } from '../lib/map-painter';
 import { toggleChecked, useFleetStore } from '../store/fleet-store';
-import { shownIds, useShownIds } from '../store/use-shown-ids';
+import { useShownIds } from '../store/use-shown-ids';
 import { displayName } from '../store/view';
 import { NoMatch } from './no-match';
 import { SelectCheckbox } from './select-checkbox';
@@ -40,8 +40,9 @@ function describe(agent: Agent): string {
 
 /**
  * The fleet as a map: one small cell per agent, in the view's order, on a
- * canvas painted incrementally (only cells whose agent changed look), so
- * 10,000 agents fit one screen and 100,000 stay smooth. Hover or focus names
+ * canvas painted incrementally at each refresh of the view (only cells whose
+ * agent changed look; a cell changes with the order it moves in, not before
+ * it), so 10,000 agents fit one screen and 100,000 stay smooth. Hover or focus names
  * the agent; a click or Enter opens its details. For the keyboard and screen
  * readers the canvas is one focusable control: the arrow keys, Home/End and
  * PageUp/PageDown move a focus cell, whose agent a live region names; the
@@ -88,19 +89,17 @@ export function StatusMap() {
     if (!canvas.current) return;
     painter.current ??= new MapPainter(canvas.current);
     painter.current.reset({ firstRow, rowCount, columns, pitch: pitch * ratio }, readColours(canvas.current));
-    const state = useFleetStore.getState();
-    painter.current.paint(state.agents, shownIds(state));
+    painter.current.paint(useFleetStore.getState().shownAgents);
   }, [firstRow, rowCount, columns, pitch, ratio, dark]);
 
-  // Changes to agents or the order: at most one incremental paint a frame, outside React.
+  // The view's refresh (agents changed or moved): at most one incremental paint a frame, outside React.
   useEffect(() => {
     let frame = 0;
     const unsubscribe = useFleetStore.subscribe((state, previous) => {
-      if (frame || (state.agentsVersion === previous.agentsVersion && state.shownIds === previous.shownIds)) return;
+      if (frame || state.viewVersion === previous.viewVersion) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        const now = useFleetStore.getState();
-        painter.current?.paint(now.agents, shownIds(now));
+        painter.current?.paint(useFleetStore.getState().shownAgents);
       });
     });
     return () => {

@@ -4,7 +4,8 @@ import { matchesSearch, parseSearch, type Search } from '../lib/search';
 import { comparator, natural } from './agent-order';
 import { needsAttention, passesFilters } from './filters';
 import { compareGroupValues, groupKey, groupValue, sameRows, type GroupRow, type ViewRow } from './groups';
-import { sortAgents } from './sort-order';
+import { applyMoves, planMoves } from '../lib/moves';
+import { RANKED_COMPARATORS, sortAgents } from './sort-order';
 import type { ViewQuery } from './view';
 
 /** What the fleet looks like under a query: what a view renders and the header counts. */
@@ -15,6 +16,15 @@ export interface ViewResult {
   readonly rows: readonly ViewRow[];
   /** What the view draws: the ids but those of folded groups (`visibleIds` itself when none is folded). What "Select all" ticks. */
   readonly shownIds: readonly string[];
+  /**
+   * The agents of `shownIds`, place by place, as the view last took them in:
+   * what the map paints from, without looking up each cell's agent by id.
+   * The index changes this array in place (an agent taking its old self's
+   * place); `version` says when.
+   */
+  readonly shownAgents: readonly Agent[];
+  /** One more whenever a shown agent came, went, moved or changed. */
+  readonly version: number;
   /** Agents per status among those the search finds (each what its filter would show). */
   readonly counts: Readonly<Record<AgentStatus, number>>;
   /** Of those, how many wait for their operator, and how many need the operator. */
@@ -67,6 +77,8 @@ export class ViewIndex {
   private ids: readonly string[] = [];
   private rows: readonly ViewRow[] = [];
   private shown: readonly string[] = [];
+  private shownAgents: readonly Agent[] = [];
+  private version = 0;
   private counts = zeroCounts();
   private waiting = 0;
   private attention = 0;
@@ -91,7 +103,7 @@ export class ViewIndex {
   rebuild(agents: ReadonlyMap<string, Agent>, query: ViewQuery): ViewResult {
     this.query = queryOf(query);
     this.search = parseSearch(query.search);
-    const byKey = comparator(query.sort, query.sortDir);
+    const byKey = comparator(query.sort, query.sortDir, RANKED_COMPARATORS);
     const key = query.groupBy;
     this.compare = key === null ? byKey : (a, b) => compareGroupValues(groupValue(a, key), groupValue(b, key)) || byKey(a, b);
     this.indexed.clear();
@@ -114,6 +126,7 @@ export class ViewIndex {
     if (!sameIds(labelKeys, this.labelKeys)) this.labelKeys = labelKeys;
     this.keysMoved = false;
     this.buildRows();
+    this.version++;
     return this.result();
   }
 
@@ -121,9 +134,13 @@ export class ViewIndex {
    * The view after the agents of `changed` (ids) were put in `agents` or
    * taken out of it, under `query`: brought up to date from the last one
    * when only the changes or the folding differ, worked out afresh when the
-   * filters, search, sort or grouping changed, or most of the fleet did.
+   * filters, search, sort or grouping changed, or a large share of the fleet
+   * did. Brought up to date, it takes at most `budget` of the changes, each
+   * deleted from `changed` as it is taken: the rest wait for the next call
+   * (a burst of changes spread over several short tasks). Worked out afresh,
+   * it takes them all.
    */
-  refresh(agents: ReadonlyMap<string, Agent>, query: ViewQuery, changed: ReadonlySet<string>): ViewResult {
+  refresh(agents: ReadonlyMap<string, Agent>, query: ViewQuery, changed: Set<string>, budget = Infinity): ViewResult {
     const last = this.query;
     if (
       last === null ||
@@ -134,12 +151,14 @@ export class ViewIndex {
       query.groupBy !== last.groupBy ||
       changed.size > Math.max(REBUILD_OVER_AT_LEAST, this.indexed.size * REBUILD_OVER_SHARE)
     ) {
+      changed.clear();
       return this.rebuild(agents, query);
     }
     const refold = query.collapsedGroups !== last.collapsedGroups;
     this.query = queryOf(query);
-    if (!this.update(agents, changed)) {
+    if (!this.update(agents, changed, budget)) {
       this.strays++;
+      changed.clear();
       return this.rebuild(agents, query);
     }
     if (refold) this.buildRows();
@@ -152,11 +171,14 @@ export class ViewIndex {
    * it where it was (a heartbeat, under most orders) takes its old self's
    * place in the order: no copy of the order for it.
    */
-  private update(agents: ReadonlyMap<string, Agent>, changed: ReadonlySet<string>): boolean {
+  private update(agents: ReadonlyMap<string, Agent>, changed: Set<string>, budget: number): boolean {
     const leaving: Agent[] = [];
     const arriving: Agent[] = [];
     let recounted = false;
+    let taken = 0;
     for (const id of changed) {
+      if (taken++ >= budget) break;
+      changed.delete(id);
       const before = this.indexed.get(id);
       const after = agents.get(id);
       if (before === after) continue;
@@ -169,7 +191,9 @@ export class ViewIndex {
         const at = lowerBound(this.order, before, this.compare);
         if (this.order[at] !== before) return false;
         this.order[at] = after;
-        if (before.status !== after.status) recounted = true;
+        this.version++;
+        // A group's counts changed, or the shown agents are a copy (groups are folded): the rows again.
+        if (before.status !== after.status || this.shownAgents !== this.order) recounted = true;
         continue;
       }
       if (wasShown) leaving.push(before);
@@ -181,10 +205,11 @@ export class ViewIndex {
       this.keysMoved = false;
     }
     if (leaving.length > 0 || arriving.length > 0) {
-      const next = this.reordered(leaving, arriving);
-      if (next === null) return false;
-      this.order = next.order;
-      if (!sameIds(next.ids, this.ids)) this.ids = next.ids;
+      this.version++;
+      const ids = this.ids;
+      if (!this.reorder(leaving, arriving)) return false;
+      // Agents that left and came back to the same places (a change that did not move them): the same ids.
+      if (sameIds(this.ids, ids)) this.ids = ids;
     } else if (!recounted) return true;
     // A shown agent moved, came, went or changed status: the rows, and the group headers' counts, with it.
     this.buildRows();
@@ -192,44 +217,36 @@ export class ViewIndex {
   }
 
   /**
-   * The order without `leaving` and with `arriving`: each found by binary
-   * search (the order is sorted by the comparator, and the agents in it are
-   * immutable, so an agent's old self is where its old fields put it), then
-   * one pass that copies the rest. Null if an agent is not where it should be.
+   * Takes `leaving` out of the order and puts `arriving` in, in place: each
+   * found by binary search (the order is sorted by the comparator, and the
+   * agents in it are immutable, so an agent's old self is where its old
+   * fields put it), then the runs of agents between them moved by
+   * `copyWithin` (a native memmove) and the arrivals written in the gaps. The
+   * ids get the same moves on a copy (the views compare them by identity).
+   * False if an agent is not where it should be.
    */
-  private reordered(leaving: readonly Agent[], arriving: Agent[]): { order: Agent[]; ids: string[] } | null {
+  private reorder(leaving: readonly Agent[], arriving: Agent[]): boolean {
     const order = this.order;
-    const ids = this.ids;
     const compare = this.compare;
     const gone: number[] = [];
     for (const agent of leaving) {
       const at = lowerBound(order, agent, compare);
-      if (order[at] !== agent) return null;
+      if (order[at] !== agent) return false;
       gone.push(at);
     }
     gone.sort((a, b) => a - b);
     arriving.sort(compare);
     const places = arriving.map((agent) => lowerBound(order, agent, compare));
-    // Filled by push: a large `new Array(n)` would start in V8's slow dictionary mode, and every later pass over the order with it.
-    // The ids are copied along from the last ones (the same places), not read again from each agent.
-    const out: Agent[] = [];
-    const outIds: string[] = [];
-    let g = 0;
-    let a = 0;
-    for (let i = 0; i <= order.length; i++) {
-      while (a < arriving.length && places[a] === i) {
-        const agent = arriving[a++]!;
-        out.push(agent);
-        outIds.push(agent.id);
-      }
-      if (i === order.length) break;
-      if (g < gone.length && gone[g] === i) g++;
-      else {
-        out.push(order[i]!);
-        outIds.push(ids[i]!);
-      }
-    }
-    return { order: out, ids: outIds };
+    const plan = planMoves(order.length, gone, places);
+    const ids = this.ids.slice();
+    applyMoves(order, plan, arriving);
+    applyMoves(
+      ids,
+      plan,
+      arriving.map((agent) => agent.id),
+    );
+    this.ids = ids;
+    return true;
   }
 
   /** Adds (`sign` 1) or takes back (-1) what `agent` counts for; returns whether the view shows it. */
@@ -273,10 +290,12 @@ export class ViewIndex {
     const query = this.query!;
     if (query.groupBy === null) {
       this.rows = this.shown = this.ids;
+      this.shownAgents = this.order;
       return;
     }
     const rows: ViewRow[] = [];
     const shown: string[] = [];
+    const shownAgents: Agent[] = [];
     let folded = false;
     const headers = new Map<string | null, GroupRow>();
     const order = this.order;
@@ -292,12 +311,14 @@ export class ViewIndex {
         for (let k = i; k < end; k++) {
           rows.push(this.ids[k]!);
           shown.push(this.ids[k]!);
+          shownAgents.push(order[k]!);
         }
       i = end;
     }
     this.headers = headers;
     if (!sameRows(rows, this.rows)) this.rows = rows;
     this.shown = !folded ? this.ids : sameIds(shown, this.shown) ? this.shown : shown;
+    this.shownAgents = folded ? shownAgents : order;
   }
 
   private result(): ViewResult {
@@ -305,6 +326,8 @@ export class ViewIndex {
       visibleIds: this.ids,
       rows: this.rows,
       shownIds: this.shown,
+      shownAgents: this.shownAgents,
+      version: this.version,
       counts: { ...this.counts },
       waiting: this.waiting,
       attention: this.attention,
