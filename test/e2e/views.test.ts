@@ -268,6 +268,25 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
       await page.locator('.details .close').click();
     });
 
+    it('each cell has its own `Select <id>` box, on its cell: ticking it ticks that agent and opens nothing', async () => {
+      await page.mouse.move(0, 0);
+      const boxes = cells.getByRole('checkbox');
+      expect(await boxes.count()).toBe(FLEET.length);
+      const agent = FLEET[11]!;
+      const box = cells.getByRole('checkbox', { name: `Select ${agent.id}` });
+      // Hovering the box is hovering its cell: the tooltip names the box's agent.
+      await box.hover();
+      await expect.poll(() => page.getByRole('tooltip').getAttribute('data-agent-id')).toBe(agent.id);
+      await box.check();
+      await expect.poll(() => page.locator('.selection-count').textContent()).toMatch(/^1 selected/);
+      expect(await page.locator('.details').count()).toBe(0);
+      // The boxes are out of the tab order (the map is one stop; the table's rows the same).
+      expect(await box.getAttribute('tabindex')).toBe('-1');
+      await box.uncheck();
+      await expect.poll(() => page.locator('.selection-bar').textContent()).not.toMatch(/1 selected/);
+      await page.mouse.move(0, 0);
+    });
+
     it('Space ticks the focus cell’s agent, whose box the current cell shows; the selection bar counts it', async () => {
       const canvas = page.getByRole('application', { name: /^Status map/ });
       await canvas.focus();

@@ -13,6 +13,13 @@ import { StatusBadge, StatusGlyph } from './status-badge';
 
 /** Ticked cells marked at most (a screen of 10,000 all ticked needs no 10,000 marks to say so). */
 const MAX_TICK_MARKS = 2_000;
+/**
+ * Cells in view up to which each gets its own `Select <id>` box (a fleet of a
+ * few hundred, cells 20 px or more). A larger map keeps one box, the current
+ * cell's, and the table a box per row: thousands of boxes would be thousands
+ * of DOM nodes re-placed at every move of the order.
+ */
+export const MAX_CELL_BOXES = 1_500;
 
 const open = (id: string) => useFleetStore.setState({ selectedId: id });
 
@@ -160,6 +167,11 @@ export function StatusMap() {
   const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
   // The cell bar: the agent of the focus cell (clicked, or moved to with the keys), with its tick box.
   const current = useFleetStore((s) => (focusId === null ? undefined : s.agents.get(focusId)));
+  // A box per cell in view, in the cell's top left corner (its middle stays the cell's: a click there opens the agent).
+  const cellsInView = Math.max(0, Math.min(ids.length, (firstRow + rowCount) * columns) - firstRow * columns);
+  const boxSize = Math.floor(pitch / 2) - 1;
+  const boxes: number[] = [];
+  if (cellsInView <= MAX_CELL_BOXES && boxSize >= 8) for (let at = firstRow * columns; at < firstRow * columns + cellsInView; at++) boxes.push(at);
   const ticks: number[] = [];
   if (checkedIds.size > 0) {
     // Only the rows on screen: a few thousand looks, whatever the fleet.
@@ -237,6 +249,17 @@ export function StatusMap() {
           />
           {ticks.map((at) => (
             <div key={`tick-${at}`} className="map-tick" style={place(at)} />
+          ))}
+          {boxes.map((at) => (
+            <span
+              key={ids[at]}
+              className={`map-cell-box${at === hover ? ' is-hover' : ''}`}
+              style={{ left: (at % columns) * pitch + 1, top: Math.floor(at / columns) * pitch + 1, width: boxSize, height: boxSize }}
+              // The box ticks; it must not also open the agent, as a click on its cell does.
+              onClick={(e) => e.stopPropagation()}
+            >
+              <SelectCheckbox id={ids[at]!} tabIndex={-1} />
+            </span>
           ))}
           {selectedIndex >= 0 && <div className="map-ring map-selected" style={place(selectedIndex)} />}
           {focusAgent && <div className="map-ring map-focus" style={place(focusIndex)} />}
