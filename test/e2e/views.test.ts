@@ -287,6 +287,36 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
       await page.mouse.move(0, 0);
     });
 
+    it('grouped, each group has its header band (size and per-status counts); its cells follow it; folding one takes its cells out', async () => {
+      await page.mouse.move(0, 0);
+      await page.getByRole('combobox', { name: 'Group by' }).selectOption('team');
+      const infra = cells.getByRole('button', { name: /^infra 15 agents/ });
+      const web = cells.getByRole('button', { name: /^web 15 agents/ });
+      await infra.waitFor();
+      await web.waitFor();
+      expect(await infra.textContent()).toContain('15 agents 5 exhausted, 5 busy, 5 on call');
+      // The first cell after a band is one of its group's agents.
+      const tooltip = page.getByRole('tooltip');
+      const bands = cells.locator('.map-band');
+      for (const [band, team] of [[bands.nth(0), 'infra'], [bands.nth(1), 'web']] as const) {
+        const box = (await band.boundingBox())!;
+        const pitch = Number(await cells.getAttribute('data-pitch'));
+        await page.mouse.move(box.x + pitch / 2, box.y + box.height + pitch / 2);
+        await tooltip.waitFor();
+        const id = await tooltip.getAttribute('data-agent-id');
+        expect(FLEET.find((a) => a.id === id)!.team).toBe(team);
+      }
+      await page.mouse.move(0, 0);
+      expect(await infra.getAttribute('aria-expanded')).toBe('true');
+      await infra.click();
+      await page.getByRole('application', { name: 'Status map of 15 agents' }).waitFor();
+      expect(await infra.getAttribute('aria-expanded')).toBe('false');
+      await infra.click();
+      await page.getByRole('application', { name: 'Status map of 30 agents' }).waitFor();
+      await page.getByRole('combobox', { name: 'Group by' }).selectOption('');
+      await cells.locator('.map-band').first().waitFor({ state: 'detached' });
+    });
+
     it('Space ticks the focus cell’s agent, whose box the current cell shows; the selection bar counts it', async () => {
       const canvas = page.getByRole('application', { name: /^Status map/ });
       await canvas.focus();
@@ -340,5 +370,22 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
         expect(violations).toEqual([]);
       });
     }
+  }
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`axe-core finds no serious or critical violation: Map grouped by team (bands and boxes), ${colorScheme}`, async () => {
+      await page.emulateMedia({ colorScheme });
+      await chooseView('Map');
+      await page.getByRole('combobox', { name: 'Group by' }).selectOption('team');
+      await page.locator('.map-band').first().waitFor();
+      await page.mouse.move(0, 0);
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      });
+      expect(violations).toEqual([]);
+      await page.getByRole('combobox', { name: 'Group by' }).selectOption('');
+    });
   }
 });

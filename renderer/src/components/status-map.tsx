@@ -2,11 +2,14 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalS
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { humanize } from '../lib/format';
+import { bandRowsAt, MapGeometry } from '../lib/map-geometry';
 import { mapLayout } from '../lib/map-layout';
 import { MapPainter } from '../lib/map-painter';
 import { toggleChecked, useFleetStore } from '../store/fleet-store';
 import { useShownIds } from '../store/use-shown-ids';
+import { groupKey, type GroupRow } from '../store/groups';
 import { displayName } from '../store/view';
+import { GroupHeader } from './group-header';
 import { NoMatch } from './no-match';
 import { SelectCheckbox } from './select-checkbox';
 import { StatusBadge, StatusGlyph } from './status-badge';
@@ -20,6 +23,8 @@ const MAX_TICK_MARKS = 2_000;
  * of DOM nodes re-placed at every move of the order.
  */
 export const MAX_CELL_BOXES = 1_500;
+/** Groups up to which the map heads each one with a band; more (a key unique to each agent) and it keeps their order unheaded. */
+export const MAX_MAP_GROUPS = 200;
 
 const open = (id: string) => useFleetStore.setState({ selectedId: id });
 
@@ -58,6 +63,8 @@ function describe(agent: Agent): string {
 export function StatusMap() {
   // Grouped, the map keeps the groups' order, and a folded group's agents leave it (it draws no headers).
   const ids = useShownIds();
+  const viewRows = useFleetStore((s) => s.rows);
+  const groupBy = useFleetStore((s) => s.groupBy);
   const nothingMatches = useFleetStore((s) => s.visibleIds.length === 0 && s.agents.size > 0);
   const checkedIds = useFleetStore((s) => s.checkedIds);
   const counts = useFleetStore((s) => s.counts);
@@ -74,7 +81,15 @@ export function StatusMap() {
   const [focused, setFocused] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
 
-  const { pitch, columns, rows } = useMemo(() => mapLayout(box.width, box.height, ids.length), [box, ids.length]);
+  // Grouped (and the groups few enough to head), each group has its header band and starts a row of its own.
+  const groups = useMemo(() => (groupBy === null ? null : viewRows.filter((row): row is GroupRow => typeof row !== 'string')), [groupBy, viewRows]);
+  const headed = groups !== null && groups.length <= MAX_MAP_GROUPS;
+  const sizes = useMemo(() => (headed ? groups.map((group) => (group.collapsed ? 0 : group.size)) : null), [headed, groups]);
+  const { pitch, columns } = useMemo(() => mapLayout(box.width, box.height, ids.length, sizes ? { sizes, bandRowsAt } : undefined), [box, ids.length, sizes]);
+  const geometry = useMemo(() => new MapGeometry(ids.length, columns, headed ? viewRows : null, bandRowsAt(pitch)), [ids.length, columns, headed, viewRows, pitch]);
+  const rows = geometry.totalRows;
+  const geometryRef = useRef(geometry);
+  geometryRef.current = geometry;
   const ratio = typeof window === 'undefined' ? 1 : Math.max(1, Math.round(window.devicePixelRatio || 1));
   const firstRow = Math.floor(scrollTop / pitch);
   const rowCount = Math.max(0, Math.min(rows - firstRow, Math.ceil(box.height / pitch) + 1));
@@ -96,8 +111,8 @@ export function StatusMap() {
     if (!canvas.current) return;
     painter.current ??= new MapPainter(canvas.current);
     painter.current.reset({ firstRow, rowCount, columns, pitch: pitch * ratio }, readColours(canvas.current));
-    painter.current.paint(useFleetStore.getState().shownAgents);
-  }, [firstRow, rowCount, columns, pitch, ratio, dark]);
+    painter.current.paint(useFleetStore.getState().shownAgents, geometry);
+  }, [firstRow, rowCount, columns, pitch, ratio, dark, geometry]);
 
   // The view's refresh (agents changed or moved): at most one incremental paint a frame, outside React.
   useEffect(() => {
@@ -106,7 +121,7 @@ export function StatusMap() {
       if (frame || state.viewVersion === previous.viewVersion) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        painter.current?.paint(useFleetStore.getState().shownAgents);
+        painter.current?.paint(useFleetStore.getState().shownAgents, geometryRef.current);
       });
     });
     return () => {
@@ -118,8 +133,9 @@ export function StatusMap() {
   const cellAt = (event: MouseEvent<HTMLElement>): number | null => {
     const rect = cells.current!.getBoundingClientRect();
     const column = Math.floor((event.clientX - rect.left) / pitch);
-    const at = Math.floor((event.clientY - rect.top) / pitch) * columns + column;
-    return column >= 0 && column < columns && at >= 0 && at < ids.length ? at : null;
+    if (column < 0 || column >= columns) return null;
+    const at = geometry.indexAt(Math.floor((event.clientY - rect.top) / pitch) * columns + column);
+    return at >= 0 ? at : null;
   };
 
   const moveFocus = (next: number) => {
@@ -127,7 +143,7 @@ export function StatusMap() {
     setFocusId(ids[clamped]!);
     const element = scroller.current;
     if (!element) return;
-    const top = Math.floor(clamped / columns) * pitch;
+    const top = Math.floor(geometry.slotOf(clamped) / columns) * pitch;
     if (top < element.scrollTop) element.scrollTop = top;
     else if (top + pitch > element.scrollTop + element.clientHeight) element.scrollTop = top + pitch - element.clientHeight;
   };
@@ -135,13 +151,14 @@ export function StatusMap() {
   const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
     if (ids.length === 0) return;
     const page = columns * Math.max(1, Math.floor(box.height / pitch) - 1);
+    // Up and down go by the grid (past a group's band to the nearest cell beyond it); left and right by the order.
     const moves: Record<string, number> = {
       ArrowRight: focusIndex + 1,
       ArrowLeft: focusIndex - 1,
-      ArrowDown: focusIndex + columns,
-      ArrowUp: focusIndex - columns,
-      PageDown: focusIndex + page,
-      PageUp: focusIndex - page,
+      ArrowDown: geometry.step(focusIndex, columns),
+      ArrowUp: geometry.step(focusIndex, -columns),
+      PageDown: geometry.step(focusIndex, page),
+      PageUp: geometry.step(focusIndex, -page),
       Home: 0,
       End: ids.length - 1,
     };
@@ -163,21 +180,24 @@ export function StatusMap() {
   // Only the agents named re-render the map, not every change to the fleet.
   const tipAgent = useFleetStore((s) => (tipIndex === null ? undefined : s.agents.get(ids[tipIndex] ?? '')));
   const focusAgent = useFleetStore((s) => (focused ? s.agents.get(ids[focusIndex] ?? '') : undefined));
-  const place = (at: number) => ({ left: (at % columns) * pitch, top: Math.floor(at / columns) * pitch, width: pitch, height: pitch });
+  const place = (at: number) => {
+    const slot = geometry.slotOf(at);
+    return { left: (slot % columns) * pitch, top: Math.floor(slot / columns) * pitch, width: pitch, height: pitch };
+  };
   const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
   // The cell bar: the agent of the focus cell (clicked, or moved to with the keys), with its tick box.
   const current = useFleetStore((s) => (focusId === null ? undefined : s.agents.get(focusId)));
-  // A box per cell in view, in the cell's top left corner (its middle stays the cell's: a click there opens the agent).
-  const cellsInView = Math.max(0, Math.min(ids.length, (firstRow + rowCount) * columns) - firstRow * columns);
-  const boxSize = Math.floor(pitch / 2) - 1;
-  const boxes: number[] = [];
-  if (cellsInView <= MAX_CELL_BOXES && boxSize >= 8) for (let at = firstRow * columns; at < firstRow * columns + cellsInView; at++) boxes.push(at);
-  const ticks: number[] = [];
-  if (checkedIds.size > 0) {
-    // Only the rows on screen: a few thousand looks, whatever the fleet.
-    const end = Math.min(ids.length, (firstRow + rowCount) * columns);
-    for (let at = firstRow * columns; at < end && ticks.length < MAX_TICK_MARKS; at++) if (checkedIds.has(ids[at]!)) ticks.push(at);
+  // The agents in the rows on screen: a few thousand at most, whatever the fleet.
+  const inView: number[] = [];
+  for (let slot = firstRow * columns, end = Math.min(rows, firstRow + rowCount) * columns; slot < end; slot++) {
+    const at = geometry.indexAt(slot);
+    if (at >= 0) inView.push(at);
   }
+  // A box per cell in view, in the cell's top left corner (its middle stays the cell's: a click there opens the agent).
+  const boxSize = Math.floor(pitch / 2) - 1;
+  const boxes = inView.length <= MAX_CELL_BOXES && boxSize >= 8 ? inView : [];
+  const ticks = checkedIds.size === 0 ? [] : inView.filter((at) => checkedIds.has(ids[at]!)).slice(0, MAX_TICK_MARKS);
+  const bands = geometry.bands.filter((band) => band.row + geometry.bandRows > firstRow && band.row < firstRow + rowCount);
 
   if (nothingMatches) return <NoMatch />;
   return (
@@ -201,6 +221,11 @@ export function StatusMap() {
         <li className="legend-word">
           Showing {ids.length.toLocaleString()} of {total.toLocaleString()}
         </li>
+        {groups !== null && !headed && (
+          <li className="legend-word">
+            {groups.length.toLocaleString()} groups, in their order: too many to head here (Tiles and Table head each one)
+          </li>
+        )}
       </ul>
       <div className="map-current" aria-label="Current cell" role="group">
         {current ? (
@@ -250,11 +275,16 @@ export function StatusMap() {
           {ticks.map((at) => (
             <div key={`tick-${at}`} className="map-tick" style={place(at)} />
           ))}
+          {bands.map((band) => (
+            <div key={`band-${groupKey(band.group.value)}`} className="map-band" style={{ top: band.row * pitch, height: geometry.bandRows * pitch, width: columns * pitch }}>
+              <GroupHeader row={band.group} labelKey={groupBy ?? ''} />
+            </div>
+          ))}
           {boxes.map((at) => (
             <span
               key={ids[at]}
               className={`map-cell-box${at === hover ? ' is-hover' : ''}`}
-              style={{ left: (at % columns) * pitch + 1, top: Math.floor(at / columns) * pitch + 1, width: boxSize, height: boxSize }}
+              style={{ left: place(at).left + 1, top: place(at).top + 1, width: boxSize, height: boxSize }}
               // The box ticks; it must not also open the agent, as a click on its cell does.
               onClick={(e) => e.stopPropagation()}
             >

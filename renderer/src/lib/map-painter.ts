@@ -1,5 +1,6 @@
 import type { Agent } from '../../../shared/agent';
 import { AGENT_STATUSES, assertNever, type AgentStatus } from '../../../shared/status';
+import type { MapGeometry } from './map-geometry';
 import { cellGap } from './map-layout';
 
 /** What a cell looks like: its status, and whether the agent waits for its operator. */
@@ -64,7 +65,7 @@ export class MapPainter {
    * very object drawn last costs one comparison: no lookup by id (at 100,000
    * agents, a lookup per cell in view was most of a frame's work).
    */
-  paint(shown: readonly Agent[]): number {
+  paint(shown: readonly Agent[], geometry: MapGeometry): number {
     const window = this.window;
     if (!window || !this.image) return 0;
     const first = window.firstRow * window.columns;
@@ -72,7 +73,8 @@ export class MapPainter {
     const dirty: number[] = [];
     for (let slot = 0; slot < slots; slot++) {
       const index = first + slot;
-      const agent = shown[index];
+      const at = geometry.indexAt(index);
+      const agent = at < 0 ? undefined : shown[at];
       if (agent === this.drawnAgents[slot]) continue;
       this.drawnAgents[slot] = agent;
       const look = agent ? lookOf(agent) : BLANK;
