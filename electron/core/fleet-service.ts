@@ -22,6 +22,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import { CommitGroup, type Outcome } from './commit-group';
 import type { TimeoutHost } from './push-batcher';
 import { DEFAULT_LIMITS } from '../../shared/fleet-api';
+import { WireAgentCache, wireAgentText, type JsonSlice, type WireAgentText } from './wire-agent-cache';
 
 /** What an agent may say about itself alongside any call. */
 export interface AgentProfile {
@@ -149,6 +150,8 @@ export class FleetService implements Disposable {
    * answer). As large as the fleet, like the table.
    */
   private readonly beatCache = new Map<string, Agent>();
+  /** Each agent's JSON as committed, for list reads; the repository drops an agent's at each write of its row. */
+  private readonly wire = new WireAgentCache();
   private beatTimer: unknown;
   /**
    * Set when the last group commit failed (disk full, read-only): until a write
@@ -172,7 +175,7 @@ export class FleetService implements Disposable {
     private readonly clock: Clock,
     readonly options: FleetServiceOptions,
   ) {
-    this.agents = new AgentRepository(db);
+    this.agents = new AgentRepository(db, this.wire);
     this.events = new EventRepository(db);
     this.transaction = db.transaction((work: () => unknown) => work());
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -547,6 +550,59 @@ export class FleetService implements Disposable {
   listPage(after: string, limit: number): Agent[] {
     const rows = this.agents.page(after, limit);
     return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
+  }
+
+  /**
+   * {@link listPage} as the API's JSON, one text per agent: which agents, and
+   * in what order, the table says (its id index alone); each one's text is
+   * the pending heartbeat's, else the committed one's from the cache, else
+   * made from the heartbeat cache's agent or, failing that, the row — and
+   * then kept. Byte for byte the JSON of the agents {@link listPage} gives.
+   * `made` counts the texts not found in the cache (what the slice cost).
+   */
+  listJsonPage(after: string, limit: number): JsonSlice {
+    if (this.db.inTransaction) {
+      // A row may yet roll back: read it as it stands, keep nothing.
+      const agents = this.listPage(after, limit).map(wireAgentText);
+      return { agents, made: agents.length };
+    }
+    const ids = this.agents.idsAfter(after, limit);
+    const texts: (WireAgentText | undefined)[] = new Array<WireAgentText | undefined>(ids.length);
+    let made = 0;
+    let missing = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const pending = this.pendingBeats.get(id);
+      if (pending) {
+        texts[i] = wireAgentText(pending);
+        made++;
+        continue;
+      }
+      let committed = this.wire.get(id);
+      if (!committed) {
+        committed = this.rememberCached(id);
+        if (committed) made++;
+      }
+      if (committed) texts[i] = committed;
+      else missing++;
+    }
+    if (missing > 0) {
+      // A few rows missing are read one by one; many (a cold cache) in one walk of the page.
+      const rows = missing > limit / 4 ? new Map(this.agents.page(after, limit).map((agent) => [agent.id, agent])) : undefined;
+      for (let i = 0; i < ids.length; i++) {
+        if (texts[i]) continue;
+        const row = rows?.get(ids[i]!) ?? this.agents.get(ids[i]!);
+        if (!row) throw new Error(`Agent '${ids[i]!}' was listed but has no row`);
+        texts[i] = this.wire.remember(row);
+      }
+    }
+    return { agents: texts as WireAgentText[], made: made + missing };
+  }
+
+  /** The heartbeat cache's agent (committed, as its row) as JSON, kept; undefined when it has none. */
+  private rememberCached(id: string): WireAgentText | undefined {
+    const agent = this.beatCache.get(id);
+    return agent && this.wire.remember(agent);
   }
 
   count(): number {

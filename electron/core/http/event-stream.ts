@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Agent, AgentChange } from '../../../shared/agent';
 import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
-import { agentJson, agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
+import { agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
+import { agentJson } from '../wire-agent-cache';
 import { writeChunks } from './chunked-write';
 import type { FleetService } from '../fleet-service';
 
@@ -120,10 +121,11 @@ export class EventStreamHub implements Disposable {
     const snapshot = client.snapshot!;
     // Reads through here move the snapshot's mark: a slice holds its agents as of its read.
     const tracked: AgentSource = {
-      listPage: (after, limit) => {
-        const slice = this.source.listPage(after, limit);
-        snapshot.readUpTo = slice.length < limit ? ALL_READ : slice[slice.length - 1]!.id;
-        snapshot.read += slice.length;
+      listJsonPage: (after, limit) => {
+        const slice = this.source.listJsonPage(after, limit);
+        const { agents } = slice;
+        snapshot.readUpTo = agents.length < limit ? ALL_READ : agents[agents.length - 1]!.id;
+        snapshot.read += agents.length;
         return slice;
       },
     };
