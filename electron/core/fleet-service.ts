@@ -599,6 +599,11 @@ export class FleetService implements Disposable {
     return { agents: texts as WireAgentText[], made: made + missing };
   }
 
+  /** How many agents' JSON the list reads' cache holds: at most one per agent in the fleet. */
+  get cachedJsonCount(): number {
+    return this.wire.size;
+  }
+
   /** The heartbeat cache's agent (committed, as its row) as JSON, kept; undefined when it has none. */
   private rememberCached(id: string): WireAgentText | undefined {
     const agent = this.beatCache.get(id);
