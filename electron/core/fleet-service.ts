@@ -554,11 +554,12 @@ export class FleetService implements Disposable {
 
   /**
    * {@link listPage} as the API's JSON, one text per agent: which agents, and
-   * in what order, the table says (its id index alone); each one's text is
-   * the pending heartbeat's, else the committed one's from the cache, else
-   * made from the heartbeat cache's agent or, failing that, the row — and
-   * then kept. Byte for byte the JSON of the agents {@link listPage} gives.
-   * `made` counts the texts not found in the cache (what the slice cost).
+   * in what order, the table says (its id index, or the ids the cache kept
+   * from it while no row came or went); each one's text is the pending
+   * heartbeat's, else the committed one's from the cache, else made from the
+   * heartbeat cache's agent or, failing that, the row — and then kept. Byte
+   * for byte the JSON of the agents {@link listPage} gives. `made` counts the
+   * texts not found in the cache (what the slice cost).
    */
   listJsonPage(after: string, limit: number): JsonSlice {
     if (this.db.inTransaction) {
@@ -566,7 +567,8 @@ export class FleetService implements Disposable {
       const agents = this.listPage(after, limit).map(wireAgentText);
       return { agents, made: agents.length };
     }
-    const ids = this.agents.idsAfter(after, limit);
+    const kept = this.wire.idsAfter(after, limit);
+    const ids = kept ?? this.agents.idsAfter(after, limit);
     const texts: (WireAgentText | undefined)[] = new Array<WireAgentText | undefined>(ids.length);
     let made = 0;
     let missing = 0;
@@ -592,10 +594,17 @@ export class FleetService implements Disposable {
       for (let i = 0; i < ids.length; i++) {
         if (texts[i]) continue;
         const row = rows?.get(ids[i]!) ?? this.agents.get(ids[i]!);
-        if (!row) throw new Error(`Agent '${ids[i]!}' was listed but has no row`);
+        if (!row) {
+          // Only a write behind the store's back gets here: the kept ids are wrong, ask the table.
+          if (!kept) throw new Error(`Agent '${ids[i]!}' was listed but has no row`);
+          this.wire.forgetIds();
+          return this.listJsonPage(after, limit);
+        }
         texts[i] = this.wire.remember(row);
       }
     }
+    // The texts' ids are the cache's own keys: kept, they are looked up again without hashing anew.
+    if (!kept) this.wire.tableRead(after, limit, texts.map((text) => text!.id));
     return { agents: texts as WireAgentText[], made: made + missing };
   }
 

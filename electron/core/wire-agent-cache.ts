@@ -1,5 +1,5 @@
 import type { Agent } from '../../shared/agent';
-import type { AgentStatus } from '../../shared/status';
+import { AGENT_STATUSES, type AgentStatus } from '../../shared/status';
 import { toWireAgent } from '../../shared/wire';
 import type { RowWatcher } from './store/agent-repository';
 
@@ -19,9 +19,18 @@ export interface JsonSlice {
   readonly made: number;
 }
 
+/** One string per status: a row read from SQLite brings a new copy of its status, which a cached text need not keep. */
+const STATUS: ReadonlyMap<string, AgentStatus> = new Map(AGENT_STATUSES.map((status) => [status, status]));
+
 /** The agent's {@link WireAgentText}, made now (for an agent the cache must not hold). */
 export function wireAgentText(agent: Agent): WireAgentText {
-  return { id: agent.id, status: agent.status, json: agentJson(agent) };
+  return { id: agent.id, status: STATUS.get(agent.status) ?? agent.status, json: agentJson(agent) };
+}
+
+/** A full read in progress, whose slices, read one after the other from the table, add up to every id. */
+interface IdsRead {
+  readonly ids: string[];
+  readonly generation: number;
 }
 
 /**
@@ -30,13 +39,24 @@ export function wireAgentText(agent: Agent): WireAgentText {
  * again (issue 17: 100,000 agents took 1.2–2 s of CPU that way). Filled by
  * reads, outside any transaction, from what is committed; an entry is dropped
  * when the store writes its row ({@link RowWatcher}, so no write can leave it
- * stale: a write rolled back costs a miss, never a stale answer). Which
- * agents exist, and in what order, always comes from the table; the cache
- * only answers what each one's JSON is. Bounded by the fleet: one entry per
- * agent read since it last changed, about 0.5 KB for a typical agent.
+ * stale: a write rolled back costs a miss, never a stale answer).
+ *
+ * Which agents there are, in id order, comes from the table, and is kept too:
+ * a full read that took every slice from the table while no row came or went
+ * leaves the ids it read, and reads after it slice those instead of asking
+ * the table, until a row is inserted or deleted (a registration, a forget;
+ * counted whether or not its transaction commits). Bounded by the fleet: a
+ * text per agent read since it last changed (about 0.4 KB for a typical
+ * agent) and its id once more in the list.
  */
 export class WireAgentCache implements RowWatcher {
   private readonly texts = new Map<string, WireAgentText>();
+  /** Bumped when a row is inserted or deleted: a list of ids read before is no longer the table's. */
+  private generation = 0;
+  /** Every id in the table, in order, as of {@link generation}; undefined when not known. */
+  private ids: readonly string[] | undefined;
+  /** The full read that may become {@link ids}: the slices read so far, and the generation it started in. */
+  private reading: IdsRead | undefined;
 
   /** The agent's committed JSON, if it was read since its row last changed. */
   get(id: string): WireAgentText | undefined {
@@ -50,8 +70,55 @@ export class WireAgentCache implements RowWatcher {
     return text;
   }
 
+  /**
+   * Up to `limit` ids after `after` in the table's order, if every id is
+   * known; undefined when the table must be asked. (Ids are ASCII,
+   * AGENT_ID_PATTERN: JavaScript's order is SQLite's, and a list out of
+   * that order is never kept.)
+   */
+  idsAfter(after: string, limit: number): readonly string[] | undefined {
+    const ids = this.ids;
+    if (!ids) return undefined;
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (ids[mid]! <= after) low = mid + 1;
+      else high = mid;
+    }
+    return ids.slice(low, low + limit);
+  }
+
+  /**
+   * Told of each slice of ids a read took from the table (`after`, `limit`
+   * as asked). Slices that follow one another from the first id to the last,
+   * while no row came or went, are every id: kept for {@link idsAfter}.
+   */
+  tableRead(after: string, limit: number, ids: readonly string[]): void {
+    // A read from the first id starts again; a slice that does not follow on (another read's) is no part of it.
+    if (after === '') this.reading = { ids: [], generation: this.generation };
+    const read = this.reading;
+    if (!read || read.generation !== this.generation || (read.ids.at(-1) ?? '') !== after) return;
+    for (const id of ids) read.ids.push(id);
+    if (ids.length === limit) return;
+    this.reading = undefined;
+    if (read.ids.every((id, i) => i === 0 || read.ids[i - 1]! < id)) this.ids = read.ids;
+  }
+
+  /** A kept id had no row (written behind the store's back): ask the table again. */
+  forgetIds(): void {
+    this.ids = undefined;
+    this.reading = undefined;
+  }
+
   rowChanged(id: string): void {
     this.texts.delete(id);
+  }
+
+  rowAddedOrRemoved(id: string): void {
+    this.texts.delete(id);
+    this.generation++;
+    this.ids = undefined;
   }
 
   /** How many agents' texts are held. */

@@ -3,9 +3,12 @@ import type { AgentStatus, ExhaustReason, RecoverySource } from '../../../shared
 import { EMPTY_USAGE, type Usage } from '../../../shared/usage';
 import type { SqliteDatabase } from './open-database';
 
-/** Told when an agent's row is written (updated, inserted, deleted), for every write the repository makes. */
+/** Told of every write of an agent's row the repository makes. */
 export interface RowWatcher {
+  /** The row was updated. */
   rowChanged(id: string): void;
+  /** A row was inserted or deleted: which agents there are may have changed. */
+  rowAddedOrRemoved(id: string): void;
 }
 
 interface AgentRow {
@@ -206,7 +209,7 @@ export class AgentRepository {
 
   /** Inserts or replaces the whole row (`created_at` is kept on update). */
   save(agent: Agent): void {
-    this.watcher?.rowChanged(agent.id);
+    this.watcher?.rowAddedOrRemoved(agent.id);
     this.upsertStmt.run(toParams(agent));
   }
 
@@ -235,7 +238,7 @@ export class AgentRepository {
 
   /** Deletes the agent and, by cascade, its history. Returns whether it existed. */
   delete(id: string): boolean {
-    this.watcher?.rowChanged(id);
+    this.watcher?.rowAddedOrRemoved(id);
     return this.deleteStmt.run(id).changes > 0;
   }
 
