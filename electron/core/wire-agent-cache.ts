@@ -45,9 +45,11 @@ interface IdsRead {
  * a full read that took every slice from the table while no row came or went
  * leaves the ids it read, and reads after it slice those instead of asking
  * the table, until a row is inserted or deleted (a registration, a forget;
- * counted whether or not its transaction commits). Bounded by the fleet: a
- * text per agent read since it last changed (about 0.4 KB for a typical
- * agent) and its id once more in the list.
+ * counted whether or not its transaction commits). Both hold because the
+ * service is the table's only writer (open-store's lock keeps a second
+ * instance off the file). Bounded by the fleet: a text per agent read since
+ * it last changed, and its id once more in the list; about 0.7 KB of heap
+ * per agent whose JSON is 0.4 KB (66 MB at 100,000 such agents).
  */
 export class WireAgentCache implements RowWatcher {
   private readonly texts = new Map<string, WireAgentText>();
