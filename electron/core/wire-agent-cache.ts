@@ -11,6 +11,8 @@ export interface WireAgentText {
   readonly id: string;
   readonly status: AgentStatus;
   readonly json: string;
+  /** Whether the JSON is all ASCII (most agents' is), so a chunk of such texts can be sent without UTF-8 encoding. */
+  readonly ascii: boolean;
 }
 
 /** One slice of a list read as JSON: its agents in id order, and how many of their texts had to be made (not from the cache). */
@@ -24,8 +26,12 @@ const STATUS: ReadonlyMap<string, AgentStatus> = new Map(AGENT_STATUSES.map((sta
 
 /** The agent's {@link WireAgentText}, made now (for an agent the cache must not hold). */
 export function wireAgentText(agent: Agent): WireAgentText {
-  return { id: agent.id, status: STATUS.get(agent.status) ?? agent.status, json: agentJson(agent) };
+  const json = agentJson(agent);
+  return { id: agent.id, status: STATUS.get(agent.status) ?? agent.status, json, ascii: !BEYOND_ASCII.test(json) };
 }
+
+/** Any UTF-16 unit past ASCII (JSON.stringify leaves non-ASCII characters as they are). */
+const BEYOND_ASCII = /[\u0080-\uffff]/;
 
 /** A full read in progress, whose slices, read one after the other from the table, add up to every id. */
 interface IdsRead {

@@ -3,6 +3,7 @@ import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import type { FleetService } from '../fleet-service';
 import type { JsonSlice, WireAgentText } from '../wire-agent-cache';
+import type { BodyChunk } from './chunked-write';
 import { HttpError } from './http-error';
 
 /**
@@ -96,8 +97,11 @@ function* slices(service: AgentSource, statuses: ReadonlySet<AgentStatus> | unde
   }
 }
 
+/** A chunk of JSON as sent: its Latin-1 bytes when it is all ASCII (the same bytes as UTF-8, made by a copy), else the text. */
+const chunk = (text: string, ascii: boolean): BodyChunk => (ascii ? Buffer.from(text, 'latin1') : text);
+
 /**
- * The reply of `GET /v1/agents` as text chunks, never the whole body in one
+ * The reply of `GET /v1/agents` as chunks, never the whole body in one
  * string: `{"agents": […]}` for the whole fleet (byte for byte what
  * `JSON.stringify` of it gives), or with a page asked for, `{"agents": […],
  * "next_cursor": string | null}`, the cursor null when no agent after the
@@ -106,34 +110,38 @@ function* slices(service: AgentSource, statuses: ReadonlySet<AgentStatus> | unde
  * {@link TURN_AGENTS} agents or {@link TURN_CHARS} of JSON. An empty chunk
  * just gives the event loop back.
  */
-export function* agentListJson(service: AgentSource, query: AgentQuery): Generator<string> {
+export function* agentListJson(service: AgentSource, query: AgentQuery): Generator<BodyChunk> {
   const page = query.page;
   let sent = 0;
   let lastId = '';
   let text = '{"agents":[';
+  // The JSON around the agents (brackets, keys, a base64url cursor) is ASCII.
+  let ascii = true;
   let read = 0;
   let made = 0;
   for (const slice of slices(service, query.statuses, page?.after ?? '')) {
     for (const agent of slice.agents) {
       if (page && sent === page.limit) {
         // One more matches: there is a next page, which starts after the last one sent.
-        yield `${text}],"next_cursor":${JSON.stringify(encodeCursor(lastId))}}`;
+        yield chunk(`${text}],"next_cursor":${JSON.stringify(encodeCursor(lastId))}}`, ascii);
         return;
       }
       text += (sent === 0 ? '' : ',') + agent.json;
+      ascii &&= agent.ascii;
       sent++;
       lastId = agent.id;
     }
     read += slice.read;
     made += slice.made;
     if (made >= SLICE_AGENTS || read >= TURN_AGENTS || text.length >= TURN_CHARS) {
-      yield text;
+      yield chunk(text, ascii);
       text = '';
+      ascii = true;
       read = 0;
       made = 0;
     }
   }
-  yield page ? `${text}],"next_cursor":null}` : `${text}]}`;
+  yield chunk(page ? `${text}],"next_cursor":null}` : `${text}]}`, ascii);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
 import { agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
 import { agentJson } from '../wire-agent-cache';
-import { writeChunks } from './chunked-write';
+import { writeChunks, type BodyChunk } from './chunked-write';
 import type { FleetService } from '../fleet-service';
 
 /** A client that has this much unsent is too slow to follow the fleet; it is dropped and can reconnect. */
@@ -217,12 +217,12 @@ export class EventStreamHub implements Disposable {
 const agentFrame = (agent: Agent) => `event: agent\ndata: ${agentJson(agent)}\n\n`;
 const removedFrame = (id: string) => `event: agent_removed\ndata: ${JSON.stringify({ id })}\n\n`;
 
-function* concat(...parts: Iterable<string>[]): Generator<string> {
+function* concat(...parts: Iterable<BodyChunk>[]): Generator<BodyChunk> {
   for (const part of parts) yield* part;
 }
 
 /** `event: snapshot` with `{"agents": […]}` on one data line, in slices. */
-function* wholeSnapshot(source: AgentSource): Generator<string> {
+function* wholeSnapshot(source: AgentSource): Generator<BodyChunk> {
   yield 'event: snapshot\ndata: ';
   yield* agentListJson(source, { statuses: undefined, page: undefined });
   yield '\n\n';

@@ -21,8 +21,9 @@ import { startPortFixture, type PortFixture } from '../../support/port-fixture';
 
 const HOUR = 3_600_000;
 
-/** The body of a list read, joined. */
-const read = (fleet: Fleet, query: AgentQuery = { statuses: undefined, page: undefined }) => [...agentListJson(fleet.service, query)].join('');
+/** The body of a list read as the port sends it: every chunk's bytes (text as UTF-8), decoded. */
+const read = (fleet: Fleet, query: AgentQuery = { statuses: undefined, page: undefined }) =>
+  Buffer.concat([...agentListJson(fleet.service, query)].map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk))).toString('utf8');
 
 /** The same body made the way it was before the cache: every agent serialized afresh from what the store and the pending beats say. */
 function reference(fleet: Fleet, query: AgentQuery = { statuses: undefined, page: undefined }): string {
@@ -101,7 +102,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record(
-      { kind: fc.constant('beat' as const), id, name: fc.constantFrom('A', 'B'), labels: fc.constantFrom<Labels>({}, { team: 'x' }, { team: 'y', host: 'h' }), usage },
+      {
+        kind: fc.constant('beat' as const),
+        id,
+        // Non-ASCII too: a chunk holding such an agent is sent as UTF-8 text, the others as Latin-1 bytes.
+        name: fc.constantFrom('A', 'B', 'Ünïcødé', '🤖 bot'),
+        labels: fc.constantFrom<Labels>({}, { team: 'x' }, { team: 'y', host: 'h' }, { équipe: 'ñ' }),
+        usage,
+      },
       { requiredKeys: ['kind', 'id'] },
     ),
   },
@@ -313,6 +321,26 @@ describe('a write leaves no stale text: after each kind, the next read shows it'
   });
 });
 
+describe('chunks', () => {
+  it('an all-ASCII chunk goes as its bytes, one with a non-ASCII agent as text, and the body is the same either way', () => {
+    const fleet = createFleet();
+    try {
+      seed(fleet, SLICE_AGENTS * 12);
+      read(fleet);
+      const ascii = [...agentListJson(fleet.service, { statuses: undefined, page: undefined })];
+      expect(ascii.length).toBeGreaterThan(1);
+      expect(ascii.every((chunk) => chunk instanceof Uint8Array)).toBe(true);
+      fleet.service.recordHeartbeat('a005', { name: 'Zoë 🤖' });
+      const mixed = [...agentListJson(fleet.service, { statuses: undefined, page: undefined })];
+      expect(mixed.map((chunk) => typeof chunk)).toEqual(['string', ...ascii.slice(1).map(() => 'object')]);
+      expect(read(fleet)).toBe(reference(fleet));
+      expect(JSON.parse(read(fleet)).agents[5].name).toBe('Zoë 🤖');
+    } finally {
+      fleet.close();
+    }
+  });
+});
+
 describe('over HTTP: read-your-writes with the cache warm', () => {
   let port: PortFixture | undefined;
   afterEach(async () => {
@@ -326,7 +354,7 @@ describe('over HTTP: read-your-writes with the cache warm', () => {
     expect((await port.call({ path: '/v1/agents' })).text).toBe(reference(port));
     port.clock.advance(5_000);
     expect((await port.call({ method: 'POST', path: '/v1/agents/a001/busy', body: { slot_type: 'work' } })).status).toBe(200);
-    expect((await port.call({ method: 'POST', path: '/v1/agents/a003/heartbeat', body: { labels: { team: 'new' } } })).status).toBe(200);
+    expect((await port.call({ method: 'POST', path: '/v1/agents/a003/heartbeat', body: { labels: { team: 'nëw 🤖' } } })).status).toBe(200);
     expect((await port.operator({ method: 'DELETE', path: '/v1/agents/a004' })).status).toBe(200);
     // Last: any commit after it would write it.
     expect((await port.call({ method: 'POST', path: '/v1/agents/a002/heartbeat' })).status).toBe(200);
@@ -337,7 +365,7 @@ describe('over HTTP: read-your-writes with the cache warm', () => {
     const byId = new Map(agents.map((a) => [a.id, a]));
     expect(byId.get('a001')!.status).toBe('busy');
     expect(byId.get('a002')!.last_heartbeat).toBe(new Date(port.clock.now()).toISOString());
-    expect(byId.get('a003')!.labels).toEqual({ team: 'new' });
+    expect(byId.get('a003')!.labels).toEqual({ team: 'nëw 🤖' });
     expect(byId.has('a004')).toBe(false);
     port.timeouts.runAll();
     expect((await port.call({ path: '/v1/agents?status=busy,idle&limit=50' })).text).toBe(reference(port, { statuses: new Set(['busy', 'idle']), page: { limit: 50, after: '' } }));
