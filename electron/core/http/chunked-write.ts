@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * A piece of a body: text (sent as UTF-8), or bytes already encoded (a list
@@ -6,7 +7,6 @@ import type { ServerResponse } from 'node:http';
  * encoding the text as UTF-8, and for ASCII the two are the same bytes).
  */
 export type BodyChunk = string | Uint8Array;
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * How long a reader may read nothing at all while its socket buffer is full
