@@ -152,6 +152,8 @@ export class FleetService implements Disposable {
   private readonly beatCache = new Map<string, Agent>();
   /** Each agent's JSON as committed, for list reads; the repository drops an agent's at each write of its row. */
   private readonly wire = new WireAgentCache();
+  /** Whether the last slice a list read took found most of its texts missing (so the next reads its rows at once). */
+  private coldSlices = true;
   private beatTimer: unknown;
   /**
    * Set when the last group commit failed (disk full, read-only): until a write
@@ -568,7 +570,9 @@ export class FleetService implements Disposable {
       return { agents, made: agents.length };
     }
     const kept = this.wire.idsAfter(after, limit);
-    const ids = kept ?? this.agents.idsAfter(after, limit);
+    // After a slice whose texts were mostly not cached (the first read after start), the rows are read at once.
+    const rows = !kept && this.coldSlices ? this.agents.page(after, limit) : undefined;
+    const ids = kept ?? rows?.map((row) => row.id) ?? this.agents.idsAfter(after, limit);
     const texts: (WireAgentText | undefined)[] = new Array<WireAgentText | undefined>(ids.length);
     let made = 0;
     let missing = 0;
@@ -580,14 +584,19 @@ export class FleetService implements Disposable {
         made++;
         continue;
       }
-      let committed = this.wire.get(id);
-      if (!committed) {
-        committed = this.rememberCached(id);
-        if (committed) made++;
+      const cached = this.wire.get(id);
+      if (cached) {
+        texts[i] = cached;
+        continue;
       }
-      if (committed) texts[i] = committed;
-      else missing++;
+      // The row just read, else the heartbeat cache's agent (committed, as its row).
+      const committed = rows?.[i] ?? this.beatCache.get(id);
+      if (committed) {
+        texts[i] = this.wire.remember(committed);
+        made++;
+      } else missing++;
     }
+    this.coldSlices = made + missing > ids.length / 2;
     if (missing > 0) {
       // A few rows missing are read one by one; many (a cold cache) in one walk of the page.
       const rows = missing > limit / 4 ? new Map(this.agents.page(after, limit).map((agent) => [agent.id, agent])) : undefined;
@@ -611,12 +620,6 @@ export class FleetService implements Disposable {
   /** How many agents' JSON the list reads' cache holds: at most one per agent in the fleet. */
   get cachedJsonCount(): number {
     return this.wire.size;
-  }
-
-  /** The heartbeat cache's agent (committed, as its row) as JSON, kept; undefined when it has none. */
-  private rememberCached(id: string): WireAgentText | undefined {
-    const agent = this.beatCache.get(id);
-    return agent && this.wire.remember(agent);
   }
 
   count(): number {

@@ -27,11 +27,10 @@ const STATUS: ReadonlyMap<string, AgentStatus> = new Map(AGENT_STATUSES.map((sta
 /** The agent's {@link WireAgentText}, made now (for an agent the cache must not hold). */
 export function wireAgentText(agent: Agent): WireAgentText {
   const json = agentJson(agent);
-  return { id: agent.id, status: STATUS.get(agent.status) ?? agent.status, json, ascii: !BEYOND_ASCII.test(json) };
+  // JSON.stringify leaves non-ASCII characters as they are (and escapes lone surrogates):
+  // any of them takes more UTF-8 bytes than UTF-16 units.
+  return { id: agent.id, status: STATUS.get(agent.status) ?? agent.status, json, ascii: Buffer.byteLength(json, 'utf8') === json.length };
 }
-
-/** Any UTF-16 unit past ASCII (JSON.stringify leaves non-ASCII characters as they are). */
-const BEYOND_ASCII = /[\u0080-\uffff]/;
 
 /** A full read in progress, whose slices, read one after the other from the table, add up to every id. */
 interface IdsRead {
