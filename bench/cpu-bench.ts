@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { heartbeatCpu, processCpuMs, statusChangeCpu, type CpuResult } from './cpu-load';
+import { heartbeatCpu, statusChangeCpu, type CpuResult } from './cpu-load';
+import { benchList, type ListBench } from './list-bench';
 import { median, seedDatabase, startBare, startServe } from './support';
 
 export interface CpuSeries {
@@ -26,8 +27,8 @@ export interface CpuBench {
   readonly hook: CpuSeries;
   readonly full: CpuSeries;
   readonly status: CpuSeries;
-  /** Server CPU time of one full `GET /v1/agents` of `listAgents` agents, ms (median of 3), and the body's size. */
-  readonly list: { readonly agents: number; readonly cpuMs: number; readonly bytes: number };
+  /** Server CPU time of full `GET /v1/agents` reads of 100,000 agents. */
+  readonly list: ListBench;
 }
 
 const AGENTS = 10_000;
@@ -67,30 +68,7 @@ export async function benchCpu(options: { rounds: number; heartbeatRequests: num
     await bare.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, client, hook, full, status, list: await listCpu(100_000) };
-}
-
-/** Server CPU time of one full read of `count` agents (the fleet fetched whole, as a client without paging does). */
-async function listCpu(count: number): Promise<CpuBench['list']> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-bench-list-'));
-  const file = path.join(dir, 'fleet.db');
-  await seedDatabase(file, count);
-  const server = await startServe(file);
-  const samples: number[] = [];
-  let bytes = 0;
-  try {
-    for (let i = 0; i < 4; i++) {
-      const before = processCpuMs(server.child.pid!);
-      const res = await fetch(`${server.url}/v1/agents`, { headers: { authorization: `Bearer ${server.agentToken}` } });
-      bytes = (await res.arrayBuffer()).byteLength;
-      // The first read warms up; the rest are measured.
-      if (i > 0) samples.push(processCpuMs(server.child.pid!) - before);
-    }
-  } finally {
-    await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return { agents: count, cpuMs: median(samples), bytes };
+  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, client, hook, full, status, list: await benchList(100_000) };
 }
 
 /** Median and range of a figure over the rounds. */

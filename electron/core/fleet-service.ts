@@ -22,6 +22,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import { CommitGroup, type Outcome } from './commit-group';
 import type { TimeoutHost } from './push-batcher';
 import { DEFAULT_LIMITS } from '../../shared/fleet-api';
+import { WireAgentCache, wireAgentText, type JsonSlice, type WireAgentText } from './wire-agent-cache';
 
 /** What an agent may say about itself alongside any call. */
 export interface AgentProfile {
@@ -149,6 +150,10 @@ export class FleetService implements Disposable {
    * answer). As large as the fleet, like the table.
    */
   private readonly beatCache = new Map<string, Agent>();
+  /** Each agent's JSON as committed, for list reads; the repository drops an agent's at each write of its row. */
+  private readonly wire = new WireAgentCache();
+  /** Whether the last slice a list read took found most of its texts missing (so the next reads its rows at once). */
+  private coldSlices = true;
   private beatTimer: unknown;
   /**
    * Set when the last group commit failed (disk full, read-only): until a write
@@ -172,7 +177,7 @@ export class FleetService implements Disposable {
     private readonly clock: Clock,
     readonly options: FleetServiceOptions,
   ) {
-    this.agents = new AgentRepository(db);
+    this.agents = new AgentRepository(db, this.wire);
     this.events = new EventRepository(db);
     this.transaction = db.transaction((work: () => unknown) => work());
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -547,6 +552,74 @@ export class FleetService implements Disposable {
   listPage(after: string, limit: number): Agent[] {
     const rows = this.agents.page(after, limit);
     return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
+  }
+
+  /**
+   * {@link listPage} as the API's JSON, one text per agent: which agents, and
+   * in what order, the table says (its id index, or the ids the cache kept
+   * from it while no row came or went); each one's text is the pending
+   * heartbeat's, else the committed one's from the cache, else made from the
+   * heartbeat cache's agent or, failing that, the row — and then kept. Byte
+   * for byte the JSON of the agents {@link listPage} gives. `made` counts the
+   * texts not found in the cache (what the slice cost).
+   */
+  listJsonPage(after: string, limit: number): JsonSlice {
+    if (this.db.inTransaction) {
+      // A row may yet roll back: read it as it stands, keep nothing.
+      const agents = this.listPage(after, limit).map(wireAgentText);
+      return { agents, made: agents.length };
+    }
+    const kept = this.wire.idsAfter(after, limit);
+    // After a slice whose texts were mostly not cached (the first read after start), the rows are read at once.
+    const rows = !kept && this.coldSlices ? this.agents.page(after, limit) : undefined;
+    const ids = kept ?? rows?.map((row) => row.id) ?? this.agents.idsAfter(after, limit);
+    const texts: (WireAgentText | undefined)[] = new Array<WireAgentText | undefined>(ids.length);
+    let made = 0;
+    let missing = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const pending = this.pendingBeats.get(id);
+      if (pending) {
+        texts[i] = wireAgentText(pending);
+        made++;
+        continue;
+      }
+      const cached = this.wire.get(id);
+      if (cached) {
+        texts[i] = cached;
+        continue;
+      }
+      // The row just read, else the heartbeat cache's agent (committed, as its row).
+      const committed = rows?.[i] ?? this.beatCache.get(id);
+      if (committed) {
+        texts[i] = this.wire.remember(committed);
+        made++;
+      } else missing++;
+    }
+    this.coldSlices = made + missing > ids.length / 2;
+    if (missing > 0) {
+      // A few rows missing are read one by one; many (a cold cache) in one walk of the page.
+      const rows = missing > limit / 4 ? new Map(this.agents.page(after, limit).map((agent) => [agent.id, agent])) : undefined;
+      for (let i = 0; i < ids.length; i++) {
+        if (texts[i]) continue;
+        const row = rows?.get(ids[i]!) ?? this.agents.get(ids[i]!);
+        if (!row) {
+          // Only a write behind the store's back gets here: the kept ids are wrong, ask the table.
+          if (!kept) throw new Error(`Agent '${ids[i]!}' was listed but has no row`);
+          this.wire.forgetIds();
+          return this.listJsonPage(after, limit);
+        }
+        texts[i] = this.wire.remember(row);
+      }
+    }
+    // The texts' ids are the cache's own keys: kept, they are looked up again without hashing anew.
+    if (!kept) this.wire.tableRead(after, limit, texts.map((text) => text!.id));
+    return { agents: texts as WireAgentText[], made: made + missing };
+  }
+
+  /** How many agents' JSON the list reads' cache holds: at most one per agent in the fleet. */
+  get cachedJsonCount(): number {
+    return this.wire.size;
   }
 
   count(): number {

@@ -1,19 +1,28 @@
-import type { Agent } from '../../../shared/agent';
 import { MAX_AGENT_PAGE } from '../../../shared/fleet-api';
 import { AGENT_ID_PATTERN } from '../../../shared/http-schemas';
 import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
-import { toWireAgent } from '../../../shared/wire';
 import type { FleetService } from '../fleet-service';
+import type { JsonSlice, WireAgentText } from '../wire-agent-cache';
+import type { BodyChunk } from './chunked-write';
 import { HttpError } from './http-error';
 
 /**
- * How many agents one slice of a read takes from the store and serializes
- * before the read gives the event loop back: a heartbeat queued behind a
- * read waits for about one slice, however large the fleet (a maximal agent
- * is about 11 KB of JSON, so a slice stays a few MB at most).
+ * How many agents one slice of a read takes from the store. A turn of the
+ * event loop serializes at most one slice's worth of agents before the read
+ * gives the loop back: a heartbeat queued behind a read waits for about one
+ * slice, however large the fleet (a maximal agent is about 11 KB of JSON, so
+ * a slice stays a few MB at most).
  */
 export const SLICE_AGENTS = 100;
 
+/**
+ * Agents whose JSON is cached cost a lookup, not a serialization: a turn goes
+ * on with further slices, each read as it stands, up to this many agents…
+ */
+export const TURN_AGENTS = 1_000;
+
+/** …or this much JSON (characters; the JSON is mostly ASCII), whichever comes first. */
+export const TURN_CHARS = 256 * 1024;
 
 /** What `GET /v1/agents` was asked for. */
 export interface AgentQuery {
@@ -24,7 +33,14 @@ export interface AgentQuery {
 }
 
 /** Where reads take their slices from: the service. */
-export type AgentSource = Pick<FleetService, 'listPage'>;
+export type AgentSource = Pick<FleetService, 'listJsonPage'>;
+
+/** One slice as a read takes it: its agents that match, how many it read and how many texts it had to make. */
+interface ReadSlice {
+  readonly agents: readonly WireAgentText[];
+  readonly read: number;
+  readonly made: number;
+}
 
 const STATUS_SET: ReadonlySet<string> = new Set(AGENT_STATUSES);
 
@@ -67,50 +83,65 @@ function decodeCursor(cursor: string): string {
 /**
  * The agents in id order, read one slice at a time as the caller pulls, each
  * slice as the store has it when it is read (a read that spans changes sees
- * each agent once, as it was when its slice was read). Yields one array per
- * slice, possibly empty when a filter matched nothing in it.
+ * each agent once, as it was when its slice was read). Yields each slice,
+ * its agents possibly none when a filter matched nothing in it.
  */
-function* slices(service: AgentSource, statuses: ReadonlySet<AgentStatus> | undefined, after: string): Generator<readonly Agent[]> {
+function* slices(service: AgentSource, statuses: ReadonlySet<AgentStatus> | undefined, after: string): Generator<ReadSlice> {
   let last = after;
   for (;;) {
-    const slice = service.listPage(last, SLICE_AGENTS);
-    if (slice.length === 0) return;
-    last = slice[slice.length - 1]!.id;
-    yield statuses ? slice.filter((agent) => statuses.has(agent.status)) : slice;
-    if (slice.length < SLICE_AGENTS) return;
+    const { agents, made }: JsonSlice = service.listJsonPage(last, SLICE_AGENTS);
+    if (agents.length === 0) return;
+    last = agents[agents.length - 1]!.id;
+    yield { agents: statuses ? agents.filter((agent) => statuses.has(agent.status)) : agents, read: agents.length, made };
+    if (agents.length < SLICE_AGENTS) return;
   }
 }
 
-/** One agent as the API sends it. */
-export const agentJson = (agent: Agent): string => JSON.stringify(toWireAgent(agent));
+/** A chunk of JSON as sent: its Latin-1 bytes when it is all ASCII (the same bytes as UTF-8, made by a copy), else the text. */
+const chunk = (text: string, ascii: boolean): BodyChunk => (ascii ? Buffer.from(text, 'latin1') : text);
 
 /**
- * The reply of `GET /v1/agents` as text chunks, never the whole body in one
+ * The reply of `GET /v1/agents` as chunks, never the whole body in one
  * string: `{"agents": […]}` for the whole fleet (byte for byte what
  * `JSON.stringify` of it gives), or with a page asked for, `{"agents": […],
  * "next_cursor": string | null}`, the cursor null when no agent after the
- * page matches. An empty chunk just gives the event loop back.
+ * page matches. Each chunk is a turn's worth of slices: one slice that had
+ * to serialize its agents, or, while their JSON comes from the cache, up to
+ * {@link TURN_AGENTS} agents or {@link TURN_CHARS} of JSON. An empty chunk
+ * just gives the event loop back.
  */
-export function* agentListJson(service: AgentSource, query: AgentQuery): Generator<string> {
+export function* agentListJson(service: AgentSource, query: AgentQuery): Generator<BodyChunk> {
   const page = query.page;
   let sent = 0;
   let lastId = '';
   let text = '{"agents":[';
+  // The JSON around the agents (brackets, keys, a base64url cursor) is ASCII.
+  let ascii = true;
+  let read = 0;
+  let made = 0;
   for (const slice of slices(service, query.statuses, page?.after ?? '')) {
-    for (const agent of slice) {
+    for (const agent of slice.agents) {
       if (page && sent === page.limit) {
         // One more matches: there is a next page, which starts after the last one sent.
-        yield `${text}],"next_cursor":${JSON.stringify(encodeCursor(lastId))}}`;
+        yield chunk(`${text}],"next_cursor":${JSON.stringify(encodeCursor(lastId))}}`, ascii);
         return;
       }
-      text += (sent === 0 ? '' : ',') + agentJson(agent);
+      text += (sent === 0 ? '' : ',') + agent.json;
+      ascii &&= agent.ascii;
       sent++;
       lastId = agent.id;
     }
-    yield text;
-    text = '';
+    read += slice.read;
+    made += slice.made;
+    if (made >= SLICE_AGENTS || read >= TURN_AGENTS || text.length >= TURN_CHARS) {
+      yield chunk(text, ascii);
+      text = '';
+      ascii = true;
+      read = 0;
+      made = 0;
+    }
   }
-  yield page ? `${text}],"next_cursor":null}` : `${text}]}`;
+  yield chunk(page ? `${text}],"next_cursor":null}` : `${text}]}`, ascii);
 }
 
 /**
@@ -120,10 +151,11 @@ export function* agentListJson(service: AgentSource, query: AgentQuery): Generat
  * look-ahead tells which is last.
  */
 export function* agentSnapshotPages(service: AgentSource): Generator<string> {
-  let pending: readonly Agent[] | undefined;
+  let pending: readonly WireAgentText[] | undefined;
+  const join = (agents: readonly WireAgentText[]) => agents.map((agent) => agent.json).join(',');
   for (const slice of slices(service, undefined, '')) {
-    if (pending) yield `{"agents":[${pending.map(agentJson).join(',')}],"last":false}`;
-    pending = slice;
+    if (pending) yield `{"agents":[${join(pending)}],"last":false}`;
+    pending = slice.agents;
   }
-  yield `{"agents":[${(pending ?? []).map(agentJson).join(',')}],"last":true}`;
+  yield `{"agents":[${join(pending ?? [])}],"last":true}`;
 }

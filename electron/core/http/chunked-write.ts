@@ -2,6 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
+ * A piece of a body: text (sent as UTF-8), or bytes already encoded (a list
+ * read sends an all-ASCII chunk so: copying Latin-1 bytes costs a fraction of
+ * encoding the text as UTF-8, and for ASCII the two are the same bytes).
+ */
+export type BodyChunk = string | Uint8Array;
+
+/**
  * How long a reader may read nothing at all while its socket buffer is full
  * before it is cut: a client that stops reading must not hold a slice of the
  * fleet in memory for ever (fifty stalled readers of a large fleet held
@@ -19,12 +26,12 @@ export const DRAIN_TIMEOUT_MS = 30_000;
  * went away, was cut, or `res` was ended meanwhile (the server closing).
  * Does not end `res`.
  */
-export async function writeChunks(res: ServerResponse, chunks: Iterator<string>, drainTimeoutMs = DRAIN_TIMEOUT_MS): Promise<boolean> {
+export async function writeChunks(res: ServerResponse, chunks: Iterator<BodyChunk>, drainTimeoutMs = DRAIN_TIMEOUT_MS): Promise<boolean> {
   for (;;) {
     if (res.destroyed || res.writableEnded) return false;
     const next = chunks.next();
     if (next.done) return true;
-    if (next.value !== '' && !res.write(next.value) && !(await drained(res, drainTimeoutMs))) return false;
+    if (next.value.length > 0 && !res.write(next.value) && !(await drained(res, drainTimeoutMs))) return false;
     // Always a turn, also after a drain: a socket that takes each chunk at once drains on
     // the next tick, and a loop of write-drain would never let the poll phase run.
     await nextTurn();

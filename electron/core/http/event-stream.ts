@@ -2,8 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { Agent, AgentChange } from '../../../shared/agent';
 import type { Disposable } from '../../../shared/disposable';
 import type { Event } from '../../../shared/emitter';
-import { agentJson, agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
-import { writeChunks } from './chunked-write';
+import { agentListJson, agentSnapshotPages, SLICE_AGENTS, type AgentSource } from './agent-list';
+import { agentJson } from '../wire-agent-cache';
+import { writeChunks, type BodyChunk } from './chunked-write';
 import type { FleetService } from '../fleet-service';
 
 /** A client that has this much unsent is too slow to follow the fleet; it is dropped and can reconnect. */
@@ -120,10 +121,11 @@ export class EventStreamHub implements Disposable {
     const snapshot = client.snapshot!;
     // Reads through here move the snapshot's mark: a slice holds its agents as of its read.
     const tracked: AgentSource = {
-      listPage: (after, limit) => {
-        const slice = this.source.listPage(after, limit);
-        snapshot.readUpTo = slice.length < limit ? ALL_READ : slice[slice.length - 1]!.id;
-        snapshot.read += slice.length;
+      listJsonPage: (after, limit) => {
+        const slice = this.source.listJsonPage(after, limit);
+        const { agents } = slice;
+        snapshot.readUpTo = agents.length < limit ? ALL_READ : agents[agents.length - 1]!.id;
+        snapshot.read += agents.length;
         return slice;
       },
     };
@@ -215,12 +217,12 @@ export class EventStreamHub implements Disposable {
 const agentFrame = (agent: Agent) => `event: agent\ndata: ${agentJson(agent)}\n\n`;
 const removedFrame = (id: string) => `event: agent_removed\ndata: ${JSON.stringify({ id })}\n\n`;
 
-function* concat(...parts: Iterable<string>[]): Generator<string> {
+function* concat(...parts: Iterable<BodyChunk>[]): Generator<BodyChunk> {
   for (const part of parts) yield* part;
 }
 
 /** `event: snapshot` with `{"agents": […]}` on one data line, in slices. */
-function* wholeSnapshot(source: AgentSource): Generator<string> {
+function* wholeSnapshot(source: AgentSource): Generator<BodyChunk> {
   yield 'event: snapshot\ndata: ';
   yield* agentListJson(source, { statuses: undefined, page: undefined });
   yield '\n\n';

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { writeChunks } from './chunked-write';
+import { writeChunks, type BodyChunk } from './chunked-write';
 import { HttpError } from './http-error';
 
 /** Largest request body accepted. */
@@ -90,9 +90,9 @@ export async function readJsonText(req: IncomingMessage, limit = MAX_BODY_BYTES)
   return text.trim() === '' ? undefined : text;
 }
 
-/** A reply too large to build whole: its JSON text as chunks, made as they are sent. */
+/** A reply too large to build whole: its JSON as chunks, made as they are sent. */
 export class ChunkedJson {
-  constructor(readonly chunks: Iterator<string>) {}
+  constructor(readonly chunks: Iterator<BodyChunk>) {}
 }
 
 /**
@@ -102,7 +102,7 @@ export class ChunkedJson {
  * once is still answered with its error; a later failure cuts the
  * connection, which a client sees as a truncated body, never as a whole one.
  */
-export async function sendJsonChunks(res: ServerResponse, status: number, chunks: Iterator<string>): Promise<void> {
+export async function sendJsonChunks(res: ServerResponse, status: number, chunks: Iterator<BodyChunk>): Promise<void> {
   const first = chunks.next();
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
   if (first.done) return void res.end();

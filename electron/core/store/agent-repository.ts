@@ -3,6 +3,14 @@ import type { AgentStatus, ExhaustReason, RecoverySource } from '../../../shared
 import { EMPTY_USAGE, type Usage } from '../../../shared/usage';
 import type { SqliteDatabase } from './open-database';
 
+/** Told of every write of an agent's row the repository makes. */
+export interface RowWatcher {
+  /** The row was updated. */
+  rowChanged(id: string): void;
+  /** A row was inserted or deleted: which agents there are may have changed. */
+  rowAddedOrRemoved(id: string): void;
+}
+
 interface AgentRow {
   id: string;
   name: string | null;
@@ -114,7 +122,12 @@ export const OFFLINE_SINCE_SQL = `SELECT ${COLUMNS} FROM agents INDEXED BY agent
  */
 const KEYSET_PAGE = 'FROM agents WHERE id > ? ORDER BY id LIMIT ?';
 
-/** Reads and writes `agents` rows. Statements are prepared once, at construction. */
+/**
+ * Reads and writes `agents` rows. Statements are prepared once, at
+ * construction. Every write of a row is told to the watcher, if any (the
+ * service's cache of each agent's JSON): a single row's before its statement
+ * runs, the rows a bulk update changed as it returns them.
+ */
 export class AgentRepository {
   private readonly getStmt;
   private readonly listStmt;
@@ -132,7 +145,10 @@ export class AgentRepository {
   private readonly offlineSinceStmt;
   private readonly idsAfterStmt;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly watcher?: RowWatcher,
+  ) {
     this.getStmt = db.prepare<[string], AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = ?`);
     this.listStmt = db.prepare<[], AgentRow>(`SELECT ${COLUMNS} FROM agents ORDER BY id`);
     this.upsertStmt = db.prepare<[ReturnType<typeof toParams>]>(
@@ -193,6 +209,7 @@ export class AgentRepository {
 
   /** Inserts or replaces the whole row (`created_at` is kept on update). */
   save(agent: Agent): void {
+    this.watcher?.rowAddedOrRemoved(agent.id);
     this.upsertStmt.run(toParams(agent));
   }
 
@@ -203,21 +220,25 @@ export class AgentRepository {
    */
   update(agent: Agent): void {
     const params = toParams(agent);
+    this.watcher?.rowChanged(agent.id);
     if (this.updateStmt.run(params).changes !== 1) throw new Error(`Agent '${agent.id}' has no row to update`);
   }
 
   /** Sets only the heartbeat's time, the rules' and the agent's (the group-committed heartbeat path). */
   touchHeartbeat(id: string, at: number): void {
+    this.watcher?.rowChanged(id);
     this.touchStmt.run(at, at, id);
   }
 
   /** Sets the heartbeat's time and the usage windows (a group-committed heartbeat that moved usage). */
   touchHeartbeatAndUsage(id: string, at: number, usage: Usage): void {
+    this.watcher?.rowChanged(id);
     this.touchUsageStmt.run(at, at, JSON.stringify(usage), id);
   }
 
   /** Deletes the agent and, by cascade, its history. Returns whether it existed. */
   delete(id: string): boolean {
+    this.watcher?.rowAddedOrRemoved(id);
     return this.deleteStmt.run(id).changes > 0;
   }
 
@@ -239,6 +260,7 @@ export class AgentRepository {
    */
   settleFutureTimes(now: number, after: number, limit: number): { agents: Agent[]; next: number | null } {
     const rows = this.settleFutureStmt.all({ now, after, limit });
+    for (const row of rows) this.watcher?.rowChanged(row.id);
     const next = rows.length < limit ? null : rows.reduce((last, row) => Math.max(last, row.settled_rowid), after);
     return { agents: rows.map(toAgent), next };
   }

@@ -217,14 +217,14 @@ describe('GET /v1/stream snapshots', () => {
     // read, and a registration behind the read's position.
     let changed = false;
     const source = {
-      listPage: (after: string, limit: number) => {
+      listJsonPage: (after: string, limit: number) => {
         if (after !== '' && !changed) {
           changed = true;
           fleet.service.recover('a0005');
           fleet.service.forget(`a${String(SLICE_AGENTS * 3 - 1).padStart(4, '0')}`);
           fleet.service.recordHeartbeat('a0000-new');
         }
-        return fleet.service.listPage(after, limit);
+        return fleet.service.listJsonPage(after, limit);
       },
       find: (id: string) => fleet.service.find(id),
     };
@@ -263,12 +263,12 @@ describe('GET /v1/stream snapshots', () => {
     // far more than the stream's buffer would hold as frames.
     let beats = 0;
     const source = {
-      listPage: (after: string, limit: number) => {
+      listJsonPage: (after: string, limit: number) => {
         for (let i = 0; i < 1_000; i++) {
           fleet.clock.advance(1);
           fleet.service.recordHeartbeat(ids[(beats++ * 7) % AGENTS]!);
         }
-        return fleet.service.listPage(after, limit);
+        return fleet.service.listJsonPage(after, limit);
       },
       find: (id: string) => fleet.service.find(id),
     };
@@ -308,9 +308,9 @@ describe('GET /v1/stream snapshots', () => {
     const ids = fleet.service.list().map((a) => a.id);
     let n = 0;
     const source = {
-      listPage: (after: string, limit: number) => {
+      listJsonPage: (after: string, limit: number) => {
         if (after !== '') fleet.service.recordHeartbeat(ids[0]!); // an agent already read changes: catching up starts
-        return fleet.service.listPage(after, limit);
+        return fleet.service.listJsonPage(after, limit);
       },
       // Each agent sent while catching up sees two others change: the set of changed agents never empties.
       find: (id: string) => {
@@ -347,9 +347,9 @@ describe('GET /v1/stream snapshots', () => {
     const fleet = createFleet();
     seed(fleet, SLICE_AGENTS * 3);
     const source = {
-      listPage: (after: string, limit: number) => {
+      listJsonPage: (after: string, limit: number) => {
         if (after !== '') throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-        return fleet.service.listPage(after, limit);
+        return fleet.service.listJsonPage(after, limit);
       },
       find: (id: string) => fleet.service.find(id),
     };
