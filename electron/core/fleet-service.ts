@@ -589,8 +589,9 @@ export class FleetService implements Disposable {
         texts[i] = cached;
         continue;
       }
-      // The row just read, else the heartbeat cache's agent (committed, as its row).
-      const committed = rows?.[i] ?? this.beatCache.get(id);
+      // Only the row as stored makes a text: the agent object written can differ from it (SQLite
+      // stores a lone surrogate as U+FFFD), and a cold read must give the very bytes a warm one does.
+      const committed = rows?.[i];
       if (committed) {
         texts[i] = this.wire.remember(committed);
         made++;

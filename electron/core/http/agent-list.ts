@@ -105,10 +105,11 @@ const chunk = (text: string, ascii: boolean): BodyChunk => (ascii ? Buffer.from(
  * string: `{"agents": […]}` for the whole fleet (byte for byte what
  * `JSON.stringify` of it gives), or with a page asked for, `{"agents": […],
  * "next_cursor": string | null}`, the cursor null when no agent after the
- * page matches. Each chunk is a turn's worth of slices: one slice that had
- * to serialize its agents, or, while their JSON comes from the cache, up to
- * {@link TURN_AGENTS} agents or {@link TURN_CHARS} of JSON. An empty chunk
- * just gives the event loop back.
+ * page matches. Each chunk is a turn's worth of slices, ended by the slice
+ * that brings the agents whose JSON had to be made in the turn to a slice's
+ * worth (so a cold turn serializes under two slices), or, while their JSON
+ * comes from the cache, by {@link TURN_AGENTS} agents or {@link TURN_CHARS}
+ * of JSON. An empty chunk just gives the event loop back.
  */
 export function* agentListJson(service: AgentSource, query: AgentQuery): Generator<BodyChunk> {
   const page = query.page;

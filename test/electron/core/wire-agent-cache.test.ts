@@ -370,4 +370,16 @@ describe('over HTTP: read-your-writes with the cache warm', () => {
     port.timeouts.runAll();
     expect((await port.call({ path: '/v1/agents?status=busy,idle&limit=50' })).text).toBe(reference(port, { statuses: new Set(['busy', 'idle']), page: { limit: 50, after: '' } }));
   });
+
+  it('a text that SQLite stores otherwise than written (a lone surrogate in a limit message) is read warm as it is read cold: from the row', async () => {
+    port = await startPortFixture({ groupCommit: true });
+    seed(port, 3);
+    await port.call({ path: '/v1/agents' });
+    const exhausted = await port.call({ method: 'POST', path: '/v1/agents/a001/exhausted', body: { message: "You've hit your usage limit \ud800 · resets 3pm" } });
+    expect(exhausted.status).toBe(200);
+    // Warm (the ids kept, the agent's text made again) and cold (the rows as stored): the same bytes.
+    const warm = (await port.call({ path: '/v1/agents' })).text;
+    expect(warm).toBe(reference(port));
+    expect((await port.call({ path: '/v1/agents' })).text).toBe(warm);
+  });
 });
