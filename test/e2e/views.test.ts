@@ -317,7 +317,29 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
       await cells.locator('.map-band').first().waitFor({ state: 'detached' });
     });
 
-    it('Space ticks the focus cell’s agent, whose box the current cell shows; the selection bar counts it', async () => {
+    it('after a search that matches nothing is cleared, the map is laid out and painted again as before', async () => {
+      await page.mouse.move(0, 0);
+      const layout = async () => ({ columns: await cells.getAttribute('data-columns'), pitch: await cells.getAttribute('data-pitch') });
+      const painted = () => page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('.map-cells canvas')!;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      });
+      const before = await layout();
+      const pixels = await painted();
+      expect(pixels).toBeGreaterThan(0);
+      const search = page.getByRole('searchbox', { name: 'Search agents' });
+      await search.fill('zzz-nothing-matches');
+      await page.getByText(/match/i).first().waitFor();
+      await search.fill('');
+      await page.getByRole('application', { name: 'Status map of 30 agents' }).waitFor();
+      await expect.poll(layout).toEqual(before);
+      await expect.poll(painted).toBe(pixels);
+    });
+
+    it('Space ticks the focus cell’s agent, whose one `Select <id>` box (in a small map, the cell’s own) says so; the selection bar counts it', async () => {
       const canvas = page.getByRole('application', { name: /^Status map/ });
       await canvas.focus();
       await page.keyboard.press('Home');
@@ -325,8 +347,10 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
       await expect.poll(() => live.textContent()).toMatch(/; 1 of 30$/);
       const id = (await page.getByRole('tooltip').getAttribute('data-agent-id'))!;
       await page.keyboard.press('Space');
-      const box = page.getByRole('group', { name: 'Current cell' }).getByRole('checkbox', { name: `Select ${id}` });
+      // Page-wide, and strict: one box per agent (the current cell shows none while cells have their own).
+      const box = page.getByRole('checkbox', { name: `Select ${id}` });
       expect(await box.isChecked()).toBe(true);
+      expect(await page.getByRole('group', { name: 'Current cell' }).getByRole('checkbox').count()).toBe(0);
       await expect.poll(() => page.locator('.selection-count').textContent()).toMatch(/^1 selected/);
       await box.uncheck();
       await expect.poll(() => page.locator('.selection-bar').textContent()).not.toMatch(/1 selected/);

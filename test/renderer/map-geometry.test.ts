@@ -40,11 +40,24 @@ describe('map geometry', () => {
     ]);
     expect([...Array(12).keys()].map((slot) => geometry.indexAt(slot))).toEqual([-1, -1, 0, 1, 2, -1, -1, -1, -1, -1, 3, 4]);
     expect([0, 1, 2, 3, 4].map((i) => geometry.slotOf(i))).toEqual([2, 3, 4, 10, 11]);
-    // Down from y (column 1) finds no cell below it in its group: the nearest beyond is p.
-    expect(geometry.step(1, 2)).toBe(3);
-    expect(geometry.step(0, 2)).toBe(2);
-    expect(geometry.step(3, -2)).toBe(2);
-    expect(geometry.step(4, 2)).toBe(4);
+    // Down from y (column 1): z's row is shorter, so its last (z); then past two bands, q in column 1.
+    expect(geometry.stepRows(1, 1)).toBe(2);
+    expect(geometry.stepRows(2, 1)).toBe(3);
+    expect(geometry.stepRows(1, 2)).toBe(4);
+    expect(geometry.stepRows(0, 1)).toBe(2);
+    expect(geometry.stepRows(4, -1)).toBe(2);
+    expect(geometry.stepRows(3, -2)).toBe(2);
+    // At the edges: where it is.
+    expect(geometry.stepRows(4, 1)).toBe(4);
+    expect(geometry.stepRows(0, -1)).toBe(0);
+  });
+
+  it('up and down keep the column across a band (full rows on both sides)', () => {
+    // Two groups of one full row of 4: a0..a3, then b0..b3.
+    const rows: ViewRow[] = [group('a', 4), 'a0', 'a1', 'a2', 'a3', group('b', 4), 'b0', 'b1', 'b2', 'b3'];
+    const geometry = new MapGeometry(8, 4, rows, 1);
+    expect(geometry.stepRows(2, 1)).toBe(6);
+    expect(geometry.stepRows(5, -1)).toBe(1);
   });
 
   it('any grouping: every agent has one slot and every slot at most one agent, in the view’s order, each group after its band', () => {

@@ -23,6 +23,8 @@ const MAX_TICK_MARKS = 2_000;
  * of DOM nodes re-placed at every move of the order.
  */
 export const MAX_CELL_BOXES = 1_500;
+/** Nor for cells smaller than this: the box takes a corner, under half the cell, and must stay a target. */
+const MIN_BOX_PITCH = 20;
 /** Groups up to which the map heads each one with a band; more (a key unique to each agent) and it keeps their order unheaded. */
 export const MAX_MAP_GROUPS = 200;
 
@@ -86,7 +88,9 @@ export function StatusMap() {
   const headed = groups !== null && groups.length <= MAX_MAP_GROUPS;
   const sizes = useMemo(() => (headed ? groups.map((group) => (group.collapsed ? 0 : group.size)) : null), [headed, groups]);
   const { pitch, columns } = useMemo(() => mapLayout(box.width, box.height, ids.length, sizes ? { sizes, bandRowsAt } : undefined), [box, ids.length, sizes]);
-  const geometry = useMemo(() => new MapGeometry(ids.length, columns, headed ? viewRows : null, bandRowsAt(pitch)), [ids.length, columns, headed, viewRows, pitch]);
+  // Without groups the rows are the ids, a new array at each move: the geometry (slot = index) must not follow them.
+  const headedRows = headed ? viewRows : null;
+  const geometry = useMemo(() => new MapGeometry(ids.length, columns, headedRows, bandRowsAt(pitch)), [ids.length, columns, headedRows, pitch]);
   const rows = geometry.totalRows;
   const geometryRef = useRef(geometry);
   geometryRef.current = geometry;
@@ -109,10 +113,15 @@ export function StatusMap() {
   // A new window of rows, pitch or theme: new sprites, and every cell painted again.
   useLayoutEffect(() => {
     if (!canvas.current) return;
-    painter.current ??= new MapPainter(canvas.current);
+    if (painter.current?.canvas !== canvas.current) painter.current = new MapPainter(canvas.current);
     painter.current.reset({ firstRow, rowCount, columns, pitch: pitch * ratio }, readColours(canvas.current));
-    painter.current.paint(useFleetStore.getState().shownAgents, geometry);
-  }, [firstRow, rowCount, columns, pitch, ratio, dark, geometry]);
+    painter.current.paint(useFleetStore.getState().shownAgents, geometryRef.current);
+  }, [firstRow, rowCount, columns, pitch, ratio, dark]);
+
+  // New places for the cells (grouped: a group grew, shrank or folded): only the cells that look different are painted.
+  useLayoutEffect(() => {
+    painter.current?.paint(useFleetStore.getState().shownAgents, geometry);
+  }, [geometry]);
 
   // The view's refresh (agents changed or moved): at most one incremental paint a frame, outside React.
   useEffect(() => {
@@ -150,15 +159,15 @@ export function StatusMap() {
 
   const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
     if (ids.length === 0) return;
-    const page = columns * Math.max(1, Math.floor(box.height / pitch) - 1);
-    // Up and down go by the grid (past a group's band to the nearest cell beyond it); left and right by the order.
+    const page = Math.max(1, Math.floor(box.height / pitch) - 1);
+    // Up and down go by the grid, in the column (past a group's band); left and right by the order.
     const moves: Record<string, number> = {
       ArrowRight: focusIndex + 1,
       ArrowLeft: focusIndex - 1,
-      ArrowDown: geometry.step(focusIndex, columns),
-      ArrowUp: geometry.step(focusIndex, -columns),
-      PageDown: geometry.step(focusIndex, page),
-      PageUp: geometry.step(focusIndex, -page),
+      ArrowDown: geometry.stepRows(focusIndex, 1),
+      ArrowUp: geometry.stepRows(focusIndex, -1),
+      PageDown: geometry.stepRows(focusIndex, page),
+      PageUp: geometry.stepRows(focusIndex, -page),
       Home: 0,
       End: ids.length - 1,
     };
@@ -195,14 +204,15 @@ export function StatusMap() {
   }
   // A box per cell in view, in the cell's top left corner (its middle stays the cell's: a click there opens the agent).
   const boxSize = Math.floor(pitch / 2) - 1;
-  const boxes = inView.length <= MAX_CELL_BOXES && boxSize >= 8 ? inView : [];
+  const boxes = inView.length <= MAX_CELL_BOXES && pitch >= MIN_BOX_PITCH ? inView : [];
   const ticks = checkedIds.size === 0 ? [] : inView.filter((at) => checkedIds.has(ids[at]!)).slice(0, MAX_TICK_MARKS);
   const bands = geometry.bands.filter((band) => band.row + geometry.bandRows > firstRow && band.row < firstRow + rowCount);
 
-  if (nothingMatches) return <NoMatch />;
+  // Nothing matches: the map's parts stay mounted, hidden (the canvas keeps its painter, the scroller its size observer).
   return (
     <section className="status-map" aria-label="Status map">
-      <ul className="map-legend" aria-label="Agents per status">
+      {nothingMatches && <NoMatch />}
+      <ul className="map-legend" aria-label="Agents per status" hidden={nothingMatches}>
         {AGENT_STATUSES.map((status) => (
           <li key={status} className={`legend-${status}`}>
             <StatusGlyph status={status} />
@@ -227,10 +237,11 @@ export function StatusMap() {
           </li>
         )}
       </ul>
-      <div className="map-current" aria-label="Current cell" role="group">
+      <div className="map-current" aria-label="Current cell" role="group" hidden={nothingMatches}>
         {current ? (
           <>
-            <SelectCheckbox id={current.id} />
+            {/* The cell's own box, when cells have one, is this agent's: one `Select <id>` per agent. */}
+            {boxes.length === 0 && <SelectCheckbox id={current.id} />}
             <StatusBadge status={current.status} />
             <bdi className="map-current-name">{displayName(current)}</bdi>
             {current.name && <bdi className="tooltip-id">{current.id}</bdi>}
@@ -242,7 +253,7 @@ export function StatusMap() {
           <span className="muted">Click a cell, or use the arrow keys in the map: Enter opens an agent, Space ticks it (Ctrl-click ticks too).</span>
         )}
       </div>
-      <div className="map-scroller" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div className="map-scroller" ref={scroller} hidden={nothingMatches} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         <div
           ref={cells}
           className="map-cells"

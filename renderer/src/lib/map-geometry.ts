@@ -90,13 +90,21 @@ export class MapGeometry {
     return this.slotOfIndex === null ? index : this.slotOfIndex[index]!;
   }
 
-  /** From `index`, `delta` slots on (negative: back), or the nearest agent beyond in that direction; `index` itself if none. */
-  step(index: number, delta: number): number {
-    const last = this.totalRows * this.columns;
-    const direction = Math.sign(delta);
-    for (let slot = this.slotOf(index) + delta; slot >= 0 && slot < last; slot += direction) {
-      const found = this.indexAt(slot);
-      if (found >= 0) return found;
+  /**
+   * From `index`, `rows` rows down (negative: up) in the same column: the
+   * agent there, or the row's last when it is shorter; a row with no agent
+   * (a band) is passed for the next one beyond. `index` itself at the edge.
+   */
+  stepRows(index: number, rows: number): number {
+    const slot = this.slotOf(index);
+    const column = slot % this.columns;
+    const direction = Math.sign(rows);
+    for (let row = Math.floor(slot / this.columns) + rows; row >= 0 && row < this.totalRows; row += direction) {
+      // A row fills from its first column: if it has any agent, one is at or left of `column`.
+      for (let c = column; c >= 0; c--) {
+        const found = this.indexAt(row * this.columns + c);
+        if (found >= 0) return found;
+      }
     }
     return index;
   }

@@ -37,7 +37,8 @@ export class MapPainter {
   private drawnAgents: (Agent | undefined)[] = [];
   private drawnLooks = new Int8Array(0);
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
+  /** `canvas`: the element painted (a new element needs a new painter). */
+  constructor(readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2D canvas context');
     this.ctx = ctx;

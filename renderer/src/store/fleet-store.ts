@@ -109,6 +109,8 @@ export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view
 
 /** The view, kept up to date from the changes since its last refresh. */
 let viewIndex = new ViewIndex();
+/** The index's version at the last refresh. */
+let lastIndexVersion = -1;
 /** The ids upserted or removed and not yet in the view (the index takes them out as it puts them in). */
 const changedIds = new Set<string>();
 
@@ -134,10 +136,12 @@ function refreshView(budget = VIEW_SLICE): void {
   if (view.visibleIds !== state.visibleIds) next.visibleIds = view.visibleIds;
   if (view.rows !== state.rows) next.rows = view.rows;
   if (view.shownIds !== state.shownIds) next.shownIds = view.shownIds;
-  if (view.shownAgents !== state.shownAgents || view.version !== state.viewVersion) {
+  // The store counts on from its own version: a reset's new index counts from nothing.
+  if (view.shownAgents !== state.shownAgents || view.version !== lastIndexVersion) {
     next.shownAgents = view.shownAgents;
-    next.viewVersion = view.version;
+    next.viewVersion = state.viewVersion + 1;
   }
+  lastIndexVersion = view.version;
   if (view.labelKeys !== state.labelKeys) next.labelKeys = view.labelKeys;
   if (AGENT_STATUSES.some((status) => view.counts[status] !== state.counts[status])) next.counts = view.counts;
   if (view.waiting !== state.waitingCount) next.waitingCount = view.waiting;
@@ -179,6 +183,7 @@ export function applyDelta(delta: AgentDelta): void {
   // A reset brings a new fleet, which a new index works out afresh (agents the reset left out are in no change).
   if (delta.reset) {
     viewIndex = new ViewIndex();
+    lastIndexVersion = -1;
     changedIds.clear();
   }
   for (const agent of delta.upserts) {
@@ -313,6 +318,7 @@ export function setSort(sort: SortKey): void {
 /** Puts the store back to its first state (tests, sign-out). */
 export function resetFleetStore(): void {
   viewIndex = new ViewIndex();
+  lastIndexVersion = -1;
   changedIds.clear();
   if (viewTimer !== undefined) clearTimeout(viewTimer);
   viewTimer = undefined;
@@ -320,10 +326,17 @@ export function resetFleetStore(): void {
   useFleetStore.setState(initialState, true);
 }
 
-/** Runs a pending view refresh now, every change in it (an action's result shown at once; tests). */
+/**
+ * Runs a pending view refresh now (an action's result shown in the same
+ * render; tests): up to {@link FLUSH_AT_ONCE} changes at once, any more in
+ * slices right after (a bulk action's thousands must not block the page).
+ */
 export function flushViewRefresh(): void {
   if (viewTimer === undefined) return;
   clearTimeout(viewTimer);
   viewTimer = undefined;
-  refreshView(Infinity);
+  refreshView(FLUSH_AT_ONCE);
 }
+
+/** What a flush puts in at once: more than a stream brings between two refreshes (500 changes/s for 250 ms). */
+export const FLUSH_AT_ONCE = 4 * VIEW_SLICE;
