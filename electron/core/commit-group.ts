@@ -1,5 +1,5 @@
 import type { AgentChange } from '../../shared/agent';
-import type { Agent } from '../../shared/agent';
+import type { PendingBeat } from './pending-beats';
 
 /** One task's outcome in a group: its value, or what it threw. */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -17,7 +17,7 @@ export class CommitGroup {
   /** What the tasks' commits wrote, in order: announced after the COMMIT. */
   readonly changes: AgentChange[] = [];
   /** Heartbeats the tasks' commits wrote (with whether their usage went too): pending again if the group is lost. */
-  readonly beats = new Map<string, { agent: Agent; usage: boolean }>();
+  readonly beats = new Map<string, PendingBeat>();
   /** The tasks (by index) that committed into the open transaction: they fail with it. */
   readonly members = new Set<number>();
   /** The task running now. */

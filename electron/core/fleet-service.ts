@@ -20,9 +20,11 @@ import { EventRepository } from './store/event-repository';
 import type { SqliteDatabase } from './store/open-database';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { CommitGroup, type Outcome } from './commit-group';
+import { PendingBeats } from './pending-beats';
 import type { TimeoutHost } from './push-batcher';
 import { DEFAULT_LIMITS } from '../../shared/fleet-api';
-import { WireAgentCache, wireAgentText, type JsonSlice, type WireAgentText } from './wire-agent-cache';
+import { AgentJsonList } from './agent-json-list';
+import { WireAgentCache, wireAgentText, type JsonSlice } from './wire-agent-cache';
 
 /** What an agent may say about itself alongside any call. */
 export interface AgentProfile {
@@ -139,10 +141,8 @@ export class FleetService implements Disposable {
   private readonly rollback: Statement;
   /** Set while {@link runGrouped} runs its tasks. */
   private group: CommitGroup | undefined;
-  /** Heartbeats answered but not yet written, by agent: the agent as it will be. */
-  private pendingBeats = new Map<string, Agent>();
-  /** Agents among the pending beats whose usage windows moved too (written with their time). */
-  private pendingUsage = new Set<string>();
+  /** Heartbeats answered but not yet written (the group commit). */
+  private readonly beats: PendingBeats;
   /**
    * Agents as last committed, so a steady stream of beats and status changes
    * reads no rows: set after each commit, from what it wrote. A write drops
@@ -152,15 +152,8 @@ export class FleetService implements Disposable {
   private readonly beatCache = new Map<string, Agent>();
   /** Each agent's JSON as committed, for list reads; the repository drops an agent's at each write of its row. */
   private readonly wire = new WireAgentCache();
-  /** Whether the last slice a list read took found most of its texts missing (so the next reads its rows at once). */
-  private coldSlices = true;
-  private beatTimer: unknown;
-  /**
-   * Set when the last group commit failed (disk full, read-only): until a write
-   * succeeds again, heartbeats commit before their reply like every other
-   * write, so they fail with a clear error instead of being answered and held.
-   */
-  private beatWritesFailing = false;
+  /** The list reads' JSON, from the cache. */
+  private readonly jsonList: AgentJsonList;
   /**
    * The agents in the table, so that a registration needs no `count(*)` over
    * the whole fleet: counted at start, one more for each registration written,
@@ -184,6 +177,8 @@ export class FleetService implements Disposable {
     this.commitStmt = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
     this.agentCount = this.agents.count();
+    this.beats = new PendingBeats(options.heartbeatBatching, () => this.flushHeartbeats());
+    this.jsonList = new AgentJsonList(this.agents, this.wire, (id) => this.beats.get(id));
   }
 
   /**
@@ -204,11 +199,7 @@ export class FleetService implements Disposable {
     const outcomes: Outcome<T>[] = [];
     /** The heartbeats the lost transaction had written are pending again (a newer beat since wins). */
     const restoreBeats = () => {
-      for (const [id, beat] of group.beats) {
-        if (this.pendingBeats.has(id)) continue;
-        this.pendingBeats.set(id, beat.agent);
-        if (beat.usage) this.pendingUsage.add(id);
-      }
+      this.beats.restore(group.beats);
       for (const change of group.changes) if (change.type === 'upsert') this.beatCache.delete(change.agent.id);
     };
     const lose = (error: unknown) => {
@@ -216,7 +207,7 @@ export class FleetService implements Disposable {
       restoreBeats();
       this.agentCount = undefined;
       // As after a failed group commit: heartbeats commit before their reply until a write works.
-      this.beatWritesFailing = true;
+      this.beats.failing = true;
       group.reset();
     };
     let settled = false;
@@ -265,10 +256,9 @@ export class FleetService implements Disposable {
    * writes fail). The port answers such a beat at once, outside any batch.
    */
   plainHeartbeat(id: string, profile?: AgentProfile): Agent | undefined {
-    const batching = this.options.heartbeatBatching;
     // Inside a group's open transaction a beat would read what may yet be rolled back:
     // it commits as one of the group's writes instead, and fails with it.
-    if (!batching || this.beatWritesFailing || this.group?.open) return undefined;
+    if (!this.beats.holding || this.group?.open) return undefined;
     const known = this.find(id);
     if (!known || !sameProfile(known, profile)) return undefined;
     // The rules decide, as for every move: only a beat that moves nothing but the time
@@ -279,28 +269,13 @@ export class FleetService implements Disposable {
     const usageMoved = profile?.usage !== undefined && !sameUsage(profile.usage, known.usage);
     const seen = { ...beat, lastSeen: beat.lastHeartbeat! };
     const next = usageMoved ? { ...seen, usage: profile.usage! } : seen;
-    if (usageMoved) this.pendingUsage.add(id);
-    this.pendingBeats.set(id, next);
-    this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
+    this.beats.hold(next, usageMoved);
     return next;
   }
 
   /** Writes the pending heartbeats in one transaction, then tells listeners. */
   flushHeartbeats(): void {
     this.commit(() => undefined);
-  }
-
-  /** The group-commit timer: a failed write (disk full, say) keeps the beats and tries again. */
-  private timedFlush(): void {
-    this.beatTimer = undefined;
-    try {
-      this.flushHeartbeats();
-    } catch (error) {
-      this.beatWritesFailing = true;
-      console.error(`fleet-monitor: writing heartbeats failed (${(error as Error).message}); retrying`);
-      const batching = this.options.heartbeatBatching;
-      if (batching && this.pendingBeats.size > 0) this.beatTimer ??= batching.timers.setTimeout(() => this.timedFlush(), batching.intervalMs);
-    }
   }
 
   /**
@@ -311,19 +286,18 @@ export class FleetService implements Disposable {
    */
   private commit<T>(work: (changes: AgentChange[]) => T): T {
     const changes: AgentChange[] = [];
-    const beats = this.pendingBeats;
-    const usage = this.pendingUsage;
+    const beats = this.beats.pending();
     const group = this.group;
     if (group && !group.open) {
       this.begin.run();
       group.open = true;
     }
     const run = () => {
-      for (const agent of beats.values()) {
+      for (const { agent, usage } of beats.values()) {
         // The cache holds the agent as last committed, older than this beat: until the
         // COMMIT, reads go to the row (in a group the beat is no longer pending).
         this.beatCache.delete(agent.id);
-        if (usage.has(agent.id)) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
+        if (usage) this.agents.touchHeartbeatAndUsage(agent.id, agent.lastHeartbeat!, agent.usage);
         else this.agents.touchHeartbeat(agent.id, agent.lastHeartbeat!);
         changes.push({ type: 'upsert', agent, event: null });
       }
@@ -338,31 +312,25 @@ export class FleetService implements Disposable {
       if (!(error instanceof TooManyAgentsError)) this.agentCount = undefined;
       throw error;
     }
-    if (beats.size > 0) {
-      this.pendingBeats = new Map();
-      this.pendingUsage = new Set();
-    }
+    const wroteBeats = beats.size > 0;
+    this.beats.taken();
     if (!group) {
-      this.committed(changes, beats.size > 0);
+      this.committed(changes, wroteBeats);
       return result;
     }
     group.members.add(group.current);
     group.changes.push(...changes);
-    for (const agent of beats.values()) group.beats.set(agent.id, { agent, usage: usage.has(agent.id) });
+    for (const [id, beat] of beats) group.beats.set(id, beat);
     return result;
   }
 
   /** After a COMMIT: the cache holds what was written, the beat timer stops if nothing is pending, listeners are told. */
   private committed(changes: readonly AgentChange[], wroteBeats: boolean): void {
-    this.beatWritesFailing = false;
+    this.beats.committed(wroteBeats);
     // In commit order: a later write of an agent wins.
     for (const change of changes) {
       if (change.type === 'upsert') this.beatCache.set(change.agent.id, change.agent);
       else this.beatCache.delete(change.agentId);
-    }
-    if (wroteBeats && this.pendingBeats.size === 0 && this.beatTimer !== undefined) {
-      this.options.heartbeatBatching?.timers.clearTimeout(this.beatTimer);
-      this.beatTimer = undefined;
     }
     if (changes.length > 0) this.changeEmitter.fire(changes);
   }
@@ -540,7 +508,7 @@ export class FleetService implements Disposable {
   /** Every agent, ordered by id (heartbeats not yet written included). */
   list(): Agent[] {
     const rows = this.agents.list();
-    return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
+    return this.beats.size === 0 ? rows : rows.map((row) => this.beats.get(row.id) ?? row);
   }
 
   /**
@@ -551,17 +519,13 @@ export class FleetService implements Disposable {
    */
   listPage(after: string, limit: number): Agent[] {
     const rows = this.agents.page(after, limit);
-    return this.pendingBeats.size === 0 ? rows : rows.map((row) => this.pendingBeats.get(row.id) ?? row);
+    return this.beats.size === 0 ? rows : rows.map((row) => this.beats.get(row.id) ?? row);
   }
 
   /**
-   * {@link listPage} as the API's JSON, one text per agent: which agents, and
-   * in what order, the table says (its id index, or the ids the cache kept
-   * from it while no row came or went); each one's text is the pending
-   * heartbeat's, else the committed one's from the cache, else made from the
-   * heartbeat cache's agent or, failing that, the row — and then kept. Byte
-   * for byte the JSON of the agents {@link listPage} gives. `made` counts the
-   * texts not found in the cache (what the slice cost).
+   * {@link listPage} as the API's JSON, one text per agent, byte for byte
+   * the JSON of the agents it gives: from the list reads' cache
+   * ({@link AgentJsonList}), or, inside a transaction, made afresh.
    */
   listJsonPage(after: string, limit: number): JsonSlice {
     if (this.db.inTransaction) {
@@ -569,53 +533,7 @@ export class FleetService implements Disposable {
       const agents = this.listPage(after, limit).map(wireAgentText);
       return { agents, made: agents.length };
     }
-    const kept = this.wire.idsAfter(after, limit);
-    // After a slice whose texts were mostly not cached (the first read after start), the rows are read at once.
-    const rows = !kept && this.coldSlices ? this.agents.page(after, limit) : undefined;
-    const ids = kept ?? rows?.map((row) => row.id) ?? this.agents.idsAfter(after, limit);
-    const texts: (WireAgentText | undefined)[] = new Array<WireAgentText | undefined>(ids.length);
-    let made = 0;
-    let missing = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const pending = this.pendingBeats.get(id);
-      if (pending) {
-        texts[i] = wireAgentText(pending);
-        made++;
-        continue;
-      }
-      const cached = this.wire.get(id);
-      if (cached) {
-        texts[i] = cached;
-        continue;
-      }
-      // Only the row as stored makes a text: the agent object written can differ from it (SQLite
-      // stores a lone surrogate as U+FFFD), and a cold read must give the very bytes a warm one does.
-      const committed = rows?.[i];
-      if (committed) {
-        texts[i] = this.wire.remember(committed);
-        made++;
-      } else missing++;
-    }
-    this.coldSlices = made + missing > ids.length / 2;
-    if (missing > 0) {
-      // A few rows missing are read one by one; many (a cold cache) in one walk of the page.
-      const rows = missing > limit / 4 ? new Map(this.agents.page(after, limit).map((agent) => [agent.id, agent])) : undefined;
-      for (let i = 0; i < ids.length; i++) {
-        if (texts[i]) continue;
-        const row = rows?.get(ids[i]!) ?? this.agents.get(ids[i]!);
-        if (!row) {
-          // Only a write behind the store's back gets here: the kept ids are wrong, ask the table.
-          if (!kept) throw new Error(`Agent '${ids[i]!}' was listed but has no row`);
-          this.wire.forgetIds();
-          return this.listJsonPage(after, limit);
-        }
-        texts[i] = this.wire.remember(row);
-      }
-    }
-    // The texts' ids are the cache's own keys: kept, they are looked up again without hashing anew.
-    if (!kept) this.wire.tableRead(after, limit, texts.map((text) => text!.id));
-    return { agents: texts as WireAgentText[], made: made + missing };
+    return this.jsonList.page(after, limit);
   }
 
   /** How many agents' JSON the list reads' cache holds: at most one per agent in the fleet. */
@@ -635,12 +553,12 @@ export class FleetService implements Disposable {
 
   /** The agent, or undefined when there is none (the heartbeat cache first: no read for an agent that beats). */
   find(id: string): Agent | undefined {
-    return this.pendingBeats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
+    return this.beats.get(id) ?? this.beatCache.get(id) ?? this.agents.get(id);
   }
 
   /** The agent, or throws {@link AgentNotFoundError}. */
   get(id: string): Agent {
-    const agent = this.pendingBeats.get(id) ?? this.agents.get(id);
+    const agent = this.beats.get(id) ?? this.agents.get(id);
     if (!agent) throw new AgentNotFoundError(id);
     return agent;
   }
