@@ -61,3 +61,22 @@ export function applyMoves<T>(array: T[], plan: MovePlan, arriving: readonly T[]
   for (let k = 0; k < plan.arrivals.length; k++) array[plan.arrivals[k]!] = arriving[k]!;
   array.length = plan.length;
 }
+
+/** The first place in the sorted `order` whose item does not come before `item`. */
+export function lowerBound<T>(order: readonly T[], item: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(order[mid]!, item) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether two arrays hold the same items in the same places. */
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

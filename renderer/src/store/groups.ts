@@ -59,3 +59,21 @@ export function sameRows(a: readonly ViewRow[], b: readonly ViewRow[]): boolean 
   }
   return true;
 }
+
+/** `sorted`, each group's agents together in the groups' order, each group keeping their order. */
+export function inGroups(sorted: readonly Agent[], key: string): Agent[] {
+  const buckets = new Map<string | null, Agent[]>();
+  for (const agent of sorted) {
+    const value = groupValue(agent, key);
+    let bucket = buckets.get(value);
+    if (bucket === undefined) buckets.set(value, (bucket = []));
+    bucket.push(agent);
+  }
+  return [...buckets.keys()].sort(compareGroupValues).flatMap((value) => buckets.get(value)!);
+}
+
+/** The last header if it still reads the same, else a new one. */
+export function sameHeader(last: GroupRow | undefined, value: string | null, stats: { readonly size: number; readonly counts: Readonly<Record<AgentStatus, number>> }, collapsed: boolean): GroupRow {
+  if (last !== undefined && last.size === stats.size && last.collapsed === collapsed && AGENT_STATUSES.every((s) => last.counts[s] === stats.counts[s])) return last;
+  return { kind: 'group', value, size: stats.size, counts: { ...stats.counts }, collapsed };
+}

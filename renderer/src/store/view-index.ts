@@ -3,8 +3,8 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../shared/status';
 import { matchesSearch, parseSearch, type Search } from '../lib/search';
 import { comparator, natural } from './agent-order';
 import { needsAttention, passesFilters } from './filters';
-import { compareGroupValues, groupKey, groupValue, sameRows, type GroupRow, type ViewRow } from './groups';
-import { applyMoves, planMoves } from '../lib/moves';
+import { compareGroupValues, groupKey, groupValue, inGroups, sameHeader, sameRows, type GroupRow, type ViewRow } from './groups';
+import { applyMoves, lowerBound, planMoves, sameIds } from '../lib/moves';
 import { RANKED_COMPARATORS, sortAgents } from './sort-order';
 import type { ViewQuery } from './view';
 
@@ -344,40 +344,4 @@ const byKeyName = (a: string, b: string) => natural.compare(a, b) || (a < b ? -1
 function queryOf(query: ViewQuery): ViewQuery {
   const { statusFilters, search, sort, sortDir, view, groupBy, collapsedGroups } = query;
   return { statusFilters, search, sort, sortDir, view, groupBy, collapsedGroups };
-}
-
-/** `sorted`, each group's agents together in the groups' order, each group keeping their order. */
-function inGroups(sorted: readonly Agent[], key: string): Agent[] {
-  const buckets = new Map<string | null, Agent[]>();
-  for (const agent of sorted) {
-    const value = groupValue(agent, key);
-    let bucket = buckets.get(value);
-    if (bucket === undefined) buckets.set(value, (bucket = []));
-    bucket.push(agent);
-  }
-  return [...buckets.keys()].sort(compareGroupValues).flatMap((value) => buckets.get(value)!);
-}
-
-/** The first place in `order` whose agent does not come before `agent`. */
-function lowerBound(order: readonly Agent[], agent: Agent, compare: (a: Agent, b: Agent) => number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(order[mid]!, agent) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The last header if it still reads the same, else a new one. */
-function sameHeader(last: GroupRow | undefined, value: string | null, stats: GroupStats, collapsed: boolean): GroupRow {
-  if (last !== undefined && last.size === stats.size && last.collapsed === collapsed && AGENT_STATUSES.every((s) => last.counts[s] === stats.counts[s])) return last;
-  return { kind: 'group', value, size: stats.size, counts: { ...stats.counts }, collapsed };
 }
