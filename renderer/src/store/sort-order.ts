@@ -19,6 +19,8 @@ interface Entry {
  */
 class RankCache {
   private entries: Entry[] = [];
+  /** The most agents one sort has ranked since entries were last dropped. */
+  private largest = 0;
   /** Each agent's key and rank. */
   private ranks = new Map<string, { readonly key: string; readonly rank: number }>();
   /**
@@ -66,8 +68,11 @@ class RankCache {
       if (known !== undefined && known.key === key) out[i] = known.rank;
       else (fresh ??= []).push({ id: agent.id, key });
     }
-    // Entries of agents long gone are dropped once they outnumber the living.
-    if (fresh !== null || this.entries.length > 2 * n + 1024) {
+    // Entries of agents long gone are dropped once they outnumber the largest fleet sorted since the
+    // last drop: not the agents of this sort, which may be a search's few (dropping the rest's ranks
+    // made every key typed, and clearing the search, rank tens of thousands again with the collator).
+    this.largest = Math.max(this.largest, n);
+    if (fresh !== null || this.entries.length > 2 * this.largest + 1024) {
       this.update(fresh ?? [], agents);
       for (let i = 0; i < n; i++) out[i] = this.ranks.get(ids[i]!)!.rank;
     }
@@ -78,9 +83,10 @@ class RankCache {
   private update(fresh: Entry[], agents: readonly Agent[]): void {
     const changed = new Set(fresh.map((entry) => entry.id));
     let kept = this.entries.filter((entry) => !changed.has(entry.id));
-    if (kept.length > 2 * agents.length + 1024) {
+    if (kept.length > 2 * this.largest + 1024) {
       const living = new Set(agents.map((agent) => agent.id));
       kept = kept.filter((entry) => living.has(entry.id));
+      this.largest = agents.length;
     }
     fresh.sort(this.compare);
     // Each newcomer's place found by binary search (a few comparisons each), then one pass that interleaves.

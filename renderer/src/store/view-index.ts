@@ -72,6 +72,8 @@ export class ViewIndex {
   private compare: (a: Agent, b: Agent) => number = comparator('status', 'asc');
   /** Each agent as last counted: what to take back out when it changes. */
   private readonly indexed = new Map<string, Agent>();
+  /** The fleet's map `indexed` was built from (the store changes it in place; a reset brings another). */
+  private source: ReadonlyMap<string, Agent> | null = null;
   /** The shown agents, in display order. */
   private order: Agent[] = [];
   private ids: readonly string[] = [];
@@ -99,23 +101,49 @@ export class ViewIndex {
     return this.strays;
   }
 
-  /** The view of `agents` under `query`, worked out from nothing. */
-  rebuild(agents: ReadonlyMap<string, Agent>, query: ViewQuery): ViewResult {
+  /**
+   * The view of `agents` under `query`, worked out from nothing. With
+   * `changed` (the same map as the last call's, and the ids changed in it
+   * since, each taken out of the set), what does not depend on the query (the
+   * agents as counted, the label keys, the fleet's attention count) is
+   * brought up to date from those alone: a new search or sort at 100,000
+   * agents does not rebuild a 100,000-entry map.
+   */
+  rebuild(agents: ReadonlyMap<string, Agent>, query: ViewQuery, changed?: Set<string>): ViewResult {
     this.query = queryOf(query);
     this.search = parseSearch(query.search);
     const byKey = comparator(query.sort, query.sortDir, RANKED_COMPARATORS);
     const key = query.groupBy;
     this.compare = key === null ? byKey : (a, b) => compareGroupValues(groupValue(a, key), groupValue(b, key)) || byKey(a, b);
-    this.indexed.clear();
-    this.keyUses.clear();
+    if (changed !== undefined && agents === this.source) {
+      for (const id of changed) {
+        const before = this.indexed.get(id);
+        const after = agents.get(id);
+        if (before === after) continue;
+        if (before !== undefined) this.accountFleet(before, -1);
+        if (after === undefined) this.indexed.delete(id);
+        else {
+          this.indexed.set(id, after);
+          this.accountFleet(after, 1);
+        }
+      }
+      changed.clear();
+    } else {
+      changed?.clear();
+      this.source = agents;
+      this.indexed.clear();
+      this.keyUses.clear();
+      this.fleetAttention = 0;
+      for (const agent of agents.values()) {
+        this.indexed.set(agent.id, agent);
+        this.accountFleet(agent, 1);
+      }
+    }
     this.groups.clear();
     this.counts = zeroCounts();
-    this.waiting = this.attention = this.fleetAttention = 0;
+    this.waiting = this.attention = 0;
     const shown: Agent[] = [];
-    for (const agent of agents.values()) {
-      this.indexed.set(agent.id, agent);
-      if (this.account(agent, 1)) shown.push(agent);
-    }
+    for (const agent of this.indexed.values()) if (this.accountView(agent, 1)) shown.push(agent);
     // The numeric sort, then (grouped) each group's agents in that order: the comparator's order, found faster.
     const sorted = sortAgents(shown, query.sort, query.sortDir);
     this.order = key === null ? sorted : inGroups(sorted, key);
@@ -151,14 +179,14 @@ export class ViewIndex {
       query.groupBy !== last.groupBy ||
       changed.size > Math.max(REBUILD_OVER_AT_LEAST, this.indexed.size * REBUILD_OVER_SHARE)
     ) {
-      changed.clear();
-      return this.rebuild(agents, query);
+      return this.rebuild(agents, query, changed);
     }
     const refold = query.collapsedGroups !== last.collapsedGroups;
     this.query = queryOf(query);
     if (!this.update(agents, changed, budget)) {
       this.strays++;
       changed.clear();
+      // What was counted no longer holds (an agent changed in place): from nothing.
       return this.rebuild(agents, query);
     }
     if (refold) this.buildRows();
@@ -251,8 +279,13 @@ export class ViewIndex {
 
   /** Adds (`sign` 1) or takes back (-1) what `agent` counts for; returns whether the view shows it. */
   private account(agent: Agent, sign: 1 | -1): boolean {
-    const needs = needsAttention(agent);
-    if (needs) this.fleetAttention += sign;
+    this.accountFleet(agent, sign);
+    return this.accountView(agent, sign);
+  }
+
+  /** What `agent` counts for whatever the query: the fleet's attention count and the label keys. */
+  private accountFleet(agent: Agent, sign: 1 | -1): void {
+    if (needsAttention(agent)) this.fleetAttention += sign;
     for (const key in agent.labels) {
       const uses = (this.keyUses.get(key) ?? 0) + sign;
       if (uses === 0) {
@@ -263,10 +296,14 @@ export class ViewIndex {
         this.keyUses.set(key, uses);
       }
     }
+  }
+
+  /** What `agent` counts for under the query; returns whether the view shows it. */
+  private accountView(agent: Agent, sign: 1 | -1): boolean {
     if (!matchesSearch(agent, this.search)) return false;
     this.counts[agent.status] += sign;
     if (agent.waiting !== null) this.waiting += sign;
-    if (needs) this.attention += sign;
+    if (needsAttention(agent)) this.attention += sign;
     const query = this.query!;
     if (!passesFilters(agent, query.statusFilters)) return false;
     if (query.groupBy !== null) {
