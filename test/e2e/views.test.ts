@@ -339,6 +339,27 @@ describe.skipIf(inject('chromium') === null)('views in Chromium', () => {
       await expect.poll(painted).toBe(pixels);
     });
 
+    it('the current cell names only an agent on the map, and each agent on it has exactly one box', async () => {
+      await page.mouse.move(0, 0);
+      const canvas = page.getByRole('application', { name: /^Status map/ });
+      await canvas.focus();
+      await page.keyboard.press('Home');
+      const first = (await page.getByRole('tooltip').getAttribute('data-agent-id'))!;
+      const other = FLEET.find((a) => a.id !== first)!;
+      const bar = page.getByRole('group', { name: 'Current cell' });
+      await page.getByRole('searchbox', { name: 'Search agents' }).fill(other.id);
+      await page.getByRole('application', { name: 'Status map of 1 agents' }).waitFor();
+      // The focus agent left the map: the bar no longer names it (the keys act on the first cell).
+      await expect.poll(() => bar.textContent()).not.toContain(first);
+      await page.mouse.click(...(Object.values(await cellPoint(0)) as [number, number]));
+      await page.getByRole('complementary', { name: `Details of ${other.name}` }).waitFor();
+      await page.locator('.details .close').click();
+      await expect.poll(() => bar.textContent()).toContain(other.id);
+      expect(await page.getByRole('checkbox', { name: `Select ${other.id}` }).count()).toBe(1);
+      await page.getByRole('searchbox', { name: 'Search agents' }).fill('');
+      await page.getByRole('application', { name: 'Status map of 30 agents' }).waitFor();
+    });
+
     it('Space ticks the focus cell’s agent, whose one `Select <id>` box (in a small map, the cell’s own) says so; the selection bar counts it', async () => {
       const canvas = page.getByRole('application', { name: /^Status map/ });
       await canvas.focus();

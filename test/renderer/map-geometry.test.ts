@@ -60,6 +60,18 @@ describe('map geometry', () => {
     expect(geometry.stepRows(5, -1)).toBe(1);
   });
 
+  it('a page past the last row goes to the last row (or past the first, to the first), in the column', () => {
+    const geometry = new MapGeometry(100, 10, null, 1);
+    expect(geometry.stepRows(3, 20)).toBe(93);
+    expect(geometry.stepRows(95, -20)).toBe(5);
+    expect(geometry.stepRows(3, 9)).toBe(93);
+    // Grouped, with a folded group last (its band is the map's last row): the last row with agents.
+    const rows: ViewRow[] = [group('a', 3), 'x', 'y', 'z', group('b', 2, true)];
+    const grouped = new MapGeometry(3, 2, rows, 1);
+    expect(grouped.stepRows(0, 10)).toBe(2);
+    expect(grouped.stepRows(2, -10)).toBe(0);
+  });
+
   it('any grouping: every agent has one slot and every slot at most one agent, in the view’s order, each group after its band', () => {
     fc.assert(
       fc.property(

@@ -97,7 +97,9 @@ export function StatusMap() {
   const ratio = typeof window === 'undefined' ? 1 : Math.max(1, Math.round(window.devicePixelRatio || 1));
   const firstRow = Math.floor(scrollTop / pitch);
   const rowCount = Math.max(0, Math.min(rows - firstRow, Math.ceil(box.height / pitch) + 1));
-  const focusIndex = useMemo(() => (focusId === null ? 0 : Math.max(0, ids.indexOf(focusId))), [ids, focusId]);
+  // The focus agent's place; -1 when it has left the map (filtered out, its group folded): the keys then start at the first cell.
+  const focusAt = useMemo(() => (focusId === null ? -1 : ids.indexOf(focusId)), [ids, focusId]);
+  const focusIndex = Math.max(0, focusAt);
   const selectedIndex = useMemo(() => (selectedId === null ? -1 : ids.indexOf(selectedId)), [ids, selectedId]);
 
   useEffect(() => {
@@ -195,7 +197,8 @@ export function StatusMap() {
   };
   const total = AGENT_STATUSES.reduce((sum, status) => sum + counts[status], 0);
   // The cell bar: the agent of the focus cell (clicked, or moved to with the keys), with its tick box.
-  const current = useFleetStore((s) => (focusId === null ? undefined : s.agents.get(focusId)));
+  // Only while its cell is on the map: the bar must name the agent the keys act on.
+  const current = useFleetStore((s) => (focusId === null || focusAt < 0 ? undefined : s.agents.get(focusId)));
   // The agents in the rows on screen: a few thousand at most, whatever the fleet.
   const inView: number[] = [];
   for (let slot = firstRow * columns, end = Math.min(rows, firstRow + rowCount) * columns; slot < end; slot++) {
@@ -241,7 +244,7 @@ export function StatusMap() {
         {current ? (
           <>
             {/* The cell's own box, when cells have one, is this agent's: one `Select <id>` per agent. */}
-            {boxes.length === 0 && <SelectCheckbox id={current.id} />}
+            {!boxes.includes(focusAt) && <SelectCheckbox id={current.id} />}
             <StatusBadge status={current.status} />
             <bdi className="map-current-name">{displayName(current)}</bdi>
             {current.name && <bdi className="tooltip-id">{current.id}</bdi>}

@@ -93,19 +93,35 @@ export class MapGeometry {
   /**
    * From `index`, `rows` rows down (negative: up) in the same column: the
    * agent there, or the row's last when it is shorter; a row with no agent
-   * (a band) is passed for the next one beyond. `index` itself at the edge.
+   * (a band) is passed for the next one beyond. Past the last row (or the
+   * first), the last (first) row with an agent: a page down near the end goes
+   * to the end. `index` itself when no other row has an agent that way.
    */
   stepRows(index: number, rows: number): number {
     const slot = this.slotOf(index);
     const column = slot % this.columns;
+    const from = Math.floor(slot / this.columns);
     const direction = Math.sign(rows);
-    for (let row = Math.floor(slot / this.columns) + rows; row >= 0 && row < this.totalRows; row += direction) {
-      // A row fills from its first column: if it has any agent, one is at or left of `column`.
-      for (let c = column; c >= 0; c--) {
-        const found = this.indexAt(row * this.columns + c);
-        if (found >= 0) return found;
-      }
+    const target = Math.min(this.totalRows - 1, Math.max(0, from + rows));
+    // On from the target, away from the start; then back towards it (the map's edge may be a band).
+    for (let row = target; row >= 0 && row < this.totalRows; row += direction) {
+      const found = this.inRow(row, column);
+      if (found >= 0) return found;
+    }
+    for (let row = target - direction; row !== from; row -= direction) {
+      const found = this.inRow(row, column);
+      if (found >= 0) return found;
     }
     return index;
+  }
+
+  /** The agent of `row` in `column`, or the row's last when it is shorter; -1 for a row without agents. */
+  private inRow(row: number, column: number): number {
+    // A row fills from its first column: if it has any agent, one is at or left of `column`.
+    for (let c = column; c >= 0; c--) {
+      const found = this.indexAt(row * this.columns + c);
+      if (found >= 0) return found;
+    }
+    return -1;
   }
 }
