@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ForceExhaustRequest } from '../../../shared/fleet-api';
 import { summarizeBulk } from '../lib/bulk-summary';
 import { clearChecked, setCheckedMany, useFleetStore } from '../store/fleet-store';
-import { useShownIds } from '../store/use-shown-ids';
 import { runBulkChunked } from './actions';
 import { ExhaustForm } from './exhaust-dialog';
 import { useTransport } from './transport-context';
@@ -14,7 +13,7 @@ import { useActionsDisabled } from './use-actions-disabled';
  * mixed when some are.
  */
 export function SelectAllCheckbox() {
-  const visible = useShownIds();
+  const visible = useFleetStore((s) => s.shownIds);
   const checked = useFleetStore((s) => s.checkedIds);
   // Counted again only when the order or the ticks change, not on every heartbeat.
   const shownChecked = useMemo(() => (checked.size === 0 ? 0 : visible.reduce((n, id) => n + Number(checked.has(id)), 0)), [visible, checked]);
@@ -49,7 +48,7 @@ export function SelectAllCheckbox() {
 export function SelectionBar() {
   const api = useTransport();
   const checked = useFleetStore((s) => s.checkedIds);
-  const visible = useShownIds();
+  const visible = useFleetStore((s) => s.shownIds);
   const hidden = useMemo(() => {
     if (checked.size === 0) return 0;
     const shown = new Set(visible);

@@ -6,7 +6,6 @@ import { bandRowsAt, MapGeometry } from '../lib/map-geometry';
 import { mapLayout } from '../lib/map-layout';
 import { MapPainter } from '../lib/map-painter';
 import { toggleChecked, useFleetStore } from '../store/fleet-store';
-import { useShownIds } from '../store/use-shown-ids';
 import { groupKey, type GroupRow } from '../store/groups';
 import { displayName } from '../store/view';
 import { GroupHeader } from './group-header';
@@ -63,8 +62,8 @@ function describe(agent: Agent): string {
  * legend above counts each status.
  */
 export function StatusMap() {
-  // Grouped, the map keeps the groups' order, and a folded group's agents leave it (it draws no headers).
-  const ids = useShownIds();
+  // The shown ids: grouped, in the groups' order, a folded group's agents left out.
+  const ids = useFleetStore((s) => s.shownIds);
   const viewRows = useFleetStore((s) => s.rows);
   const groupBy = useFleetStore((s) => s.groupBy);
   const nothingMatches = useFleetStore((s) => s.visibleIds.length === 0 && s.agents.size > 0);

@@ -109,8 +109,6 @@ export const useFleetStore = create<FleetState>()(() => ({ ...initialState, view
 
 /** The view, kept up to date from the changes since its last refresh. */
 let viewIndex = new ViewIndex();
-/** The index's version at the last refresh. */
-let lastIndexVersion = -1;
 /** The ids upserted or removed and not yet in the view (the index takes them out as it puts them in). */
 const changedIds = new Set<string>();
 
@@ -136,12 +134,10 @@ function refreshView(budget = VIEW_SLICE): void {
   if (view.visibleIds !== state.visibleIds) next.visibleIds = view.visibleIds;
   if (view.rows !== state.rows) next.rows = view.rows;
   if (view.shownIds !== state.shownIds) next.shownIds = view.shownIds;
-  // The store counts on from its own version: a reset's new index counts from nothing.
-  if (view.shownAgents !== state.shownAgents || view.version !== lastIndexVersion) {
+  if (view.version !== state.viewVersion) {
     next.shownAgents = view.shownAgents;
-    next.viewVersion = state.viewVersion + 1;
+    next.viewVersion = view.version;
   }
-  lastIndexVersion = view.version;
   if (view.labelKeys !== state.labelKeys) next.labelKeys = view.labelKeys;
   if (AGENT_STATUSES.some((status) => view.counts[status] !== state.counts[status])) next.counts = view.counts;
   if (view.waiting !== state.waitingCount) next.waitingCount = view.waiting;
@@ -180,19 +176,14 @@ export function applyDelta(delta: AgentDelta): void {
   for (const listener of deltaListeners) listener(state.agents, delta);
   // The first state's map is shared by every reset of the store: never written to.
   const agents = delta.reset || state.agents === initialState.agents ? new Map<string, Agent>() : (state.agents as Map<string, Agent>);
-  // A reset brings a new fleet, which a new index works out afresh (agents the reset left out are in no change).
-  if (delta.reset) {
-    viewIndex = new ViewIndex();
-    lastIndexVersion = -1;
-    changedIds.clear();
-  }
+  // A reset's new map is worked out afresh by the index: its agents need not be listed as changes.
   for (const agent of delta.upserts) {
     agents.set(agent.id, agent);
-    changedIds.add(agent.id);
+    if (!delta.reset) changedIds.add(agent.id);
   }
   for (const id of delta.removed) {
     agents.delete(id);
-    changedIds.add(id);
+    if (!delta.reset) changedIds.add(id);
   }
   const selectedId = state.selectedId && agents.has(state.selectedId) ? state.selectedId : null;
   const exhaustId = state.exhaustId && agents.has(state.exhaustId) ? state.exhaustId : null;
@@ -318,7 +309,6 @@ export function setSort(sort: SortKey): void {
 /** Puts the store back to its first state (tests, sign-out). */
 export function resetFleetStore(): void {
   viewIndex = new ViewIndex();
-  lastIndexVersion = -1;
   changedIds.clear();
   if (viewTimer !== undefined) clearTimeout(viewTimer);
   viewTimer = undefined;

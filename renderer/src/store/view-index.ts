@@ -162,8 +162,9 @@ export class ViewIndex {
    * The view after the agents of `changed` (ids) were put in `agents` or
    * taken out of it, under `query`: brought up to date from the last one
    * when only the changes or the folding differ, worked out afresh when the
-   * filters, search, sort or grouping changed, or a large share of the fleet
-   * did. Brought up to date, it takes at most `budget` of the changes, each
+   * filters, search, sort or grouping changed, a large share of the fleet
+   * did, or `agents` is another map than the last (a reset: the agents it
+   * left out are in no change). Brought up to date, it takes at most `budget` of the changes, each
    * deleted from `changed` as it is taken: the rest wait for the next call
    * (a burst of changes spread over several short tasks). Worked out afresh,
    * it takes them all.
@@ -172,6 +173,7 @@ export class ViewIndex {
     const last = this.query;
     if (
       last === null ||
+      agents !== this.source ||
       query.search !== last.search ||
       query.statusFilters !== last.statusFilters ||
       query.sort !== last.sort ||
@@ -189,7 +191,11 @@ export class ViewIndex {
       // What was counted no longer holds (an agent changed in place): from nothing.
       return this.rebuild(agents, query);
     }
-    if (refold) this.buildRows();
+    if (refold) {
+      // Folding takes a group's agents out of what is drawn, or puts them back.
+      this.buildRows();
+      this.version++;
+    }
     return this.result();
   }
 
