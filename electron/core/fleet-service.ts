@@ -345,7 +345,7 @@ export class FleetService implements Disposable {
    * registration (it starts idle), not a refused idle → idle move.
    */
   reportIdle(id: string, profile?: AgentProfile, detail?: Readonly<Record<string, unknown>>): Agent {
-    if (!this.agents.get(id)) return this.recordHeartbeat(id, profile);
+    if (!this.find(id)) return this.recordHeartbeat(id, profile);
     return this.move(id, { op: { kind: 'idle' }, cause: 'agent', register: true, profile, detail });
   }
 

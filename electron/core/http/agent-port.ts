@@ -12,9 +12,10 @@ import { answerClientError } from './client-error';
 import { ALERTS_PREFIX, createAlertRoutes } from './alert-routes';
 import type { Alerts } from '../alerts/alerts';
 import { HttpError, toHttpError } from './http-error';
-import { ChunkedJson, readJsonText, sendError, sendJson, sendJsonChunks, sendNoContent } from './http-io';
+import { ChunkedJson, MAX_BODY_BYTES, noContent, readJsonBody, readJsonText, sendError, sendJson, sendJsonChunks } from './http-io';
 import { JsonBodyParser } from './json-body';
 import { PREFERENCE_APPLIED, prefersMinimalReturn } from './prefer';
+import { parseTarget } from './request-target';
 import { allowedHosts, checkRequestOrigin, hasRepeatedHost, hostPort } from './request-guard';
 import { ROUTES, type Access, type Route, type RouteContext } from './routes';
 import { answerNewCode, answerSession, SESSION_CODES_PATH, SESSION_PATH, SignInCodes } from './sign-in';
@@ -105,19 +106,34 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       // A request without Host is refused by the Host check below (403, in the JSON shape), not by Node.
       requireHostHeader: false,
     },
-    (req, res) => {
-      handle(req, res).catch((error: unknown) => {
-        const httpError = toHttpError(error);
-        if (httpError.code === 'internal') onError(error);
-        if (!res.headersSent) sendError(res, httpError);
-        else res.destroy();
-      });
-    },
+    (req, res) => guard(res, () => handle(req, res)),
   );
   // What Node's parser refuses never reaches `handle`: answer it in the same JSON shape, then close.
   server.on('clientError', answerClientError);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Runs one step of answering a request and answers its failure, thrown or
+   * rejected. The heartbeat's path is synchronous from the body's last byte
+   * to the reply (no promise, no microtask): only the steps that wait return one.
+   */
+  function guard(res: ServerResponse, step: () => Promise<void> | void): void {
+    let pending: Promise<void> | void;
+    try {
+      pending = step();
+    } catch (error) {
+      return fail(res, error);
+    }
+    pending?.catch((error: unknown) => fail(res, error));
+  }
+
+  function fail(res: ServerResponse, error: unknown): void {
+    const httpError = toHttpError(error);
+    if (httpError.code === 'internal') onError(error);
+    if (!res.headersSent) sendError(res, httpError);
+    else res.destroy();
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
     // The front door: before auth, before reading a byte of the body.
     if (hasRepeatedHost(req.rawHeaders)) throw new HttpError('bad_request', 'The request has more than one Host header');
     const refusal = checkRequestOrigin({ host: req.headers.host, origin: req.headers.origin }, listening.hosts);
@@ -127,72 +143,79 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       throw new HttpError('method_not_allowed', 'CORS preflight is not supported', { allow: 'GET, POST, DELETE' });
     }
 
-    const url = parseTarget(req.url);
-    if (url.pathname === '/healthz') {
+    const target = parseTarget(req.url);
+    const { pathname } = target;
+    if (pathname === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET, HEAD' });
       return sendJson(res, 200, { status: 'ok' });
     }
 
-    if (ui?.has(url.pathname)) {
+    if (ui?.has(pathname)) {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET, HEAD' });
-      return ui.send(res, url.pathname, req.method === 'HEAD');
+      return ui.send(res, pathname, req.method === 'HEAD');
     }
 
     // Outside the API there is nothing to authenticate for: just not found.
-    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) throw new HttpError('not_found', `No such endpoint: ${url.pathname}`);
+    if (pathname !== '/v1' && !pathname.startsWith('/v1/')) throw new HttpError('not_found', `No such endpoint: ${pathname}`);
 
     // The page trades a one-time code for the operator token: the code is its credential, not a bearer token.
-    if (url.pathname === SESSION_PATH) return answerSession(req, res, signInCodes, options.tokens.operatorToken);
+    if (pathname === SESSION_PATH) return answerSession(req, res, signInCodes, options.tokens.operatorToken);
 
     const role = authenticate(req);
-    if (url.pathname === SESSION_CODES_PATH) {
+    if (pathname === SESSION_CODES_PATH) {
       requireAccess(role, 'operator');
       return answerNewCode(req, res, signInCodes, listening.settings!.url);
     }
-    if (url.pathname === '/v1/stream') {
+    if (pathname === '/v1/stream') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'Use GET', { allow: 'GET' });
       requireAccess(role, 'operator');
-      await readJsonText(req); // a body, if any, follows the same rules as everywhere under /v1
-      const mode = snapshotMode(url.searchParams.get('snapshot'));
-      if (hub.size >= limits.maxStreams) {
-        throw new HttpError('too_many_streams', `At most ${limits.maxStreams} event streams may be open (FLEET_MAX_STREAMS); close one, or try again later`, {
-          'retry-after': '5',
-        });
-      }
-      return hub.attach(res, mode);
+      return answerStream(req, res, target.searchParams);
     }
 
-    if (answerAlerts && url.pathname.startsWith(ALERTS_PREFIX)) {
+    if (answerAlerts && pathname.startsWith(ALERTS_PREFIX)) {
       requireAccess(role, 'operator');
-      return answerAlerts(req, res, url);
+      return answerAlerts(req, res, target);
     }
 
-    const { route, match } = matchRoute(routes, req.method, url.pathname);
+    const { route, match } = matchRoute(routes, req.method, pathname);
     requireAccess(role, route.access);
 
     const id = route.path.includes('{id}') ? decodeId(match.groups?.id) : '';
     // Every body is read and checked (type, size, UTF-8), also on routes that take none.
-    const text = await readJsonText(req, route.maxBodyBytes);
-    const body = route.bodies?.parse(text);
-    const ctx: RouteContext = { id, body, query: url.searchParams, now: clock.now(), settings: listening.settings! };
+    readJsonBody(req, route.maxBodyBytes ?? MAX_BODY_BYTES, (error, text) => {
+      if (error) return fail(res, error);
+      guard(res, () => answerRoute(req, res, route, { id, body: route.bodies?.parse(text), query: target.searchParams, now: clock.now(), settings: listening.settings! }));
+    });
+  }
+
+  async function answerStream(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    await readJsonText(req); // a body, if any, follows the same rules as everywhere under /v1
+    const mode = snapshotMode(query.get('snapshot'));
+    if (hub.size >= limits.maxStreams) {
+      throw new HttpError('too_many_streams', `At most ${limits.maxStreams} event streams may be open (FLEET_MAX_STREAMS); close one, or try again later`, {
+        'retry-after': '5',
+      });
+    }
+    hub.attach(res, mode);
+  }
+
+  function answerRoute(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, ctx: RouteContext): Promise<void> | void {
     if (route.method === 'GET') {
       const result = route.handle(service, ctx);
       return result instanceof ChunkedJson ? sendJsonChunks(res, 200, result.chunks) : sendJson(res, 200, reply(route, result));
     }
-    const result = await write(route, ctx);
-    // Written (committed, or for a plain heartbeat group-committed) before this answer either way.
-    if (!route.alwaysReply && prefersMinimalReturn(req.headers.prefer)) return sendNoContent(res, PREFERENCE_APPLIED);
-    sendJson(res, 200, reply(route, result));
+    // Writes that arrive together commit together, each answered only after that commit; a
+    // write that needs no commit now (a plain heartbeat) is answered at once — unless writes
+    // are queued, which it must come after.
+    const atOnce = writes.idle ? route.atOnce?.(service, ctx) : undefined;
+    if (atOnce !== undefined) return answerWrite(req, res, route, atOnce);
+    return writes.run(() => route.handle(service, ctx)).then((result) => answerWrite(req, res, route, result));
   }
 
-  /**
-   * Writes that arrive together commit together, each answered only after that
-   * commit; a write that needs no commit now (a plain heartbeat) is answered at
-   * once — unless writes are queued, which it must come after.
-   */
-  function write(route: CompiledRoute, ctx: RouteContext): unknown {
-    const atOnce = writes.idle ? route.atOnce?.(service, ctx) : undefined;
-    return atOnce ?? writes.run(() => route.handle(service, ctx));
+  /** A write's answer, once it is written (committed, or for a plain heartbeat group-committed). */
+  function answerWrite(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, result: unknown): void {
+    if (!route.alwaysReply && prefersMinimalReturn(req.headers.prefer)) return sendMinimal(res);
+    sendJson(res, 200, reply(route, result));
   }
 
   /**
@@ -265,6 +288,9 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
   };
 }
 
+/** A write's answer under `Prefer: return=minimal`. */
+const sendMinimal = noContent(PREFERENCE_APPLIED);
+
 /** `?snapshot=1`: the whole fleet in one event; `pages`: in pages; anything else (as before pages existed) none. */
 function snapshotMode(value: string | null): SnapshotMode {
   return value === '1' ? 'whole' : value === 'pages' ? 'pages' : 'none';
@@ -289,18 +315,6 @@ function matchRoute(routes: readonly CompiledRoute[], method: string | undefined
   throw new HttpError('method_not_allowed', `Use ${allow} on ${pathname}`, { allow });
 }
 
-/** The request target as a URL; only origin-form (`/path?query`) is served. */
-function parseTarget(target: string | undefined): URL {
-  if (target?.startsWith('/')) {
-    try {
-      return new URL(`http://fleet.invalid${target}`);
-    } catch {
-      // fall through to the refusal below
-    }
-  }
-  throw new HttpError('bad_request', 'The request target must be a path');
-}
-
 function requireAccess(role: TokenRole, access: Access): void {
   if (access === 'operator' && role !== 'operator') throw new HttpError('forbidden', 'This endpoint needs the operator token');
 }
@@ -308,7 +322,8 @@ function requireAccess(role: TokenRole, access: Access): void {
 function decodeId(raw: string | undefined): string {
   let id: string | undefined;
   try {
-    id = raw === undefined ? undefined : decodeURIComponent(raw);
+    // Without a `%` there is nothing to decode (and decoding would change nothing).
+    id = raw === undefined ? undefined : raw.includes('%') ? decodeURIComponent(raw) : raw;
   } catch {
     id = undefined;
   }

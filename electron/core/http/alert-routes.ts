@@ -6,6 +6,7 @@ import type { Alerts } from '../alerts/alerts';
 import { DEFAULT_DELIVERY_PAGE } from '../alerts/alerts';
 import { HttpError } from './http-error';
 import { readJsonText, sendJson } from './http-io';
+import type { RequestTarget } from './request-target';
 
 /** Where the alert API lives; the port hands every path under it here (operator token already checked). */
 export const ALERTS_PREFIX = '/v1/alerts/';
@@ -77,7 +78,7 @@ function routes(options: AlertRouteOptions): readonly AlertRoute[] {
 /** Answers one request under `/v1/alerts/`: 404 for an unknown path, 405 (with Allow) for a wrong method. */
 export function createAlertRoutes(alerts: Alerts, options: AlertRouteOptions) {
   const table = routes(options);
-  return async function answerAlerts(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  return async function answerAlerts(req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
     const rest = url.pathname.slice(ALERTS_PREFIX.length);
     const allowed: string[] = [];
     for (const route of table) {

@@ -24,10 +24,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** A 204: no body, the usual security headers and `headers`. */
-export function sendNoContent(res: ServerResponse, headers?: Readonly<Record<string, string>>): void {
-  res.writeHead(204, { ...SECURITY_HEADERS, ...headers });
-  res.end();
+/** A 204 with the usual security headers and `headers`: the header set is made once, not per reply. */
+export function noContent(headers?: Readonly<Record<string, string>>): (res: ServerResponse) => void {
+  const all = { ...SECURITY_HEADERS, ...headers };
+  return (res) => {
+    res.writeHead(204, all);
+    res.end();
+  };
 }
 
 /** Sends the error shape `{"error": {"code", "message"}}`. */
@@ -35,27 +38,8 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: error.toInfo() }, error.headers);
 }
 
-/** Reads the whole body, refusing it past `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError('payload_too_large', `The body is over ${limit} bytes`, CLOSE));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    // The client went away or was cut by the request timeout: not our failure, nothing to log.
-    req.on('error', () => reject(new HttpError('bad_request', 'The request body did not arrive', CLOSE)));
-    req.on('close', () => {
-      if (!req.complete) reject(new HttpError('bad_request', 'The request body did not arrive', CLOSE));
-    });
-  });
-}
+/** Called once with a body's text (undefined when there is none, or only whitespace), or with why it was refused. */
+export type BodyCallback = (error: HttpError | null, text: string | undefined) => void;
 
 /** A refused body is not read; closing the connection spares us reading the rest of it. */
 const CLOSE = { connection: 'close' } as const;
@@ -67,27 +51,60 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Reads a JSON body's text: undefined when there is none (or only
- * whitespace); 415 when it is not `application/json`; 413 past
- * `limit` bytes, {@link MAX_BODY_BYTES} unless the route says otherwise
- * (checked against Content-Length before reading, and while reading); 400 for
- * invalid UTF-8. Parsing is the route's JsonBodyParser's, which remembers
- * bodies it has seen.
+ * Reads a JSON body's text and calls `done` once: with undefined when there
+ * is none (or only whitespace), at once; 415 when it is not
+ * `application/json`; 413 past `limit` bytes, {@link MAX_BODY_BYTES} unless
+ * the route says otherwise (checked against Content-Length before reading,
+ * and while reading); 400 for invalid UTF-8 or a body that never fully
+ * arrives. Parsing is the route's JsonBodyParser's, which remembers bodies it
+ * has seen. A callback, not a promise: this is on every heartbeat's path.
  */
-export async function readJsonText(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | undefined> {
-  if (!hasBody(req)) return undefined;
-  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw new HttpError('unsupported_media_type', 'The body must be application/json', CLOSE);
+export function readJsonBody(req: IncomingMessage, limit: number, done: BodyCallback): void {
+  if (!hasBody(req)) return done(null, undefined);
+  const type = req.headers['content-type'];
+  // The type every sender of ours writes, without splitting it; any other spelling is parsed.
+  if (type !== 'application/json' && type?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+    return done(new HttpError('unsupported_media_type', 'The body must be application/json', CLOSE), undefined);
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError('payload_too_large', `The body is over ${limit} bytes`, CLOSE);
+    return done(new HttpError('payload_too_large', `The body is over ${limit} bytes`, CLOSE), undefined);
   }
-  const body = await readBody(req, limit);
-  if (!isUtf8(body)) throw new HttpError('bad_request', 'The body is not valid UTF-8');
-  const text = body.toString('utf8');
-  return text.trim() === '' ? undefined : text;
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let settled = false;
+  const settle = (error: HttpError | null, text: string | undefined) => {
+    if (settled) return;
+    settled = true;
+    done(error, text);
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      req.removeAllListeners('data');
+      req.resume();
+      settle(new HttpError('payload_too_large', `The body is over ${limit} bytes`, CLOSE), undefined);
+    } else if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on('end', () => {
+    const body = more ? Buffer.concat(more) : (first ?? Buffer.alloc(0));
+    if (!isUtf8(body)) return settle(new HttpError('bad_request', 'The body is not valid UTF-8'), undefined);
+    const text = body.toString('utf8');
+    settle(null, text.trim() === '' ? undefined : text);
+  });
+  // The client went away or was cut by the request timeout: not our failure, nothing to log.
+  const lost = () => settle(new HttpError('bad_request', 'The request body did not arrive', CLOSE), undefined);
+  req.on('error', lost);
+  req.on('close', () => {
+    if (!req.complete) lost();
+  });
+}
+
+/** {@link readJsonBody} as a promise, for the routes off the heartbeat's path. */
+export function readJsonText(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | undefined> {
+  return new Promise((resolve, reject) => readJsonBody(req, limit, (error, text) => (error ? reject(error) : resolve(text))));
 }
 
 /** A reply too large to build whole: its JSON as chunks, made as they are sent. */

@@ -16,6 +16,8 @@ export const PREFERENCE_APPLIED = { 'preference-applied': 'return=minimal' } as 
  * the first counts). Commas inside quoted words are not split on.
  */
 export function prefersMinimalReturn(value: string | readonly string[] | undefined): boolean {
+  // What the bundled senders write, answered without parsing; any other spelling is parsed.
+  if (value === 'return=minimal') return true;
   const header = typeof value === 'string' ? value : value?.join(',');
   if (header === undefined || !/return/i.test(header)) return false;
   for (const preference of splitOutsideQuotes(header, ',')) {

@@ -32,7 +32,8 @@ export function hasRepeatedHost(rawHeaders: readonly string[]): boolean {
   let hosts = 0;
   // rawHeaders alternates names and values, as they came.
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === 'host' && ++hosts > 1) return true;
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host' && ++hosts > 1) return true;
   }
   return false;
 }
