@@ -30,28 +30,41 @@ export function heartbeatLoad(port: number, token: string, options: { connection
   ]);
 }
 
-// Across rounds too: each round's connections take agents no earlier round left half-way (busy).
+// Across rounds too: a fresh agent's number is never used twice.
 let owner = 0;
+/** Per prefix, the agents whose last idle was answered: idle now, free for any connection's next busy. */
+const idleAgents = new Map<string, string[]>();
 
 /**
- * The busy/idle round trip, as autocannon requests: each connection owns one
- * agent (named `<prefix>-<n>`) and alternates busy and idle, so every request
- * is a committed status change. Shared by the throughput and the CPU benches.
+ * The busy/idle round trip, as autocannon requests: each connection takes an
+ * idle agent (named `<prefix>-<n>`), sends its busy and then its idle, and
+ * gives it back once the idle is answered, so every request is a committed
+ * status change of an existing agent, and no two connections move one agent
+ * at once. (autocannon clears a connection's context at each pass over the
+ * requests, so the agent cannot simply be kept there: it was, and every
+ * round trip registered a new agent.) An agent left busy when a run ends is
+ * never taken again. Shared by the throughput and the CPU benches.
  */
 export function statusChangeRequests(prefix: string): autocannon.Request[] {
+  let free = idleAgents.get(prefix);
+  if (!free) idleAgents.set(prefix, (free = []));
+  const agentOf = (context: object) => (context as { agent: string }).agent;
   return [
     {
       method: 'POST',
       body: '{"slot_type":"work"}',
       setupRequest: (req, context) => {
-        const own = context as { agent?: string };
-        own.agent ??= `${prefix}-${owner++}`;
-        return { ...req, path: `/v1/agents/${own.agent}/busy` };
+        const agent = free.pop() ?? `${prefix}-${owner++}`;
+        (context as { agent?: string }).agent = agent;
+        return { ...req, path: `/v1/agents/${agent}/busy` };
       },
     },
     {
       method: 'POST',
-      setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${(context as { agent?: string }).agent}/idle` }),
+      setupRequest: (req, context) => ({ ...req, body: undefined, path: `/v1/agents/${agentOf(context)}/idle` }),
+      onResponse: (status, _body, context) => {
+        if (status >= 200 && status < 300) free.push(agentOf(context));
+      },
     },
   ];
 }
