@@ -646,12 +646,15 @@ export class FleetService implements Disposable {
         if (!move.register) throw new AgentNotFoundError(id);
         agent = this.register(id, now, move.profile);
         registered = true;
-      } else if (move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined || move.profile.usage !== undefined)) {
+      }
+      // The row as it stands, before the report's profile is taken in: what the write changes it from.
+      const stored = agent;
+      if (!registered && move.profile && (move.profile.name !== undefined || move.profile.labels !== undefined || move.profile.usage !== undefined)) {
         const { name, labels, usage } = move.profile;
         agent = { ...agent, name: name ?? agent.name, labels: labels ?? agent.labels, usage: usage ?? agent.usage };
       }
       try {
-        const change = this.write(agent, move.resolve ? move.resolve(agent) : move.op, move.cause, now, move);
+        const change = this.write(agent, move.resolve ? move.resolve(agent) : move.op, move.cause, now, move, stored);
         changes.push(change);
         return change.agent;
       } catch (error) {
@@ -679,6 +682,8 @@ export class FleetService implements Disposable {
     cause: EventCause,
     now: number,
     facts: Pick<Move, 'exhaustion' | 'waiting' | 'detail'> = {},
+    /** The agent's row as it stands, when `agent` carries a report's profile not yet written. */
+    stored: Agent = agent,
   ): AgentChange & { type: 'upsert' } {
     const { exhaustion } = facts;
     const bounded = op.kind === 'exhausted' ? this.withinHorizon(op, exhaustion, now) : op;
@@ -698,7 +703,7 @@ export class FleetService implements Disposable {
       lastSeen: cause === 'agent' ? now : agent.lastSeen,
     };
     this.beatCache.delete(next.id);
-    this.agents.update(next);
+    this.agents.update(stored, next);
     this.options.outbox?.record(agent, next, cause, now);
     const event = recorded
       ? this.events.append({ agentId: next.id, from: agent.status, to: next.status, cause, at: now, detail: withFacts(detailOf(op, next), facts.detail) })
@@ -813,6 +818,9 @@ function comesToHeartbeat(agent: Agent, report: ActivityReport): boolean {
 function sameProfile(agent: Agent, profile: AgentProfile | undefined): boolean {
   if (profile?.name !== undefined && profile.name !== agent.name) return false;
   if (profile?.labels === undefined) return true;
-  const given = Object.entries(profile.labels);
-  return given.length === Object.keys(agent.labels).length && given.every(([k, v]) => agent.labels[k] === v);
+  // Key by key, with no array of entries and no closure made: this runs on every heartbeat.
+  const keys = Object.keys(profile.labels);
+  if (keys.length !== Object.keys(agent.labels).length) return false;
+  for (const key of keys) if (agent.labels[key] !== profile.labels[key]) return false;
+  return true;
 }

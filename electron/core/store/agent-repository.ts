@@ -2,6 +2,7 @@ import type { Agent, Labels, Waiting } from '../../../shared/agent';
 import type { AgentStatus, ExhaustReason, RecoverySource } from '../../../shared/status';
 import { EMPTY_USAGE, type Usage } from '../../../shared/usage';
 import type { SqliteDatabase } from './open-database';
+import { RowUpdate } from './row-update';
 
 /** Told of every write of an agent's row the repository makes. */
 export interface RowWatcher {
@@ -132,7 +133,7 @@ export class AgentRepository {
   private readonly getStmt;
   private readonly listStmt;
   private readonly upsertStmt;
-  private readonly updateStmt;
+  private readonly rowUpdate: RowUpdate;
   private readonly deleteStmt;
   private readonly heartbeatDueStmt;
   private readonly recoveryDueStmt;
@@ -162,13 +163,7 @@ export class AgentRepository {
          exhaust_reason = excluded.exhaust_reason, recovery_source = excluded.recovery_source,
          exhaust_excerpt = excluded.exhaust_excerpt, usage = excluded.usage, waiting = excluded.waiting, last_seen = excluded.last_seen`,
     );
-    this.updateStmt = db.prepare<[ReturnType<typeof toParams>]>(
-      `UPDATE agents SET
-         name = @name, labels = @labels, status = @status, status_since = @status_since, last_heartbeat = @last_heartbeat,
-         exhausted_at = @exhausted_at, recovery_at = @recovery_at, exhaust_reason = @exhaust_reason,
-         recovery_source = @recovery_source, exhaust_excerpt = @exhaust_excerpt, usage = @usage, waiting = @waiting, last_seen = @last_seen
-       WHERE id = @id`,
-    );
+    this.rowUpdate = new RowUpdate(db);
     this.deleteStmt = db.prepare<[string]>('DELETE FROM agents WHERE id = ?');
     // A group-committed heartbeat is the agent's own: it is seen when it beats.
     this.touchStmt = db.prepare<[number, number, string]>('UPDATE agents SET last_heartbeat = ?, last_seen = ? WHERE id = ?');
@@ -214,14 +209,16 @@ export class AgentRepository {
   }
 
   /**
-   * Rewrites an existing agent's row (`created_at` is kept): a status change.
-   * A plain UPDATE costs about half the upsert's time here. Throws when there
-   * is no such row, which would be a bug upstream (writes follow a read or a registration).
+   * Rewrites an existing agent's row from `before` to `after` (`created_at` is
+   * kept): a status change, written as an UPDATE of only the columns it
+   * changed ({@link RowUpdate}). Throws when there is no such row, which would
+   * be a bug upstream (writes follow a read or a registration).
    */
-  update(agent: Agent): void {
-    const params = toParams(agent);
-    this.watcher?.rowChanged(agent.id);
-    if (this.updateStmt.run(params).changes !== 1) throw new Error(`Agent '${agent.id}' has no row to update`);
+  update(before: Agent, after: Agent): void {
+    if (after.lastHeartbeat === null) throw new Error(`Agent '${after.id}' has no heartbeat time`);
+    if (before.id !== after.id) throw new Error(`Agent '${before.id}' cannot become '${after.id}'`);
+    this.watcher?.rowChanged(after.id);
+    if (!this.rowUpdate.write(before, after)) throw new Error(`Agent '${after.id}' has no row to update`);
   }
 
   /** Sets only the heartbeat's time, the rules' and the agent's (the group-committed heartbeat path). */
