@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { heartbeatCpu, statusChangeCpu, type CpuResult } from './cpu-load';
 import { benchList, type ListBench } from './list-bench';
+import { benchServiceCpu, type ServiceCpu } from './service-cpu';
 import { median, seedDatabase, startBare, startServe } from './support';
 
 export interface CpuSeries {
@@ -29,6 +30,8 @@ export interface CpuBench {
   readonly status: CpuSeries;
   /** Server CPU time of full `GET /v1/agents` reads of 100,000 agents. */
   readonly list: ListBench;
+  /** The fleet service alone, in this process (no HTTP), one run after each round: the store's floor. */
+  readonly service: readonly ServiceCpu[];
 }
 
 const AGENTS = 10_000;
@@ -68,7 +71,9 @@ export async function benchCpu(options: { rounds: number; heartbeatRequests: num
     await bare.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, client, hook, full, status, list: await benchList(100_000) };
+  const service: ServiceCpu[] = [];
+  for (let round = 0; round < options.rounds; round++) service.push(await benchServiceCpu({ heartbeats: 5 * beat.requests, statusChanges: changes.requests }));
+  return { rounds: options.rounds, heartbeatRequests: beat.requests, statusRequests: changes.requests, minimal, client, hook, full, status, service, list: await benchList(100_000) };
 }
 
 /** Median and range of a figure over the rounds. */
