@@ -106,7 +106,14 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       // A request without Host is refused by the Host check below (403, in the JSON shape), not by Node.
       requireHostHeader: false,
     },
-    (req, res) => guard(res, () => handle(req, res)),
+    (req, res) => {
+      // Node hands over a pipelined request as soon as its head is parsed, but answers in order:
+      // one behind an answer still owed on its connection gets its socket only once that answer
+      // is sent. It starts then, so the requests of one connection are judged in the order they
+      // were sent (a body-less one does not overtake the body ahead of it).
+      if (res.socket) guard(res, () => handle(req, res));
+      else res.once('socket', () => guard(res, () => handle(req, res)));
+    },
   );
   // What Node's parser refuses never reaches `handle`: answer it in the same JSON shape, then close.
   server.on('clientError', answerClientError);
