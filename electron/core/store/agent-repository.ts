@@ -211,8 +211,10 @@ export class AgentRepository {
   /**
    * Rewrites an existing agent's row from `before` to `after` (`created_at` is
    * kept): a status change, written as an UPDATE of only the columns it
-   * changed ({@link RowUpdate}). Throws when there is no such row, which would
-   * be a bug upstream (writes follow a read or a registration).
+   * changed ({@link RowUpdate}). `before` must be the row as it stands: a
+   * column it shows unchanged is not written. Throws when there is no such
+   * row, which would be a bug upstream (writes follow a read or a
+   * registration); a move that changes no column writes nothing, and is not checked.
    */
   update(before: Agent, after: Agent): void {
     if (after.lastHeartbeat === null) throw new Error(`Agent '${after.id}' has no heartbeat time`);

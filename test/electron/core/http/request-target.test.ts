@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../../../electron/core/http/http-error';
 import { parseTarget } from '../../../../electron/core/http/request-target';
 
@@ -37,6 +37,8 @@ const targets = fc.oneof(
   fc.string({ maxLength: 24 }).map((text) => `/${text}`),
 );
 
+afterEach(() => vi.unstubAllGlobals());
+
 describe('parseTarget', () => {
   it('reads every target as the URL parser does, the plain ones without it', () => {
     fc.assert(
@@ -45,6 +47,24 @@ describe('parseTarget', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('splits the agents’ plain targets without the URL parser, and parses the others with it', () => {
+    const RealUrl = URL;
+    let parsed = 0;
+    vi.stubGlobal(
+      'URL',
+      class extends RealUrl {
+        constructor(...args: ConstructorParameters<typeof URL>) {
+          super(...args);
+          parsed++;
+        }
+      },
+    );
+    for (const target of ['/v1/agents/agent-7/heartbeat', '/v1/hooks/claude-code?agent=agent-7', '/v1/agents?status=offline&limit=100', '/healthz']) parseTarget(target);
+    expect(parsed).toBe(0);
+    for (const target of ['/v1/agents/../settings', '/v1/agents/a%2Fb/heartbeat', '/v1\\settings']) parseTarget(target);
+    expect(parsed).toBe(3);
   });
 
   it('examples: the agents’ targets, and the ones that must go through the full parser', () => {
