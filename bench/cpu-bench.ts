@@ -30,7 +30,7 @@ export interface CpuBench {
   readonly status: CpuSeries;
   /** Server CPU time of full `GET /v1/agents` reads of 100,000 agents. */
   readonly list: ListBench;
-  /** The fleet service alone, in this process (no HTTP), one run after each round: the store's floor. */
+  /** The fleet service alone, in this process (no HTTP): one run per round, all after the servers' rounds. */
   readonly service: readonly ServiceCpu[];
 }
 

@@ -39,11 +39,14 @@ const idleAgents = new Map<string, string[]>();
  * The busy/idle round trip, as autocannon requests: each connection takes an
  * idle agent (named `<prefix>-<n>`), sends its busy and then its idle, and
  * gives it back once the idle is answered, so every request is a committed
- * status change of an existing agent, and no two connections move one agent
- * at once. (autocannon clears a connection's context at each pass over the
- * requests, so the agent cannot simply be kept there: it was, and every
- * round trip registered a new agent.) An agent left busy when a run ends is
- * never taken again. Shared by the throughput and the CPU benches.
+ * status change of an agent that exists, and no two connections move one
+ * agent at once. (autocannon clears a connection's context at each pass over
+ * the requests, so the agent cannot simply be kept there: it was, and every
+ * round trip registered a new agent.) An agent left busy when a run ends (a
+ * connection's last request can be a busy) is never taken again, so each run
+ * starts with up to one registration per connection, and the agents it
+ * leaves busy go offline later, by the sweeper. Shared by the throughput and
+ * the CPU benches.
  */
 export function statusChangeRequests(prefix: string): autocannon.Request[] {
   let free = idleAgents.get(prefix);
