@@ -111,10 +111,23 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       // one behind an answer still owed on its connection gets its socket only once that answer
       // is sent. It starts then, so the requests of one connection are judged in the order they
       // were sent (a body-less one does not overtake the body ahead of it).
-      if (res.socket) guard(res, () => handle(req, res));
-      else res.once('socket', () => guard(res, () => handle(req, res)));
+      if (res.socket) return guard(res, () => handle(req, res));
+      // A waiting request writes nothing, so Node's own brake (it stops reading a connection
+      // whose answers pile up unsent) never applies: the count is bounded here instead.
+      const socket = req.socket;
+      const queued = (waiting.get(socket) ?? 0) + 1;
+      if (queued > MAX_WAITING_REQUESTS) return void socket.destroy();
+      waiting.set(socket, queued);
+      res.once('socket', () => {
+        waiting.set(socket, waiting.get(socket)! - 1);
+        // Node hands the next answer its socket even as the connection is being closed (a
+        // stream ended by the port's close): nobody is left to answer, so nothing is done.
+        if (!socket.destroyed) guard(res, () => handle(req, res));
+      });
     },
   );
+  /** Per connection, how many pipelined requests wait for the answer ahead of them. */
+  const waiting = new WeakMap<Socket, number>();
   // What Node's parser refuses never reaches `handle`: answer it in the same JSON shape, then close.
   server.on('clientError', answerClientError);
 
@@ -294,6 +307,14 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
     dispose: () => void close(),
   };
 }
+
+/**
+ * The most requests one connection may have waiting behind an answer not yet
+ * sent (pipelined); one more closes the connection. No sender of ours
+ * pipelines; a client that sends without ever reading would otherwise make
+ * the port hold every request it sends.
+ */
+export const MAX_WAITING_REQUESTS = 32;
 
 /** A write's answer under `Prefer: return=minimal`. */
 const sendMinimal = noContent(PREFERENCE_APPLIED);
