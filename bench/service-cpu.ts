@@ -53,7 +53,11 @@ export async function benchServiceCpu(options: { heartbeats: number; statusChang
     heartbeatBatching: { timers: { setTimeout: () => 0, clearTimeout: () => {} }, intervalMs: 100 },
   });
   try {
-    const profiles = Array.from({ length: AGENTS }, (_, i) => Object.freeze({ ...benchProfile(i), labels: Object.freeze(benchProfile(i).labels) }));
+    // Frozen, as the port's body parser hands them out.
+    const profiles = Array.from({ length: AGENTS }, (_, i) => {
+      const { name, labels } = benchProfile(i);
+      return Object.freeze({ name, labels: Object.freeze(labels) });
+    });
     const beat = (n: number) => {
       for (let i = 0; i < n; i++) {
         const agent = i % AGENTS;

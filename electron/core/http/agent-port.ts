@@ -106,28 +106,35 @@ export async function startAgentPort(service: FleetService, clock: Clock, option
       // A request without Host is refused by the Host check below (403, in the JSON shape), not by Node.
       requireHostHeader: false,
     },
-    (req, res) => {
-      // Node hands over a pipelined request as soon as its head is parsed, but answers in order:
-      // one behind an answer still owed on its connection gets its socket only once that answer
-      // is sent. It starts then, so the requests of one connection are judged in the order they
-      // were sent (a body-less one does not overtake the body ahead of it).
-      if (res.socket) return guard(res, () => handle(req, res));
-      // A waiting request writes nothing, so Node's own brake (it stops reading a connection
-      // whose answers pile up unsent) never applies: the count is bounded here instead.
-      const socket = req.socket;
-      const queued = (waiting.get(socket) ?? 0) + 1;
-      if (queued > MAX_WAITING_REQUESTS) return void socket.destroy();
-      waiting.set(socket, queued);
-      res.once('socket', () => {
-        waiting.set(socket, waiting.get(socket)! - 1);
-        // Node hands the next answer its socket even as the connection is being closed (a
-        // stream ended by the port's close): nobody is left to answer, so nothing is done.
-        if (!socket.destroyed) guard(res, () => handle(req, res));
-      });
-    },
+    startInTurn,
   );
+
   /** Per connection, how many pipelined requests wait for the answer ahead of them. */
   const waiting = new WeakMap<Socket, number>();
+
+  /**
+   * Node hands over a pipelined request as soon as its head is parsed, but
+   * answers in order: one behind an answer still owed on its connection gets
+   * its socket only once that answer is sent. It starts then, so the requests
+   * of one connection are judged in the order they were sent (a body-less one
+   * does not overtake the body ahead of it). A waiting request writes nothing,
+   * so Node's own brake (it stops reading a connection whose answers pile up
+   * unsent) never applies: their number is bounded here instead.
+   */
+  function startInTurn(req: IncomingMessage, res: ServerResponse): void {
+    if (res.socket) return guard(res, () => handle(req, res));
+    const socket = req.socket;
+    const queued = (waiting.get(socket) ?? 0) + 1;
+    if (queued > MAX_WAITING_REQUESTS) return void socket.destroy();
+    waiting.set(socket, queued);
+    res.once('socket', () => {
+      waiting.set(socket, waiting.get(socket)! - 1);
+      // Node hands the next answer its socket even as the connection is being closed (a
+      // stream ended by the port's close): nobody is left to answer, so nothing is done.
+      if (!socket.destroyed) guard(res, () => handle(req, res));
+    });
+  }
+
   // What Node's parser refuses never reaches `handle`: answer it in the same JSON shape, then close.
   server.on('clientError', answerClientError);
 
